@@ -1,0 +1,1 @@
+"""Subcommands of the ``fieldapp`` CLI, one module each, each exposing ``register()``."""

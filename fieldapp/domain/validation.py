@@ -1,0 +1,427 @@
+"""Validation of visits and households from untrusted dicts (a form, a JSON body).
+
+Every problem is returned at once, each naming its field with a Vietnamese and an
+English message, so the UI can mark every field and the API can answer one 4xx.
+
+>>> try:
+...     parse_visit({"id": "x"})
+... except ValidationError as exc:
+...     sorted(p.field for p in exc.problems)[:3]
+['household_id', 'member_id', 'outcome']
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from fieldapp.domain.model import (
+    Activity,
+    ActivityKind,
+    Consent,
+    GeoPoint,
+    Household,
+    Outcome,
+    PaymentStatus,
+    Procedure,
+    ProcedureLevel,
+    Visit,
+)
+from fieldapp.text import nfc
+
+__all__ = [
+    "MAX_NOTES",
+    "Problem",
+    "ValidationError",
+    "parse_household",
+    "parse_visit",
+]
+
+MAX_NOTES = 1000
+MAX_NAME = 100
+MAX_SHORT = 60
+MAX_ACTIVITIES = 30
+MAX_PEOPLE = 50
+PROCEDURE_CODE = re.compile(r"^\d\.\d{6}$")
+# A 9- or 12-digit run looks like a CMND/CCCD number, which we must never store.
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
+
+# code → (Vietnamese, English). Kept together so neither language drifts.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "required": ("Bắt buộc nhập.", "Required."),
+    "not_uuid": ("Mã không hợp lệ (cần UUID).", "Invalid id (a UUID is required)."),
+    "bad_type": ("Sai kiểu dữ liệu.", "Wrong data type."),
+    "bad_choice": ("Giá trị không hợp lệ: chọn một trong {choices}.",
+                   "Invalid value: choose one of {choices}."),
+    "bad_datetime": ("Thời gian không hợp lệ (ISO 8601).", "Invalid time (ISO 8601)."),
+    "bad_date": ("Ngày không hợp lệ (dd/mm/yyyy).", "Invalid date (dd/mm/yyyy)."),
+    "too_long": ("Quá dài: tối đa {max} ký tự.", "Too long: at most {max} characters."),
+    "out_of_range": ("Phải từ {min} đến {max}.", "Must be between {min} and {max}."),
+    "consent_required": ("Hãy hỏi và ghi lại sự đồng ý của hộ trước.",
+                         "Ask for and record the household's consent first."),
+    "no_personal_without_consent": (
+        "Hộ không đồng ý: không ghi chi tiết cá nhân (ghi chú, số hồ sơ, biên lai, GPS).",
+        "Household declined: do not record personal details (notes, dossier, receipt, GPS).",
+    ),
+    "follow_up_date_required": ("Chọn ngày quay lại.", "Choose a follow-up date."),
+    "follow_up_before_visit": ("Ngày quay lại phải sau ngày thăm.",
+                               "The follow-up date must be after the visit."),
+    "follow_up_only": ("Chỉ nhập ngày quay lại khi kết quả là 'cần quay lại'.",
+                       "Only set a follow-up date when the outcome is 'follow-up needed'."),
+    "people_for_activities": ("Có hoạt động thì số người được hướng dẫn phải từ 1 trở lên.",
+                              "With activities, at least 1 person must have been guided."),
+    "no_activities_when_absent": ("Không có ai ở nhà thì không thể có hoạt động.",
+                                  "Nobody was home, so there can be no activities."),
+    "bad_procedure_code": ("Mã thủ tục phải có dạng 1.001193.",
+                           "Procedure code must look like 1.001193."),
+    "unknown_procedure": ("Không có thủ tục {code} trong danh mục.",
+                          "Procedure {code} is not in the catalogue."),
+    "level_required": ("Chọn mức độ: toàn trình hoặc một phần.",
+                       "Choose the level: full online or partial."),
+    "payment_status_required": ("Chọn tình trạng thanh toán.", "Choose the payment status."),
+    "verified_needs_receipt": ("Đã xác minh thì cần số biên lai hoặc số hồ sơ.",
+                               "Verified payments need a receipt or dossier number."),
+    "other_text_required": ("Ghi rõ hoạt động khác.", "Describe the other activity."),
+    "duplicate_activity": ("Hoạt động bị lặp.", "Activity is listed twice."),
+    "too_many": ("Quá nhiều mục: tối đa {max}.", "Too many items: at most {max}."),
+    "id_number_forbidden": ("Không được ghi số CMND/CCCD.",
+                            "Do not record ID-card (CMND/CCCD) numbers."),
+    "field_not_allowed": ("Trường này không được phép.", "This field is not allowed."),
+    "name_or_address": ("Nhập tên chủ hộ hoặc địa chỉ.",
+                        "Enter the head of household's name or the address."),
+    "supersedes_self": ("Lượt thăm không thể thay thế chính nó.",
+                        "A visit cannot supersede itself."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field (dotted path, e.g. ``activities.0.procedure_code``)."""
+
+    field: str
+    code: str
+    message_vi: str
+    message_en: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code,
+                "message_vi": self.message_vi, "message_en": self.message_en}
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_en if lang == "en" else self.message_vi
+
+
+class ValidationError(ValueError):
+    """Raised with every problem found; ``problems`` is never empty."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.field}: {p.message_en}" for p in problems))
+        self.problems = problems
+
+    def by_field(self, lang: str = "vi") -> dict[str, str]:
+        """First message per field, for putting next to form inputs."""
+        out: dict[str, str] = {}
+        for p in self.problems:
+            out.setdefault(p.field, p.message(lang))
+        return out
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, field: str, code: str, **fmt: Any) -> None:
+        vi, en = MESSAGES[code]
+        self.problems.append(Problem(field, code, vi.format(**fmt), en.format(**fmt)))
+
+    def text(self, data: Mapping[str, Any], key: str, *, max_len: int, required: bool = False,
+             path: str | None = None) -> str:
+        path = path or key
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.add(path, "required")
+            return ""
+        if not isinstance(value, str):
+            self.add(path, "bad_type")
+            return ""
+        clean = nfc(value)
+        if required and not clean:
+            self.add(path, "required")
+        if len(clean) > max_len:
+            self.add(path, "too_long", max=max_len)
+        if _ID_NUMBER.search(clean):
+            self.add(path, "id_number_forbidden")
+        return clean
+
+    def uuid(self, data: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.add(key, "required")
+            return None
+        if not isinstance(value, str):
+            self.add(key, "bad_type")
+            return None
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            self.add(key, "not_uuid")
+            return None
+
+    def choice(self, data: Mapping[str, Any], key: str, enum: Any, *, required: bool = True,
+               path: str | None = None) -> Any:
+        path = path or key
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.add(path, "required")
+            return None
+        try:
+            return enum(value)
+        except (ValueError, TypeError):
+            self.add(path, "bad_choice", choices=", ".join(str(e) for e in enum))
+            return None
+
+    def integer(self, data: Mapping[str, Any], key: str, lo: int, hi: int, *,
+                required: bool = False) -> int | None:
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.add(key, "required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            self.add(key, "bad_type")
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            self.add(key, "bad_type")
+            return None
+        if not lo <= number <= hi:
+            self.add(key, "out_of_range", min=lo, max=hi)
+            return None
+        return number
+
+
+def _parse_datetime(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def _parse_date(value: str) -> date | None:
+    """Accept ISO ``yyyy-mm-dd`` (wire) and ``dd/mm/yyyy`` (what people type)."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except (ValueError, TypeError):
+            continue
+    return None
+
+
+_VISIT_FIELDS = {
+    "id", "household_id", "member_id", "visited_at", "consent", "outcome", "people_guided",
+    "activities", "follow_up_on", "notes", "gps", "supersedes",
+}
+_ACTIVITY_FIELDS = {
+    "kind", "procedure_code", "level", "dossier_no", "payment_status", "receipt_no", "text",
+}
+
+
+def _activity(c: _Collector, raw: Any, i: int,
+              procedures: Mapping[str, Procedure] | None) -> Activity | None:
+    path = f"activities.{i}"
+    if not isinstance(raw, Mapping):
+        c.add(path, "bad_type")
+        return None
+    for extra in sorted(set(raw) - _ACTIVITY_FIELDS):
+        c.add(f"{path}.{extra}", "field_not_allowed")
+    kind = c.choice(raw, "kind", ActivityKind, path=f"{path}.kind")
+    if kind is None:
+        return None
+    code = level = dossier_no = status = receipt = text = None
+    if kind in (ActivityKind.DOSSIER_SUBMITTED, ActivityKind.FEE_PAID):
+        code_path = f"{path}.procedure_code"
+        code = c.text(raw, "procedure_code", max_len=10, path=code_path,
+                      required=kind == ActivityKind.DOSSIER_SUBMITTED) or None
+        if code and not PROCEDURE_CODE.match(code):
+            c.add(code_path, "bad_procedure_code")
+        elif code and procedures is not None and code not in procedures:
+            c.add(code_path, "unknown_procedure", code=code)
+    if kind == ActivityKind.DOSSIER_SUBMITTED:
+        if raw.get("level") in (None, ""):
+            c.add(f"{path}.level", "level_required")
+        else:
+            level = c.choice(raw, "level", ProcedureLevel, path=f"{path}.level")
+        dossier_no = c.text(raw, "dossier_no", max_len=MAX_SHORT, path=f"{path}.dossier_no") or None
+    elif kind == ActivityKind.FEE_PAID:
+        if raw.get("payment_status") in (None, ""):
+            c.add(f"{path}.payment_status", "payment_status_required")
+        else:
+            status = c.choice(raw, "payment_status", PaymentStatus,
+                              path=f"{path}.payment_status")
+        receipt = c.text(raw, "receipt_no", max_len=MAX_SHORT, path=f"{path}.receipt_no") or None
+        dossier_no = c.text(raw, "dossier_no", max_len=MAX_SHORT, path=f"{path}.dossier_no") or None
+        if status == PaymentStatus.VERIFIED and not (receipt or dossier_no):
+            c.add(f"{path}.receipt_no", "verified_needs_receipt")
+    elif kind == ActivityKind.OTHER:
+        text = c.text(raw, "text", max_len=200, path=f"{path}.text") or None
+        if not text:
+            c.add(f"{path}.text", "other_text_required")
+    return Activity(kind=kind, procedure_code=code, level=level, dossier_no=dossier_no,
+                    payment_status=status, receipt_no=receipt, text=text)
+
+
+def parse_visit(data: Mapping[str, Any], *,
+                procedures: Mapping[str, Procedure] | None = None) -> Visit:
+    """Check a visit dict and return a clean, NFC-normalised :class:`Visit`.
+
+    Raises :class:`ValidationError` listing every problem. ``procedures`` (code →
+    Procedure), when given, rejects codes missing from the catalogue.
+    """
+    c = _Collector()
+    if not isinstance(data, Mapping):
+        c.add("body", "bad_type")
+        raise ValidationError(c.problems)
+    for extra in sorted(set(data) - _VISIT_FIELDS):
+        c.add(extra, "field_not_allowed")
+    visit_id = c.uuid(data, "id")
+    household_id = c.uuid(data, "household_id")
+    member_id = c.uuid(data, "member_id")
+    supersedes = c.uuid(data, "supersedes", required=False)
+    if supersedes and supersedes == visit_id:
+        c.add("supersedes", "supersedes_self")
+
+    visited_raw = data.get("visited_at")
+    visited_at = _parse_datetime(visited_raw) if isinstance(visited_raw, str) else None
+    if visited_raw in (None, ""):
+        c.add("visited_at", "required")
+    elif visited_at is None:
+        c.add("visited_at", "bad_datetime")
+
+    outcome = c.choice(data, "outcome", Outcome)
+    consent = c.choice(data, "consent", Consent, required=False)
+    if consent is None and data.get("consent") in (None, "") and outcome != Outcome.NOBODY_HOME:
+        c.add("consent", "consent_required")
+    people = c.integer(data, "people_guided", 0, MAX_PEOPLE) or 0
+    notes = c.text(data, "notes", max_len=MAX_NOTES)
+
+    raw_activities = data.get("activities") or []
+    activities: list[Activity] = []
+    if not isinstance(raw_activities, list):
+        c.add("activities", "bad_type")
+    elif len(raw_activities) > MAX_ACTIVITIES:
+        c.add("activities", "too_many", max=MAX_ACTIVITIES)
+    else:
+        seen: set[tuple[str, str | None]] = set()
+        for i, raw in enumerate(raw_activities):
+            act = _activity(c, raw, i, procedures)
+            if act is None:
+                continue
+            key = (str(act.kind), act.procedure_code if act.kind in (
+                ActivityKind.DOSSIER_SUBMITTED, ActivityKind.FEE_PAID) else act.text)
+            if key in seen:
+                c.add(f"activities.{i}", "duplicate_activity")
+            seen.add(key)
+            activities.append(act)
+    if activities and outcome == Outcome.NOBODY_HOME:
+        c.add("activities", "no_activities_when_absent")
+    elif activities and people < 1:
+        c.add("people_guided", "people_for_activities")
+
+    follow_raw = data.get("follow_up_on")
+    follow_up: date | None = None
+    if follow_raw not in (None, ""):
+        follow_up = _parse_date(follow_raw) if isinstance(follow_raw, str) else None
+        if follow_up is None:
+            c.add("follow_up_on", "bad_date")
+        elif outcome != Outcome.FOLLOW_UP:
+            c.add("follow_up_on", "follow_up_only")
+        elif visited_at is not None and follow_up < visited_at.date():
+            c.add("follow_up_on", "follow_up_before_visit")
+    elif outcome == Outcome.FOLLOW_UP:
+        c.add("follow_up_on", "follow_up_date_required")
+
+    gps = _gps(c, data.get("gps"))
+
+    if consent in (Consent.DECLINED, Consent.WITHDRAWN):
+        personal = notes or gps or any(a.dossier_no or a.receipt_no for a in activities)
+        if personal:
+            c.add("consent", "no_personal_without_consent")
+
+    if c.problems:
+        raise ValidationError(c.problems)
+    assert visit_id and household_id and member_id and visited_at and outcome
+    return Visit(
+        id=visit_id, household_id=household_id, member_id=member_id,
+        visited_at=visited_at.isoformat(), consent=consent, outcome=outcome,
+        people_guided=people, activities=tuple(activities),
+        follow_up_on=follow_up.isoformat() if follow_up else None,
+        notes=notes, gps=gps, supersedes=supersedes,
+    )
+
+
+def _gps(c: _Collector, raw: Any) -> GeoPoint | None:
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, Mapping):
+        c.add("gps", "bad_type")
+        return None
+    values: dict[str, float | None] = {}
+    for key, lo, hi in (("lat", -90, 90), ("lon", -180, 180), ("accuracy_m", 0, 100_000)):
+        value = raw.get(key)
+        if value is None and key == "accuracy_m":
+            values[key] = None
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            c.add(f"gps.{key}", "bad_type")
+            continue
+        if not lo <= value <= hi:
+            c.add(f"gps.{key}", "out_of_range", min=lo, max=hi)
+            continue
+        values[key] = float(value)
+    if len(values) < 3:
+        return None
+    return GeoPoint(lat=values["lat"] or 0.0, lon=values["lon"] or 0.0,
+                    accuracy_m=values["accuracy_m"])
+
+
+_HOUSEHOLD_FIELDS = {"id", "village_id", "head_name", "address_detail", "phone",
+                     "members_count", "deleted"}
+
+
+def parse_household(data: Mapping[str, Any]) -> Household:
+    """Check a household dict; the phone is kept as typed here (see ``normalize_phone``).
+
+    Raises :class:`ValidationError` listing every problem.
+    """
+    c = _Collector()
+    if not isinstance(data, Mapping):
+        c.add("body", "bad_type")
+        raise ValidationError(c.problems)
+    for extra in sorted(set(data) - _HOUSEHOLD_FIELDS):
+        c.add(extra, "field_not_allowed")
+    household_id = c.uuid(data, "id")
+    village_id = c.text(data, "village_id", max_len=MAX_SHORT, required=True)
+    head_name = c.text(data, "head_name", max_len=MAX_NAME)
+    address = c.text(data, "address_detail", max_len=200)
+    phone = c.text(data, "phone", max_len=30) or None
+    members = c.integer(data, "members_count", 1, 30)
+    deleted = data.get("deleted", False)
+    if not isinstance(deleted, bool):
+        c.add("deleted", "bad_type")
+    if not head_name and not address and not any(p.field in ("head_name", "address_detail")
+                                                 for p in c.problems):
+        c.add("head_name", "name_or_address")
+    if c.problems:
+        raise ValidationError(c.problems)
+    assert household_id and village_id
+    return Household(id=household_id, village_id=village_id, head_name=head_name,
+                     address_detail=address, phone=phone, members_count=members,
+                     deleted=bool(deleted))
