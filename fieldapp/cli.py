@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from fieldapp import __version__
 
 # One line per subcommand module; order is the order shown in --help.
-COMMAND_MODULES: tuple[str, ...] = (
-)
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def build_parser() -> argparse.ArgumentParser:

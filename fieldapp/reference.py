@@ -54,8 +54,11 @@ def load_procedures() -> dict[str, Procedure]:
     rows = load_json("procedures.json")["procedures"]
     return {
         r["code"]: Procedure(
-            code=r["code"], name_vi=nfc(r["name_vi"]), name_en=r["name_en"],
-            level=ProcedureLevel(r["level"]), fee_vnd=r.get("fee_vnd"),
+            code=r["code"],
+            name_vi=nfc(r["name_vi"]),
+            name_en=r["name_en"],
+            level=ProcedureLevel(r["level"]),
+            fee_vnd=r.get("fee_vnd"),
             field_vi=nfc(r.get("field_vi", "")),
         )
         for r in rows
@@ -70,7 +73,8 @@ def search_procedures(query: str, limit: int = 50) -> list[Procedure]:
     """
     needle = fold(query)
     found = [
-        p for p in load_procedures().values()
+        p
+        for p in load_procedures().values()
         if not needle or needle in fold(f"{p.code} {p.name_vi} {p.name_en}")
     ]
     return found[:limit]
@@ -80,8 +84,12 @@ def load_wards(province_code: str = "42") -> list[Ward]:
     """Wards of one province from ``data/wards/<code>.json`` (2025 NSO codes)."""
     doc = load_json(f"wards/{province_code}.json")
     return [
-        Ward(code=w["code"], name=nfc(w["name"]), kind=w["kind"],
-             province_code=doc["province"]["code"])
+        Ward(
+            code=w["code"],
+            name=nfc(w["name"]),
+            kind=w["kind"],
+            province_code=doc["province"]["code"],
+        )
         for w in doc["wards"]
     ]
 
@@ -100,12 +108,20 @@ def load_campaign(key: str = "ha-tinh-2024") -> Campaign:
     """A campaign's indicators and targets from ``data/campaigns/<key>.json``."""
     doc = load_json(f"campaigns/{key}.json")
     return Campaign(
-        key=doc["key"], name_vi=nfc(doc["name_vi"]), name_en=doc["name_en"],
-        starts_on=doc["starts_on"], ends_on=doc["ends_on"],
+        key=doc["key"],
+        name_vi=nfc(doc["name_vi"]),
+        name_en=doc["name_en"],
+        starts_on=doc["starts_on"],
+        ends_on=doc["ends_on"],
         indicators=tuple(
-            Indicator(key=i["key"], name_vi=nfc(i["name_vi"]), name_en=i["name_en"],
-                      target=float(i["target"]), metric=i["metric"],
-                      note_vi=nfc(i.get("note_vi", "")))
+            Indicator(
+                key=i["key"],
+                name_vi=nfc(i["name_vi"]),
+                name_en=i["name_en"],
+                target=float(i["target"]),
+                metric=i["metric"],
+                note_vi=nfc(i.get("note_vi", "")),
+            )
             for i in doc["indicators"]
         ),
     )

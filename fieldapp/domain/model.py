@@ -166,8 +166,11 @@ class Activity:
     text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in asdict(self).items()
-                if v is not None}
+        return {
+            k: (str(v) if isinstance(v, StrEnum) else v)
+            for k, v in asdict(self).items()
+            if v is not None
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Activity:

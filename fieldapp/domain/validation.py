@@ -55,46 +55,82 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "required": ("Bắt buộc nhập.", "Required."),
     "not_uuid": ("Mã không hợp lệ (cần UUID).", "Invalid id (a UUID is required)."),
     "bad_type": ("Sai kiểu dữ liệu.", "Wrong data type."),
-    "bad_choice": ("Giá trị không hợp lệ: chọn một trong {choices}.",
-                   "Invalid value: choose one of {choices}."),
+    "bad_choice": (
+        "Giá trị không hợp lệ: chọn một trong {choices}.",
+        "Invalid value: choose one of {choices}.",
+    ),
     "bad_datetime": ("Thời gian không hợp lệ (ISO 8601).", "Invalid time (ISO 8601)."),
     "bad_date": ("Ngày không hợp lệ (dd/mm/yyyy).", "Invalid date (dd/mm/yyyy)."),
     "too_long": ("Quá dài: tối đa {max} ký tự.", "Too long: at most {max} characters."),
     "out_of_range": ("Phải từ {min} đến {max}.", "Must be between {min} and {max}."),
-    "consent_required": ("Hãy hỏi và ghi lại sự đồng ý của hộ trước.",
-                         "Ask for and record the household's consent first."),
+    "consent_required": (
+        "Hãy hỏi và ghi lại sự đồng ý của hộ trước.",
+        "Ask for and record the household's consent first.",
+    ),
     "no_personal_without_consent": (
         "Hộ không đồng ý: không ghi chi tiết cá nhân (ghi chú, số hồ sơ, biên lai, GPS).",
         "Household declined: do not record personal details (notes, dossier, receipt, GPS).",
     ),
     "follow_up_date_required": ("Chọn ngày quay lại.", "Choose a follow-up date."),
-    "follow_up_before_visit": ("Ngày quay lại phải sau ngày thăm.",
-                               "The follow-up date must be after the visit."),
-    "follow_up_only": ("Chỉ nhập ngày quay lại khi kết quả là 'cần quay lại'.",
-                       "Only set a follow-up date when the outcome is 'follow-up needed'."),
-    "people_for_activities": ("Có hoạt động thì số người được hướng dẫn phải từ 1 trở lên.",
-                              "With activities, at least 1 person must have been guided."),
-    "no_activities_when_absent": ("Không có ai ở nhà thì không thể có hoạt động.",
-                                  "Nobody was home, so there can be no activities."),
-    "bad_procedure_code": ("Mã thủ tục phải có dạng 1.001193.",
-                           "Procedure code must look like 1.001193."),
-    "unknown_procedure": ("Không có thủ tục {code} trong danh mục.",
-                          "Procedure {code} is not in the catalogue."),
-    "level_required": ("Chọn mức độ: toàn trình hoặc một phần.",
-                       "Choose the level: full online or partial."),
+    "follow_up_before_visit": (
+        "Ngày quay lại phải sau ngày thăm.",
+        "The follow-up date must be after the visit.",
+    ),
+    "follow_up_only": (
+        "Chỉ nhập ngày quay lại khi kết quả là 'cần quay lại'.",
+        "Only set a follow-up date when the outcome is 'follow-up needed'.",
+    ),
+    "people_for_activities": (
+        "Có hoạt động thì số người được hướng dẫn phải từ 1 trở lên.",
+        "With activities, at least 1 person must have been guided.",
+    ),
+    "no_activities_when_absent": (
+        "Không có ai ở nhà thì không thể có hoạt động.",
+        "Nobody was home, so there can be no activities.",
+    ),
+    "bad_procedure_code": (
+        "Mã thủ tục phải có dạng 1.001193.",
+        "Procedure code must look like 1.001193.",
+    ),
+    "unknown_procedure": (
+        "Không có thủ tục {code} trong danh mục.",
+        "Procedure {code} is not in the catalogue.",
+    ),
+    "level_required": (
+        "Chọn mức độ: toàn trình hoặc một phần.",
+        "Choose the level: full online or partial.",
+    ),
     "payment_status_required": ("Chọn tình trạng thanh toán.", "Choose the payment status."),
-    "verified_needs_receipt": ("Đã xác minh thì cần số biên lai hoặc số hồ sơ.",
-                               "Verified payments need a receipt or dossier number."),
+    "verified_needs_receipt": (
+        "Đã xác minh thì cần số biên lai hoặc số hồ sơ.",
+        "Verified payments need a receipt or dossier number.",
+    ),
     "other_text_required": ("Ghi rõ hoạt động khác.", "Describe the other activity."),
     "duplicate_activity": ("Hoạt động bị lặp.", "Activity is listed twice."),
     "too_many": ("Quá nhiều mục: tối đa {max}.", "Too many items: at most {max}."),
-    "id_number_forbidden": ("Không được ghi số CMND/CCCD.",
-                            "Do not record ID-card (CMND/CCCD) numbers."),
+    "id_number_forbidden": (
+        "Không được ghi số CMND/CCCD.",
+        "Do not record ID-card (CMND/CCCD) numbers.",
+    ),
     "field_not_allowed": ("Trường này không được phép.", "This field is not allowed."),
-    "name_or_address": ("Nhập tên chủ hộ hoặc địa chỉ.",
-                        "Enter the head of household's name or the address."),
-    "supersedes_self": ("Lượt thăm không thể thay thế chính nó.",
-                        "A visit cannot supersede itself."),
+    "name_or_address": (
+        "Nhập tên chủ hộ hoặc địa chỉ.",
+        "Enter the head of household's name or the address.",
+    ),
+    "unknown_household": ("Không tìm thấy hộ này trên máy.", "Household not found on this device."),
+    "unknown_village": ("Không tìm thấy thôn/tổ dân phố này.", "Village not found."),
+    "unknown_supersedes": (
+        "Không tìm thấy lượt thăm cần sửa của hộ này.",
+        "The visit being corrected was not found for this household.",
+    ),
+    "already_superseded": (
+        "Lượt thăm này đã được sửa trước đó.",
+        "This visit has already been corrected.",
+    ),
+    "supersedes_self": (
+        "Lượt thăm không thể thay thế chính nó.",
+        "A visit cannot supersede itself.",
+    ),
 }
 
 
@@ -108,8 +144,12 @@ class Problem:
     message_en: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"field": self.field, "code": self.code,
-                "message_vi": self.message_vi, "message_en": self.message_en}
+        return {
+            "field": self.field,
+            "code": self.code,
+            "message_vi": self.message_vi,
+            "message_en": self.message_en,
+        }
 
     def message(self, lang: str = "vi") -> str:
         return self.message_en if lang == "en" else self.message_vi
@@ -121,6 +161,12 @@ class ValidationError(ValueError):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(f"{p.field}: {p.message_en}" for p in problems))
         self.problems = problems
+
+    @classmethod
+    def single(cls, field: str, code: str, **fmt: Any) -> ValidationError:
+        """One problem from the shared message catalogue."""
+        vi, en = MESSAGES[code]
+        return cls([Problem(field, code, vi.format(**fmt), en.format(**fmt))])
 
     def by_field(self, lang: str = "vi") -> dict[str, str]:
         """First message per field, for putting next to form inputs."""
@@ -138,8 +184,15 @@ class _Collector:
         vi, en = MESSAGES[code]
         self.problems.append(Problem(field, code, vi.format(**fmt), en.format(**fmt)))
 
-    def text(self, data: Mapping[str, Any], key: str, *, max_len: int, required: bool = False,
-             path: str | None = None) -> str:
+    def text(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        *,
+        max_len: int,
+        required: bool = False,
+        path: str | None = None,
+    ) -> str:
         path = path or key
         value = data.get(key)
         if value is None or value == "":
@@ -173,8 +226,15 @@ class _Collector:
             self.add(key, "not_uuid")
             return None
 
-    def choice(self, data: Mapping[str, Any], key: str, enum: Any, *, required: bool = True,
-               path: str | None = None) -> Any:
+    def choice(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        enum: Any,
+        *,
+        required: bool = True,
+        path: str | None = None,
+    ) -> Any:
         path = path or key
         value = data.get(key)
         if value is None or value == "":
@@ -187,8 +247,9 @@ class _Collector:
             self.add(path, "bad_choice", choices=", ".join(str(e) for e in enum))
             return None
 
-    def integer(self, data: Mapping[str, Any], key: str, lo: int, hi: int, *,
-                required: bool = False) -> int | None:
+    def integer(
+        self, data: Mapping[str, Any], key: str, lo: int, hi: int, *, required: bool = False
+    ) -> int | None:
         value = data.get(key)
         if value is None or value == "":
             if required:
@@ -226,16 +287,33 @@ def _parse_date(value: str) -> date | None:
 
 
 _VISIT_FIELDS = {
-    "id", "household_id", "member_id", "visited_at", "consent", "outcome", "people_guided",
-    "activities", "follow_up_on", "notes", "gps", "supersedes",
+    "id",
+    "household_id",
+    "member_id",
+    "visited_at",
+    "consent",
+    "outcome",
+    "people_guided",
+    "activities",
+    "follow_up_on",
+    "notes",
+    "gps",
+    "supersedes",
 }
 _ACTIVITY_FIELDS = {
-    "kind", "procedure_code", "level", "dossier_no", "payment_status", "receipt_no", "text",
+    "kind",
+    "procedure_code",
+    "level",
+    "dossier_no",
+    "payment_status",
+    "receipt_no",
+    "text",
 }
 
 
-def _activity(c: _Collector, raw: Any, i: int,
-              procedures: Mapping[str, Procedure] | None) -> Activity | None:
+def _activity(
+    c: _Collector, raw: Any, i: int, procedures: Mapping[str, Procedure] | None
+) -> Activity | None:
     path = f"activities.{i}"
     if not isinstance(raw, Mapping):
         c.add(path, "bad_type")
@@ -248,8 +326,16 @@ def _activity(c: _Collector, raw: Any, i: int,
     code = level = dossier_no = status = receipt = text = None
     if kind in (ActivityKind.DOSSIER_SUBMITTED, ActivityKind.FEE_PAID):
         code_path = f"{path}.procedure_code"
-        code = c.text(raw, "procedure_code", max_len=10, path=code_path,
-                      required=kind == ActivityKind.DOSSIER_SUBMITTED) or None
+        code = (
+            c.text(
+                raw,
+                "procedure_code",
+                max_len=10,
+                path=code_path,
+                required=kind == ActivityKind.DOSSIER_SUBMITTED,
+            )
+            or None
+        )
         if code and not PROCEDURE_CODE.match(code):
             c.add(code_path, "bad_procedure_code")
         elif code and procedures is not None and code not in procedures:
@@ -264,8 +350,7 @@ def _activity(c: _Collector, raw: Any, i: int,
         if raw.get("payment_status") in (None, ""):
             c.add(f"{path}.payment_status", "payment_status_required")
         else:
-            status = c.choice(raw, "payment_status", PaymentStatus,
-                              path=f"{path}.payment_status")
+            status = c.choice(raw, "payment_status", PaymentStatus, path=f"{path}.payment_status")
         receipt = c.text(raw, "receipt_no", max_len=MAX_SHORT, path=f"{path}.receipt_no") or None
         dossier_no = c.text(raw, "dossier_no", max_len=MAX_SHORT, path=f"{path}.dossier_no") or None
         if status == PaymentStatus.VERIFIED and not (receipt or dossier_no):
@@ -274,12 +359,20 @@ def _activity(c: _Collector, raw: Any, i: int,
         text = c.text(raw, "text", max_len=200, path=f"{path}.text") or None
         if not text:
             c.add(f"{path}.text", "other_text_required")
-    return Activity(kind=kind, procedure_code=code, level=level, dossier_no=dossier_no,
-                    payment_status=status, receipt_no=receipt, text=text)
+    return Activity(
+        kind=kind,
+        procedure_code=code,
+        level=level,
+        dossier_no=dossier_no,
+        payment_status=status,
+        receipt_no=receipt,
+        text=text,
+    )
 
 
-def parse_visit(data: Mapping[str, Any], *,
-                procedures: Mapping[str, Procedure] | None = None) -> Visit:
+def parse_visit(
+    data: Mapping[str, Any], *, procedures: Mapping[str, Procedure] | None = None
+) -> Visit:
     """Check a visit dict and return a clean, NFC-normalised :class:`Visit`.
 
     Raises :class:`ValidationError` listing every problem. ``procedures`` (code →
@@ -324,8 +417,12 @@ def parse_visit(data: Mapping[str, Any], *,
             act = _activity(c, raw, i, procedures)
             if act is None:
                 continue
-            key = (str(act.kind), act.procedure_code if act.kind in (
-                ActivityKind.DOSSIER_SUBMITTED, ActivityKind.FEE_PAID) else act.text)
+            key = (
+                str(act.kind),
+                act.procedure_code
+                if act.kind in (ActivityKind.DOSSIER_SUBMITTED, ActivityKind.FEE_PAID)
+                else act.text,
+            )
             if key in seen:
                 c.add(f"activities.{i}", "duplicate_activity")
             seen.add(key)
@@ -359,11 +456,18 @@ def parse_visit(data: Mapping[str, Any], *,
         raise ValidationError(c.problems)
     assert visit_id and household_id and member_id and visited_at and outcome
     return Visit(
-        id=visit_id, household_id=household_id, member_id=member_id,
-        visited_at=visited_at.isoformat(), consent=consent, outcome=outcome,
-        people_guided=people, activities=tuple(activities),
+        id=visit_id,
+        household_id=household_id,
+        member_id=member_id,
+        visited_at=visited_at.isoformat(),
+        consent=consent,
+        outcome=outcome,
+        people_guided=people,
+        activities=tuple(activities),
         follow_up_on=follow_up.isoformat() if follow_up else None,
-        notes=notes, gps=gps, supersedes=supersedes,
+        notes=notes,
+        gps=gps,
+        supersedes=supersedes,
     )
 
 
@@ -388,12 +492,20 @@ def _gps(c: _Collector, raw: Any) -> GeoPoint | None:
         values[key] = float(value)
     if len(values) < 3:
         return None
-    return GeoPoint(lat=values["lat"] or 0.0, lon=values["lon"] or 0.0,
-                    accuracy_m=values["accuracy_m"])
+    return GeoPoint(
+        lat=values["lat"] or 0.0, lon=values["lon"] or 0.0, accuracy_m=values["accuracy_m"]
+    )
 
 
-_HOUSEHOLD_FIELDS = {"id", "village_id", "head_name", "address_detail", "phone",
-                     "members_count", "deleted"}
+_HOUSEHOLD_FIELDS = {
+    "id",
+    "village_id",
+    "head_name",
+    "address_detail",
+    "phone",
+    "members_count",
+    "deleted",
+}
 
 
 def parse_household(data: Mapping[str, Any]) -> Household:
@@ -416,12 +528,21 @@ def parse_household(data: Mapping[str, Any]) -> Household:
     deleted = data.get("deleted", False)
     if not isinstance(deleted, bool):
         c.add("deleted", "bad_type")
-    if not head_name and not address and not any(p.field in ("head_name", "address_detail")
-                                                 for p in c.problems):
+    if (
+        not head_name
+        and not address
+        and not any(p.field in ("head_name", "address_detail") for p in c.problems)
+    ):
         c.add("head_name", "name_or_address")
     if c.problems:
         raise ValidationError(c.problems)
     assert household_id and village_id
-    return Household(id=household_id, village_id=village_id, head_name=head_name,
-                     address_detail=address, phone=phone, members_count=members,
-                     deleted=bool(deleted))
+    return Household(
+        id=household_id,
+        village_id=village_id,
+        head_name=head_name,
+        address_detail=address,
+        phone=phone,
+        members_count=members,
+        deleted=bool(deleted),
+    )
