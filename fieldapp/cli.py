@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from fieldapp import __version__
 
 # One line per subcommand module; order is the order shown in --help.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "fieldapp.commands.import_wards",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
