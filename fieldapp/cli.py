@@ -18,6 +18,8 @@ from fieldapp import __version__
 # One line per subcommand module; order is the order shown in --help.
 COMMAND_MODULES: tuple[str, ...] = (
     "fieldapp.commands.import_wards",
+    "fieldapp.commands.qr",
+    "fieldapp.commands.poster",
 )
 
 

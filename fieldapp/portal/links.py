@@ -157,14 +157,14 @@ class PortalLink:
         return LEVEL_LABELS[self.procedure.level][1] if self.procedure else ""
 
 
-def _unknown_code(code: str) -> PortalError:
+def _unknown_code(code: str, specials: bool = False) -> PortalError:
+    extra_vi = "; hoặc dùng home, payment, vneid" if specials else ""
+    extra_en = "; or use home, payment, vneid" if specials else ""
     return PortalError(
         "unknown_procedure",
         "code",
-        f"Không có thủ tục mã «{code}» trong danh mục. Mã thủ tục có dạng 1.001193; "
-        f"hoặc dùng home, payment, vneid.",
-        f"No procedure with code '{code}' in the catalogue. Codes look like 1.001193; "
-        f"or use home, payment, vneid.",
+        f"Không có thủ tục mã «{code}» trong danh mục. Mã thủ tục có dạng 1.001193{extra_vi}.",
+        f"No procedure with code '{code}' in the catalogue. Codes look like 1.001193{extra_en}.",
     )
 
 
@@ -190,7 +190,12 @@ def portal_link(key: str, config: PortalConfig | None = None) -> PortalLink:
         field, title_vi, title_en = SPECIAL_KEYS[clean]
         url = check_url(getattr(cfg, field), cfg.allowed_hosts, field=field)
         return PortalLink(clean, url, title_vi, title_en)
-    return procedure_link(key, config)
+    try:
+        return procedure_link(key, config)
+    except PortalError as exc:
+        if exc.code == "unknown_procedure":
+            raise _unknown_code(nfc(key), specials=True) from None
+        raise
 
 
 def search_links(query: str, config: PortalConfig | None = None) -> list[PortalLink]:

@@ -16,6 +16,8 @@ import qrcode
 import qrcode.constants
 from PIL import Image
 
+from fieldapp.portal.errors import PortalError
+
 __all__ = ["QUIET_ZONE", "qr_image", "qr_matrix", "qr_png"]
 
 QUIET_ZONE = 6  # modules of white border; the standard minimum is 4
@@ -24,8 +26,6 @@ _MAX_CHARS = 1000  # far beyond any portal link; keeps codes scannable on a phon
 
 def _make(text: str) -> qrcode.QRCode:
     if not text or len(text) > _MAX_CHARS:
-        from fieldapp.portal.errors import PortalError
-
         raise PortalError(
             "bad_qr_text",
             "text",
