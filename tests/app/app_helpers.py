@@ -1,0 +1,26 @@
+"""Helpers shared by the app-service tests (unique module name: tests run in one process)."""
+
+import uuid
+from datetime import datetime
+
+from fieldapp.app_services.visit_form import VisitFormModel
+
+
+def add_household(store, name, village="v-dong", **kw):
+    h, _ = store.save_household(
+        {"id": str(uuid.uuid4()), "village_id": village, "head_name": name, **kw}
+    )
+    return h
+
+
+def log_visit(store, household, member_id, when: datetime | None = None, **kw):
+    """Save a consented visit through the form model; fails the test if it is refused."""
+    form = VisitFormModel(household_id=household.id, member_id=member_id, consent="given")
+    form.outcome = kw.pop("outcome", "done")
+    if when is not None:
+        form.visited_at = when.astimezone().isoformat()
+    for k, v in kw.items():
+        setattr(form, k, v)
+    result = form.save(store)
+    assert result.ok, result.errors
+    return result.visit
