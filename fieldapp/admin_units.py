@@ -25,7 +25,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -369,18 +368,22 @@ def build_document(
     }
 
 
-def write_document(doc: Mapping[str, Any], out: Path | str) -> None:
-    """Write atomically (temporary file, then rename) so a failure leaves no half file."""
+def write_document(doc: Mapping[str, Any], out: Path | str, *, indent: int | None = 1) -> None:
+    """Write JSON atomically (temporary file, then rename) so a failure leaves no half file.
+
+    Any JSON document can be written this way; the demo-data command uses it too.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    # A plain open() (not mkstemp) so the file gets the usual permissions from the umask.
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False, indent=1)
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(doc, fh, ensure_ascii=False, indent=indent)
             fh.write("\n")
         os.replace(tmp, out)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -18,6 +18,7 @@ from fieldapp import __version__
 # One line per subcommand module; order is the order shown in --help.
 COMMAND_MODULES: tuple[str, ...] = (
     "fieldapp.commands.import_wards",
+    "fieldapp.commands.demo_data",
     "fieldapp.commands.qr",
     "fieldapp.commands.poster",
 )
