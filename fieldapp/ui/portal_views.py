@@ -1,0 +1,281 @@
+"""Flet views for portal QR codes, posters and the enrolment QR (builders only, no navigation).
+
+Thin by design: links, QR images, search and posters all live in :mod:`fieldapp.portal`.
+The navigation owner places :attr:`PortalScreen.control` in a view; the screen swaps its
+own content between the procedure picker and a full-screen QR, so it works in any router.
+
+Flet 1.0.5: ``ft.Image(src=...)`` takes raw PNG ``bytes`` directly (see
+``flet/controls/core/image.py``), so no base64 step is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from fieldapp.portal.enrol_link import parse_enrol_link
+from fieldapp.portal.errors import PortalError
+from fieldapp.portal.links import SPECIAL_KEYS, PortalLink, portal_link, search_links
+from fieldapp.portal.poster import MAX_PROCEDURES, PosterSpec, write_poster
+from fieldapp.portal.qr import qr_png
+from fieldapp.text import fold
+
+__all__ = ["PortalScreen", "build_portal_screen", "enrol_qr_view", "qr_view"]
+
+QR_SIZE = 340  # logical pixels: fills a small phone's width with room for the quiet zone
+_SPECIAL_ICONS = {"home": ft.Icons.HOME, "payment": ft.Icons.PAYMENT, "vneid": ft.Icons.BADGE}
+
+
+def _qr_image(url: str, size: int = QR_SIZE) -> ft.Control:
+    """The QR as a crisp black-on-white image (no smoothing when Flutter scales it)."""
+    return ft.Container(
+        content=ft.Image(
+            src=qr_png(url, module_px=8),
+            width=size,
+            height=size,
+            fit=ft.BoxFit.CONTAIN,
+            filter_quality=ft.FilterQuality.NONE,
+            semantics_label=url,
+        ),
+        bgcolor=ft.Colors.WHITE,
+    )
+
+
+def qr_view(link: PortalLink, on_back: Callable[[Any], Any] | None = None) -> ft.Control:
+    """Full-screen, high-contrast QR for one procedure or portal page."""
+    lines: list[ft.Control] = [
+        ft.Text(
+            link.title_vi,
+            size=24,
+            weight=ft.FontWeight.BOLD,
+            color=ft.Colors.BLACK,
+            text_align=ft.TextAlign.CENTER,
+        ),
+    ]
+    if link.procedure is not None:
+        lines.append(
+            ft.Text(
+                f"Mã thủ tục: {link.key} · {link.level_vi}",
+                size=18,
+                color=ft.Colors.BLACK,
+                text_align=ft.TextAlign.CENTER,
+            )
+        )
+    lines += [
+        _qr_image(link.url),
+        ft.Text(
+            "Quét mã bằng Camera điện thoại, đăng nhập bằng VNeID.",
+            size=16,
+            color=ft.Colors.BLACK,
+            text_align=ft.TextAlign.CENTER,
+        ),
+        ft.Text(
+            link.url,
+            size=11,
+            color=ft.Colors.BLACK,
+            selectable=True,
+            text_align=ft.TextAlign.CENTER,
+        ),
+    ]
+    if on_back is not None:
+        lines.append(
+            ft.Button(content="Quay lại danh sách", icon=ft.Icons.ARROW_BACK, on_click=on_back)
+        )
+    return ft.Container(
+        content=ft.Column(
+            lines,
+            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+            scroll=ft.ScrollMode.AUTO,
+            spacing=12,
+        ),
+        bgcolor=ft.Colors.WHITE,
+        padding=ft.Padding.all(16),
+        expand=True,
+    )
+
+
+def enrol_qr_view(link: str) -> ft.Control:
+    """The leader's screen: the enrolment QR a member scans to join the team's devices."""
+    try:
+        parse_enrol_link(link)  # never show a QR the member's phone would refuse
+    except PortalError as exc:
+        return ft.Text(f"{exc.message_vi}\n{exc.message_en}", color=ft.Colors.RED_900)
+    return ft.Container(
+        content=ft.Column(
+            [
+                ft.Text(
+                    "Đăng ký thiết bị cho tổ viên",
+                    size=22,
+                    weight=ft.FontWeight.BOLD,
+                    color=ft.Colors.BLACK,
+                ),
+                ft.Text(
+                    "Tổ viên mở ứng dụng, chọn «Đăng ký thiết bị» và quét mã này.",
+                    size=16,
+                    color=ft.Colors.BLACK,
+                    text_align=ft.TextAlign.CENTER,
+                ),
+                _qr_image(link),
+                ft.Text(link, size=12, color=ft.Colors.BLACK, selectable=True),
+            ],
+            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+            spacing=12,
+        ),
+        bgcolor=ft.Colors.WHITE,
+        padding=ft.Padding.all(16),
+    )
+
+
+def _default_out_dir() -> Path:
+    # FLET_APP_STORAGE_DATA is set by `flet run` and packaged apps only.
+    base = os.environ.get("FLET_APP_STORAGE_DATA") or str(Path.home() / "fieldapp-data")
+    return Path(base) / "posters"
+
+
+class PortalScreen:
+    """Searchable procedure picker → full-screen QR, fixed-page QR buttons, poster maker."""
+
+    def __init__(
+        self,
+        village: str = "",
+        team: str = "",
+        contact: str = "",
+        out_dir: Path | None = None,
+    ) -> None:
+        self.out_dir = out_dir or _default_out_dir()
+        self.chosen: list[str] = []  # poster procedures, in the order ticked
+        self.search = ft.TextField(
+            label="Tìm thủ tục (tên hoặc mã)",
+            hint_text="vd. khai sinh, 1.001193",
+            prefix_icon=ft.Icons.SEARCH,
+            on_change=self.on_search,
+        )
+        self.results = ft.ListView(spacing=0, expand=True)
+        self.specials = ft.Row(
+            [
+                ft.Button(
+                    content=SPECIAL_KEYS[key][1],
+                    icon=_SPECIAL_ICONS[key],
+                    on_click=lambda e, k=key: self.open_qr(k),
+                )
+                for key in SPECIAL_KEYS
+            ],
+            wrap=True,
+        )
+        self.village = ft.TextField(label="Thôn / tổ dân phố", value=village)
+        self.team = ft.TextField(label="Tên tổ", value=team)
+        self.contact = ft.TextField(label="Liên hệ (tên, số điện thoại)", value=contact)
+        self.poster_status = ft.Text("")
+        self.poster_button = ft.Button(
+            content="Tạo áp phích (PDF)",
+            icon=ft.Icons.PICTURE_AS_PDF,
+            on_click=self.on_make_poster,
+        )
+        self.picker = ft.Column(
+            [
+                self.specials,
+                self.search,
+                ft.Text(
+                    f"Đánh dấu tối đa {MAX_PROCEDURES} thủ tục để in áp phích; "
+                    "bấm vào tên để xem mã QR.",
+                    size=13,
+                ),
+                ft.Container(content=self.results, height=360),
+                ft.Text("Áp phích cho bảng tin thôn", size=18, weight=ft.FontWeight.BOLD),
+                self.village,
+                self.team,
+                self.contact,
+                self.poster_button,
+                self.poster_status,
+            ],
+            scroll=ft.ScrollMode.AUTO,
+            expand=True,
+        )
+        self.control = ft.Container(content=self.picker, expand=True)
+        self.on_search()
+
+    # -- picker ---------------------------------------------------------------------------
+
+    def on_search(self, e: Any = None) -> None:
+        """Filter the list (accent- and case-insensitive, by name or code)."""
+        self.shown = search_links(self.search.value or "")
+        self.results.controls = [self._row(link) for link in self.shown]
+
+    def _row(self, link: PortalLink) -> ft.Control:
+        return ft.ListTile(
+            leading=ft.Checkbox(
+                value=link.key in self.chosen,
+                on_change=lambda e, k=link.key: self.toggle(k, e.control.value),
+            ),
+            title=ft.Text(link.title_vi),
+            subtitle=ft.Text(f"{link.key} · {link.level_vi}"),
+            trailing=ft.Icon(ft.Icons.QR_CODE_2),
+            on_click=lambda e, k=link.key: self.open_qr(k),
+        )
+
+    def toggle(self, code: str, checked: bool | None) -> None:
+        if checked and code not in self.chosen:
+            self.chosen.append(code)
+        elif not checked and code in self.chosen:
+            self.chosen.remove(code)
+        self.poster_status.value = f"Đã chọn {len(self.chosen)} thủ tục cho áp phích."
+
+    # -- QR -------------------------------------------------------------------------------
+
+    def open_qr(self, key: str) -> None:
+        """Replace the picker with the full-screen QR (QR of a link takes milliseconds)."""
+        self.control.content = qr_view(portal_link(key), on_back=self.back)
+
+    def back(self, e: Any = None) -> None:
+        self.control.content = self.picker
+
+    # -- poster ---------------------------------------------------------------------------
+
+    def poster_path(self) -> Path:
+        slug = "-".join(fold(self.village.value or "").split()) or "thon"
+        return self.out_dir / f"ap-phich-{slug}-{date.today():%Y%m%d}.pdf"
+
+    async def on_make_poster(self, e: Any = None) -> Path | None:
+        """Write the PDF off the event loop; show where it went or what is wrong."""
+        spec = PosterSpec(
+            tuple(self.chosen),
+            self.village.value or "",
+            self.team.value or "",
+            self.contact.value or "",
+        )
+        path = self.poster_path()
+        self.poster_button.disabled = True
+        try:
+            await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+            await asyncio.to_thread(write_poster, spec, path)
+        except PortalError as exc:
+            for name, box in (
+                ("village", self.village),
+                ("team", self.team),
+                ("contact", self.contact),
+            ):
+                box.error = exc.message_vi if exc.field == name else None
+            self.poster_status.value = f"Lỗi: {exc.message_vi}"
+            return None
+        except OSError as exc:
+            self.poster_status.value = f"Lỗi: không ghi được tệp áp phích ({exc.strerror})."
+            return None
+        finally:
+            self.poster_button.disabled = False
+        for box in (self.village, self.team, self.contact):
+            box.error = None
+        self.poster_status.value = f"Đã tạo áp phích: {path}"
+        return path
+
+
+def build_portal_screen(
+    village: str = "", team: str = "", contact: str = "", out_dir: Path | None = None
+) -> PortalScreen:
+    """Build the portal screen; place ``.control`` in a view."""
+    return PortalScreen(village=village, team=team, contact=contact, out_dir=out_dir)
