@@ -1,0 +1,514 @@
+"""Coverage by SQL aggregation over the tables the device store and the server share.
+
+Only these columns are used, with the same names on both sides:
+``households(id, village_id, deleted, head_name, address_detail, name_sort)``,
+``visits(id, household_id, member_id, visited_at, consent, outcome, people_guided,
+follow_up_on, superseded_by)``, ``visit_activities(visit_id, household_id, kind, level,
+payment_status, procedure_code)``, ``villages(id, ward_code, name)``, ``members(id, name,
+team_id)`` and a team → villages mapping (see :func:`team_villages`).
+
+Period filter: a visit is in ``[start, end]`` when ``substr(visited_at, 1, 10)`` (its local
+day) is in it. Because ISO text sorts lexicographically, that is written as the
+index-friendly ``visited_at >= 'start' AND visited_at < 'end + 1 day'``, which selects
+exactly the same rows.
+
+``db`` is anything with ``execute(sql, params)`` returning a cursor: a ``sqlite3``
+connection or a ``sqlite_utils.Database``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+from fieldapp.coverage.results import (
+    Figures,
+    GapPage,
+    GapRow,
+    IndicatorProgress,
+    MemberActivity,
+    Period,
+    TeamCoverage,
+    VillageCoverage,
+    WeekPoint,
+)
+from fieldapp.domain.model import Indicator
+from fieldapp.text import sort_key
+
+__all__ = [
+    "Executor",
+    "VisitLogRow",
+    "gap_list",
+    "indicator_progress",
+    "member_activity",
+    "team_coverage",
+    "team_villages",
+    "total",
+    "village_coverage",
+    "visit_log",
+    "weekly_trend",
+]
+
+
+class Executor(Protocol):
+    def execute(self, sql: str, parameters: Any = ...) -> Any: ...
+
+
+# Group-by expressions over ``visits v JOIN households h``.
+_BY_VILLAGE = "h.village_id"
+_BY_MEMBER = "v.member_id"
+# Monday on or before the visit's local day.
+_BY_WEEK = "date(substr(v.visited_at, 1, 10), '-6 days', 'weekday 1')"
+
+_EFFECTIVE_IN_PERIOD = (
+    "v.superseded_by IS NULL AND v.visited_at >= :start AND v.visited_at < :after AND h.deleted = 0"
+)
+
+
+def _scope(village_ids: Sequence[str] | None, column: str = "h.village_id") -> str:
+    return "" if village_ids is None else f" AND {column} IN (SELECT value FROM json_each(:scope))"
+
+
+def _params(
+    period: Period | None, today: date | None, village_ids: Sequence[str] | None
+) -> dict[str, Any]:
+    p: dict[str, Any] = {}
+    if period is not None:
+        p["start"] = period.start.isoformat()
+        p["after"] = (period.end + timedelta(days=1)).isoformat()
+    if today is not None:
+        p["today"] = today.isoformat()
+    if village_ids is not None:
+        p["scope"] = json.dumps(list(village_ids))
+    return p
+
+
+def _aggregate(
+    db: Executor,
+    group: str,
+    period: Period,
+    today: date | None,
+    village_ids: Sequence[str] | None,
+) -> dict[Any, dict[str, int]]:
+    """Visit, activity and (if ``today``) follow-up counts per group key."""
+    params = _params(period, today, village_ids)
+    scope = _scope(village_ids)
+    out: dict[Any, dict[str, int]] = {}
+
+    def put(key: Any, values: dict[str, Any]) -> None:
+        out.setdefault(key, {}).update({k: int(v or 0) for k, v in values.items()})
+
+    sql = f"""
+        SELECT {group} AS k, count(*),
+               count(DISTINCT CASE WHEN v.outcome <> 'nobody_home' THEN v.household_id END),
+               count(DISTINCT v.household_id),
+               sum(v.consent IN ('declined', 'withdrawn')),
+               sum(v.people_guided)
+        FROM visits v JOIN households h ON h.id = v.household_id
+        WHERE {_EFFECTIVE_IN_PERIOD}{scope}
+        GROUP BY k
+    """
+    for k, n, reached, attempted, declined, people in db.execute(sql, params).fetchall():
+        put(
+            k,
+            {
+                "visits": n,
+                "households_visited": reached,
+                "households_nobody_home": attempted - reached,
+                "visits_declined": declined,
+                "people_guided": people,
+            },
+        )
+
+    sql = f"""
+        SELECT {group} AS k,
+               sum(a.kind = 'dossier_submitted'),
+               sum(a.kind = 'dossier_submitted' AND a.level = 'full'),
+               count(DISTINCT CASE WHEN a.kind = 'dossier_submitted' THEN v.household_id END),
+               sum(a.kind = 'fee_paid' AND a.payment_status = 'verified'),
+               sum(a.kind = 'fee_paid' AND a.payment_status = 'self_reported'),
+               sum(a.kind = 'fee_paid' AND coalesce(a.payment_status, 'unknown')
+                   NOT IN ('verified', 'self_reported')),
+               sum(a.kind = 'vneid_level2'),
+               sum(a.kind = 'payment_account'),
+               sum(a.kind = 'digital_signature')
+        FROM visits v JOIN households h ON h.id = v.household_id
+             JOIN visit_activities a ON a.visit_id = v.id
+        WHERE {_EFFECTIVE_IN_PERIOD}{scope}
+          AND a.kind IN ('dossier_submitted', 'fee_paid', 'vneid_level2', 'payment_account',
+                         'digital_signature')
+        GROUP BY k
+    """
+    names = (
+        "dossiers_online",
+        "dossiers_full_online",
+        "dossier_households",
+        "fees_paid_verified",
+        "fees_paid_self_reported",
+        "fees_paid_unknown",
+        "vneid_level2",
+        "payment_accounts",
+        "digital_signatures",
+    )
+    for k, *values in db.execute(sql, params).fetchall():
+        put(k, dict(zip(names, values, strict=True)))
+
+    if today is not None and group != _BY_WEEK:
+        for k, due, overdue in db.execute(_followups_sql(group, scope), params).fetchall():
+            put(k, {"follow_ups_due": due, "follow_ups_overdue": overdue})
+    return out
+
+
+def _followups_sql(group: str, scope: str) -> str:
+    """Households whose latest effective visit asks to come back by ``today``.
+
+    Start from the (few) follow-up visits already due, then keep those with no later
+    effective visit of the same household; latest = ``visited_at`` then ``id``, the same
+    order the device store uses for its household summary.
+    """
+    return f"""
+        SELECT {group} AS k, count(*), sum(v.follow_up_on < :today)
+        FROM visits v JOIN households h ON h.id = v.household_id
+        WHERE v.outcome = 'follow_up' AND v.superseded_by IS NULL
+          AND v.follow_up_on <= :today AND h.deleted = 0{scope}
+          AND NOT EXISTS (
+              SELECT 1 FROM visits w
+              WHERE w.household_id = v.household_id AND w.superseded_by IS NULL
+                AND (w.visited_at > v.visited_at
+                     OR (w.visited_at = v.visited_at AND w.id > v.id)))
+        GROUP BY k
+    """
+
+
+def _figures(values: dict[str, int] | None, households_total: int = 0) -> Figures:
+    return Figures(households_total=households_total, **(values or {}))
+
+
+def indicator_progress(
+    figures: Figures, indicators: Sequence[Indicator]
+) -> tuple[IndicatorProgress, ...]:
+    """Campaign indicators measured on ``figures``; unknown metrics give "no data"."""
+    rows = []
+    for ind in indicators:
+        parts = figures.ratio_parts(ind.metric) or (0, 0)
+        verified = (
+            figures.share("fee_paid_verified_share") if ind.metric == "fee_paid_share" else None
+        )
+        rows.append(
+            IndicatorProgress(
+                key=ind.key,
+                name_vi=ind.name_vi,
+                name_en=ind.name_en,
+                metric=ind.metric,
+                target=ind.target,
+                value=figures.share(ind.metric),
+                numerator=parts[0],
+                denominator=parts[1],
+                value_verified=verified,
+            )
+        )
+    return tuple(rows)
+
+
+def total(groups: Sequence[VillageCoverage] | Sequence[TeamCoverage]) -> Figures:
+    """Sum of village (or team) figures; exact because a household has one village."""
+    out = Figures()
+    for g in groups:
+        out = out + g.figures
+    return out
+
+
+def _columns(db: Executor, table: str) -> set[str]:
+    return {r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall()}
+
+
+def team_villages(db: Executor) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """team id → (name, ward code, village ids).
+
+    The device keeps ``teams.village_ids`` as a JSON list; a server may instead have a
+    ``team_villages(team_id, village_id)`` table or ``villages.team_id``. All three work.
+    """
+    team_cols = _columns(db, "teams")
+    if not team_cols:
+        return {}
+    teams = {
+        r[0]: (r[1] or r[0], r[2] or "", list[str]())
+        for r in db.execute("SELECT id, name, ward_code FROM teams").fetchall()
+    }
+    if "village_ids" in team_cols:
+        for team_id, ids in db.execute("SELECT id, village_ids FROM teams").fetchall():
+            teams[team_id][2].extend(json.loads(ids or "[]"))
+    elif _columns(db, "team_villages"):
+        for team_id, village_id in db.execute(
+            "SELECT team_id, village_id FROM team_villages"
+        ).fetchall():
+            if team_id in teams:
+                teams[team_id][2].append(village_id)
+    elif "team_id" in _columns(db, "villages"):
+        for village_id, team_id in db.execute(
+            "SELECT id, team_id FROM villages WHERE team_id IS NOT NULL"
+        ).fetchall():
+            if team_id in teams:
+                teams[team_id][2].append(village_id)
+    return {k: (name, ward, tuple(ids)) for k, (name, ward, ids) in teams.items()}
+
+
+def village_coverage(
+    db: Executor,
+    period: Period,
+    today: date,
+    *,
+    village_ids: Sequence[str] | None = None,
+    indicators: Sequence[Indicator] = (),
+) -> list[VillageCoverage]:
+    """One row per village in scope (all villages if ``village_ids`` is None), in
+    Vietnamese order; villages with no households are included with zeros."""
+    params = _params(None, None, village_ids)
+    villages = db.execute(
+        f"SELECT id, name, ward_code FROM villages WHERE 1 = 1{_scope(village_ids, 'id')}",
+        params,
+    ).fetchall()
+    totals = dict(
+        db.execute(
+            "SELECT village_id, count(*) FROM households h WHERE h.deleted = 0"
+            f"{_scope(village_ids)} GROUP BY village_id",
+            params,
+        ).fetchall()
+    )
+    agg = _aggregate(db, _BY_VILLAGE, period, today, village_ids)
+    team_of = {vid: team_id for team_id, (_, _, vids) in team_villages(db).items() for vid in vids}
+    rows = []
+    for vid, name, ward in sorted(villages, key=lambda r: (sort_key(r[1]), r[0])):
+        figures = _figures(agg.get(vid), totals.get(vid, 0))
+        rows.append(
+            VillageCoverage(
+                village_id=vid,
+                village_name=name,
+                ward_code=ward,
+                team_id=team_of.get(vid),
+                figures=figures,
+                indicators=indicator_progress(figures, indicators),
+            )
+        )
+    return rows
+
+
+def team_coverage(
+    villages: Sequence[VillageCoverage],
+    db: Executor,
+    *,
+    indicators: Sequence[Indicator] = (),
+) -> list[TeamCoverage]:
+    """Teams as sums of their villages' rows (villages without a team grouped last)."""
+    teams = team_villages(db)
+    by_team: dict[str | None, list[VillageCoverage]] = {}
+    for v in villages:
+        by_team.setdefault(v.team_id, []).append(v)
+    rows = []
+    for team_id, members in by_team.items():
+        name, ward, _ = teams.get(team_id or "", ("", members[0].ward_code, ()))
+        figures = total(members)
+        rows.append(
+            TeamCoverage(
+                team_id=team_id,
+                team_name=name or "Chưa có tổ (no team)",
+                ward_code=ward,
+                village_ids=tuple(v.village_id for v in members),
+                figures=figures,
+                indicators=indicator_progress(figures, indicators),
+            )
+        )
+    rows.sort(key=lambda t: (t.team_id is None, sort_key(t.team_name), t.team_id or ""))
+    return rows
+
+
+def member_activity(
+    db: Executor,
+    period: Period,
+    today: date,
+    *,
+    village_ids: Sequence[str] | None = None,
+    team_ids: Sequence[str] | None = None,
+) -> list[MemberActivity]:
+    """Per member: visits in scope villages in the period. Members of ``team_ids`` with no
+    visits are listed too (with zeros), so a leader sees who has not been out."""
+    agg = _aggregate(db, _BY_MEMBER, period, today, village_ids)
+    known = {
+        r[0]: (r[1], r[2]) for r in db.execute("SELECT id, name, team_id FROM members").fetchall()
+    }
+    ids = set(agg)
+    if team_ids is not None:
+        wanted = set(team_ids)
+        ids |= {mid for mid, (_, team) in known.items() if team in wanted}
+    rows = [
+        MemberActivity(
+            member_id=mid,
+            member_name=known.get(mid, (mid, None))[0] or mid,
+            team_id=known.get(mid, ("", None))[1],
+            figures=_figures(agg.get(mid)),
+        )
+        for mid in ids
+    ]
+    rows.sort(key=lambda m: (sort_key(m.member_name), m.member_id))
+    return rows
+
+
+def weekly_trend(
+    db: Executor, period: Period, *, village_ids: Sequence[str] | None = None
+) -> list[WeekPoint]:
+    """Activity per ISO week (Monday start) across the period, empty weeks included."""
+    agg = _aggregate(db, _BY_WEEK, period, None, village_ids)
+    week = period.start - timedelta(days=period.start.weekday())
+    points = []
+    while week <= period.end:
+        points.append(WeekPoint(week, _figures(agg.get(week.isoformat()))))
+        week += timedelta(days=7)
+    return points
+
+
+def gap_list(
+    db: Executor,
+    village_id: str,
+    today: date,
+    *,
+    since: date | None = None,
+    limit: int = 50,
+    after: tuple[str, str] | None = None,
+) -> GapPage:
+    """Households of one village to visit next, in Vietnamese order, paged by keyset.
+
+    On the list: households not reached (no effective visit other than "nobody home")
+    since ``since`` (ever, if None), and households whose latest effective visit has a
+    follow-up date on or before ``today``. Paging by ``(name_sort, id)`` so page N costs
+    what page 1 does.
+    """
+    params: dict[str, Any] = {
+        "village": village_id,
+        "today": today.isoformat(),
+        "since": since.isoformat() if since else "",
+        "limit": limit + 1,
+        "after_sort": after[0] if after else "",
+        "after_id": after[1] if after else "",
+    }
+    sql = """
+        WITH hh AS (
+            SELECT h.id, h.village_id, h.head_name, h.address_detail, h.name_sort,
+                   EXISTS (SELECT 1 FROM visits v
+                           WHERE v.household_id = h.id AND v.superseded_by IS NULL
+                             AND v.outcome <> 'nobody_home' AND v.visited_at >= :since)
+                       AS reached,
+                   (SELECT v.id FROM visits v
+                    WHERE v.household_id = h.id AND v.superseded_by IS NULL
+                    ORDER BY v.visited_at DESC, v.id DESC LIMIT 1) AS last_id
+            FROM households h
+            WHERE h.village_id = :village AND h.deleted = 0
+              AND (h.name_sort, h.id) > (:after_sort, :after_id)
+        )
+        SELECT hh.id, hh.village_id, hh.head_name, hh.address_detail, hh.name_sort,
+               hh.reached, lv.visited_at, lv.outcome, lv.follow_up_on
+        FROM hh LEFT JOIN visits lv ON lv.id = hh.last_id
+        WHERE NOT hh.reached OR (lv.outcome = 'follow_up' AND lv.follow_up_on <= :today)
+        ORDER BY hh.name_sort, hh.id
+        LIMIT :limit
+    """
+    rows = db.execute(sql, params).fetchall()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = []
+    for hid, vid, name, address, _, reached, last_at, outcome, follow in rows:
+        if outcome == "follow_up" and follow and follow <= params["today"]:
+            reason = "follow_up_overdue" if follow < params["today"] else "follow_up_due"
+        elif not reached and last_at and (not since or last_at >= params["since"]):
+            reason = "nobody_home"
+        else:
+            reason = "not_visited"
+        items.append(
+            GapRow(
+                household_id=hid,
+                village_id=vid,
+                head_name=name or "",
+                address_detail=address or "",
+                reason=reason,
+                last_visit_at=last_at,
+                follow_up_on=follow if outcome == "follow_up" else None,
+            )
+        )
+    next_after = (rows[-1][4], rows[-1][0]) if more and rows else None
+    return GapPage(tuple(items), next_after)
+
+
+@dataclass(frozen=True)
+class VisitLogRow:
+    """One effective visit for the visit-log export.
+
+    ``household_name`` is blank when the visit records declined or withdrawn consent:
+    such a visit is counted but carries no personal data. Notes are never exported.
+    """
+
+    visit_id: str
+    visited_at: str
+    village_id: str
+    village_name: str
+    household_id: str
+    household_name: str
+    member_id: str
+    member_name: str
+    consent: str | None
+    outcome: str
+    people_guided: int
+    # (kind, procedure_code, level, payment_status) per activity.
+    activities: tuple[tuple[str, str | None, str | None, str | None], ...]
+    follow_up_on: str | None
+
+
+def visit_log(
+    db: Executor, period: Period, *, village_ids: Sequence[str] | None = None
+) -> Iterator[VisitLogRow]:
+    """Effective visits in the period and scope, oldest first, streamed (not a list)."""
+    params = _params(period, None, village_ids)
+    sql = f"""
+        SELECT v.id, v.visited_at, h.village_id, coalesce(vl.name, h.village_id), h.id,
+               CASE WHEN v.consent IN ('declined', 'withdrawn') THEN ''
+                    ELSE coalesce(nullif(h.head_name, ''), h.address_detail, '') END,
+               v.member_id, coalesce(m.name, v.member_id), v.consent, v.outcome,
+               v.people_guided, v.follow_up_on,
+               (SELECT group_concat(a.kind || '|' || coalesce(a.procedure_code, '') || '|'
+                                    || coalesce(a.level, '') || '|'
+                                    || coalesce(a.payment_status, ''), ';')
+                FROM visit_activities a WHERE a.visit_id = v.id)
+        FROM visits v JOIN households h ON h.id = v.household_id
+             LEFT JOIN villages vl ON vl.id = h.village_id
+             LEFT JOIN members m ON m.id = v.member_id
+        WHERE {_EFFECTIVE_IN_PERIOD}{_scope(village_ids)}
+        ORDER BY v.visited_at, v.id
+    """
+    cursor = db.execute(sql, params)
+    while batch := cursor.fetchmany(1000):
+        for r in batch:
+            acts = tuple(
+                tuple(part or None for part in item.split("|"))  # type: ignore[misc]
+                for item in (r[12] or "").split(";")
+                if item
+            )
+            yield VisitLogRow(
+                visit_id=r[0],
+                visited_at=r[1],
+                village_id=r[2],
+                village_name=r[3],
+                household_id=r[4],
+                household_name=r[5] or "",
+                member_id=r[6],
+                member_name=r[7],
+                consent=r[8],
+                outcome=r[9],
+                people_guided=r[10] or 0,
+                follow_up_on=r[11],
+                activities=acts,  # type: ignore[arg-type]
+            )
+
+
+# Keep the field list of Figures importable for exports and the API.
+FIGURE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Figures))
