@@ -166,11 +166,20 @@ class Activity:
     text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            k: (str(v) if isinstance(v, StrEnum) else v)
-            for k, v in asdict(self).items()
-            if v is not None
-        }
+        # Explicit rather than dataclasses.asdict: this runs for every saved visit.
+        out: dict[str, Any] = {"kind": str(self.kind)}
+        for key in (
+            "procedure_code",
+            "level",
+            "dossier_no",
+            "payment_status",
+            "receipt_no",
+            "text",
+        ):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = str(value)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Activity:

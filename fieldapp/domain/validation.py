@@ -93,8 +93,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Procedure code must look like 1.001193.",
     ),
     "unknown_procedure": (
-        "Không có thủ tục {code} trong danh mục.",
-        "Procedure {code} is not in the catalogue.",
+        "Không có thủ tục {proc} trong danh mục.",
+        "Procedure {proc} is not in the catalogue.",
     ),
     "level_required": (
         "Chọn mức độ: toàn trình hoặc một phần.",
@@ -192,7 +192,10 @@ class _Collector:
         max_len: int,
         required: bool = False,
         path: str | None = None,
+        free_text: bool = False,
     ) -> str:
+        """A string field, NFC. ``free_text`` fields (typed prose) are also screened for
+        ID-card numbers; codes, ids and phones are not, as they are digits by nature."""
         path = path or key
         value = data.get(key)
         if value is None or value == "":
@@ -207,7 +210,7 @@ class _Collector:
             self.add(path, "required")
         if len(clean) > max_len:
             self.add(path, "too_long", max=max_len)
-        if _ID_NUMBER.search(clean):
+        if free_text and _ID_NUMBER.search(clean):
             self.add(path, "id_number_forbidden")
         return clean
 
@@ -339,7 +342,7 @@ def _activity(
         if code and not PROCEDURE_CODE.match(code):
             c.add(code_path, "bad_procedure_code")
         elif code and procedures is not None and code not in procedures:
-            c.add(code_path, "unknown_procedure", code=code)
+            c.add(code_path, "unknown_procedure", proc=code)
     if kind == ActivityKind.DOSSIER_SUBMITTED:
         if raw.get("level") in (None, ""):
             c.add(f"{path}.level", "level_required")
@@ -356,7 +359,7 @@ def _activity(
         if status == PaymentStatus.VERIFIED and not (receipt or dossier_no):
             c.add(f"{path}.receipt_no", "verified_needs_receipt")
     elif kind == ActivityKind.OTHER:
-        text = c.text(raw, "text", max_len=200, path=f"{path}.text") or None
+        text = c.text(raw, "text", max_len=200, path=f"{path}.text", free_text=True) or None
         if not text:
             c.add(f"{path}.text", "other_text_required")
     return Activity(
@@ -403,7 +406,7 @@ def parse_visit(
     if consent is None and data.get("consent") in (None, "") and outcome != Outcome.NOBODY_HOME:
         c.add("consent", "consent_required")
     people = c.integer(data, "people_guided", 0, MAX_PEOPLE) or 0
-    notes = c.text(data, "notes", max_len=MAX_NOTES)
+    notes = c.text(data, "notes", max_len=MAX_NOTES, free_text=True)
 
     raw_activities = data.get("activities") or []
     activities: list[Activity] = []
@@ -521,8 +524,8 @@ def parse_household(data: Mapping[str, Any]) -> Household:
         c.add(extra, "field_not_allowed")
     household_id = c.uuid(data, "id")
     village_id = c.text(data, "village_id", max_len=MAX_SHORT, required=True)
-    head_name = c.text(data, "head_name", max_len=MAX_NAME)
-    address = c.text(data, "address_detail", max_len=200)
+    head_name = c.text(data, "head_name", max_len=MAX_NAME, free_text=True)
+    address = c.text(data, "address_detail", max_len=200, free_text=True)
     phone = c.text(data, "phone", max_len=30) or None
     members = c.integer(data, "members_count", 1, 30)
     deleted = data.get("deleted", False)

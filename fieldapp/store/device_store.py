@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,9 +74,12 @@ def household_row(h: Household, **extra: Any) -> dict[str, Any]:
     }
 
 
-def visit_row(v: Visit, **extra: Any) -> dict[str, Any]:
-    """The stored row for a visit (activities and GPS as JSON text)."""
-    d = v.to_dict()
+def visit_row(v: Visit, wire: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """The stored row for a visit (activities and GPS as JSON text).
+
+    ``wire`` is ``v.to_dict()`` when the caller already has it.
+    """
+    d = dict(wire) if wire is not None else v.to_dict()
     d["activities"] = json.dumps(d["activities"], ensure_ascii=False)
     d["gps"] = json.dumps(d["gps"]) if d["gps"] else None
     d.update(extra)
@@ -118,7 +121,11 @@ class DeviceStore:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: a crash of the app loses nothing committed; only a power cut
+            # can lose the last few commits, and never corrupts the file.
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA cache_size=-32000")
+            conn.execute("PRAGMA wal_autocheckpoint=4000")
         conn.execute("PRAGMA foreign_keys=ON")
         db = Database(conn)
         migrations.apply(db)
@@ -294,20 +301,58 @@ class DeviceStore:
         """
         visit = parse_visit(data, procedures=self._procedures)
         with self.db.atomic():
-            self._check_visit_refs(visit)
-            self.insert_visit_rows(visit)
-            if visit.supersedes:
-                self.db.execute(
-                    "UPDATE visits SET superseded_by = ? WHERE id = ?", [visit.id, visit.supersedes]
-                )
-            self.refresh_household_summary(visit.household_id)
-            self._enqueue("visit", visit.id, "create", visit.to_dict(), None)
+            self._write_visit(visit)
         return visit
 
-    def insert_visit_rows(self, visit: Visit, **extra: Any) -> None:
-        """Insert a visit and its activity rows (no outbox: callers decide)."""
-        self.db["visits"].insert(visit_row(visit, **extra))
-        self.db["visit_activities"].insert_all(activity_rows(visit))
+    def save_visits(self, items: Iterable[Mapping[str, Any]]) -> list[Visit]:
+        """Save many visits in one transaction (imports, demo data): all or nothing.
+
+        Each visit still gets its own outbox entry; validation errors name the index.
+        """
+        visits = []
+        with self.db.atomic():
+            for i, data in enumerate(items):
+                try:
+                    visit = parse_visit(data, procedures=self._procedures)
+                    self._write_visit(visit)
+                except ValidationError as exc:
+                    raise ValidationError(
+                        [replace(p, field=f"{i}.{p.field}") for p in exc.problems]
+                    ) from exc
+                visits.append(visit)
+        return visits
+
+    def _write_visit(self, visit: Visit) -> None:
+        """Write one validated visit, its activities, summary and outbox entry."""
+        self._check_visit_refs(visit)
+        wire = visit.to_dict()
+        self.insert_visit_rows(visit, wire)
+        if visit.supersedes:
+            self.db.execute(
+                "UPDATE visits SET superseded_by = ? WHERE id = ?", [visit.id, visit.supersedes]
+            )
+        self.refresh_household_summary(visit.household_id)
+        self._enqueue("visit", visit.id, "create", wire, None)
+
+    def insert_visit_rows(
+        self, visit: Visit, wire: dict[str, Any] | None = None, **extra: Any
+    ) -> None:
+        """Insert a visit and its activity rows (no outbox: callers decide).
+
+        Plain SQL rather than ``Table.insert``: this is the hot path of every save and
+        sqlite-utils would introspect the table each time.
+        """
+        row = visit_row(visit, wire, **extra)
+        self.db.execute(
+            f"INSERT INTO visits ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        self.db.conn.executemany(
+            "INSERT INTO visit_activities (visit_id, household_id, kind, procedure_code, level,"
+            " payment_status) VALUES (:visit_id, :household_id, :kind, :procedure_code, :level,"
+            " :payment_status)",
+            activity_rows(visit),
+        )
 
     def _check_visit_refs(self, visit: Visit) -> None:
         row = self.db.execute(

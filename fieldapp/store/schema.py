@@ -77,7 +77,6 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX visits_household ON visits (household_id, visited_at);
         CREATE INDEX visits_visited_at ON visits (visited_at);
-        CREATE INDEX visits_member ON visits (member_id, visited_at);
 
         -- One row per activity so coverage can aggregate in SQL (same shape on the server).
         CREATE TABLE visit_activities (
@@ -104,7 +103,6 @@ def m001_initial(db: Database) -> None:
             state TEXT NOT NULL DEFAULT 'pending',
             error TEXT
         );
-        CREATE INDEX outbox_state ON outbox (state, seq);
 
         -- Rejections, conflicts and scope notices reported by the server, for the member.
         CREATE TABLE sync_issues (
