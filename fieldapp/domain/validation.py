@@ -7,7 +7,7 @@ English message, so the UI can mark every field and the API can answer one 4xx.
 ...     parse_visit({"id": "x"})
 ... except ValidationError as exc:
 ...     sorted(p.field for p in exc.problems)[:3]
-['household_id', 'member_id', 'outcome']
+['consent', 'household_id', 'id']
 """
 
 from __future__ import annotations

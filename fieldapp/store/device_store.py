@@ -145,7 +145,7 @@ class DeviceStore:
             if value is None:
                 self.db.execute("DELETE FROM meta WHERE key = ?", [key])
             else:
-                self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+                self.db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
     @property
     def device_id(self) -> str:
@@ -165,7 +165,7 @@ class DeviceStore:
     ) -> None:
         """Insert or replace reference rows in one transaction."""
         with self.db.atomic():
-            self.db["wards"].upsert_all(
+            self.db.table("wards").upsert_all(
                 (
                     {
                         "code": w.code,
@@ -177,7 +177,7 @@ class DeviceStore:
                 ),
                 pk="code",
             )
-            self.db["villages"].upsert_all(
+            self.db.table("villages").upsert_all(
                 (
                     {
                         "id": v.id,
@@ -190,7 +190,7 @@ class DeviceStore:
                 ),
                 pk="id",
             )
-            self.db["teams"].upsert_all(
+            self.db.table("teams").upsert_all(
                 (
                     {
                         "id": t.id,
@@ -202,7 +202,7 @@ class DeviceStore:
                 ),
                 pk="id",
             )
-            self.db["members"].upsert_all(
+            self.db.table("members").upsert_all(
                 (
                     {
                         "id": m.id,
@@ -246,13 +246,13 @@ class DeviceStore:
             current = self._household_dict(household.id)
             new = household.to_dict()
             if current is None:
-                self.db["households"].insert(household_row(household, dirty=1, updated_at=_now()))
+                self.db.table("households").insert(household_row(household, dirty=1, updated_at=_now()))
                 self._enqueue("household", household.id, "create", new, None)
             else:
                 changed = {k: new[k] for k in _HOUSEHOLD_FIELDS if new[k] != current[k]}
                 if not changed:
                     return household, warnings
-                self.db["households"].update(
+                self.db.table("households").update(
                     household.id, household_row(household, dirty=1, updated_at=_now())
                 )
                 self._enqueue(

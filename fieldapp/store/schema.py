@@ -118,7 +118,7 @@ def m001_initial(db: Database) -> None:
         """
     )
     # The device id is born here, once per database: a wiped database gets a new one.
-    db["meta"].insert_all(
+    db.table("meta").insert_all(
         [
             {"key": "device_id", "value": str(uuid.uuid4())},
             {"key": "created_at", "value": datetime.now(UTC).isoformat()},

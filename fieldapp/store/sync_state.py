@@ -1,0 +1,265 @@
+"""Device-side sync state: cursor, epoch, scope, push results and pulled pages.
+
+Helpers over a :class:`DeviceStore` used by :mod:`fieldapp.sync.client`. Every function
+that changes more than one row does it in one transaction, so a sync killed at any
+point leaves either the old state or the new one (a pulled page and its cursor commit
+together; push results and the acknowledgement commit together).
+
+Meta keys: ``sync_cursor``, ``server_epoch``, ``scope_villages`` (JSON list),
+``last_acked_seq``; ``server_url``, ``device_token``, ``member_id``, ``team_id`` are
+written at enrolment.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from fieldapp.domain.model import Household, Visit
+from fieldapp.store.device_store import DeviceStore, OutboxEntry, activity_rows, household_row, visit_row
+from fieldapp.sync.protocol import Change, MutationResult, ResultStatus, row_hash, scope_checksum
+
+__all__ = [
+    "apply_pull_page",
+    "apply_push_results",
+    "apply_scope",
+    "begin_full_resync",
+    "finish_full_resync",
+    "get_cursor",
+    "local_checksum",
+    "next_seq",
+    "outbox_max_seq",
+    "requeue_after",
+    "set_cursor",
+]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def get_cursor(store: DeviceStore) -> int:
+    return int(store.meta_get("sync_cursor") or 0)
+
+
+def set_cursor(store: DeviceStore, cursor: int) -> None:
+    store.meta_set("sync_cursor", str(cursor))
+
+
+def next_seq(store: DeviceStore) -> int:
+    """The sequence number the next outbox entry will get (AUTOINCREMENT never reuses)."""
+    row = store.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+    return (row[0] if row else 0) + 1
+
+
+def outbox_max_seq(store: DeviceStore) -> int:
+    return next_seq(store) - 1
+
+
+def min_outbox_seq(store: DeviceStore) -> int | None:
+    return store.db.execute("SELECT min(seq) FROM outbox").fetchone()[0]
+
+
+def requeue_after(store: DeviceStore, hwm: int) -> int:
+    """Send again everything after the server's mark (server restored or gap reported).
+
+    Acknowledged rows are kept in the outbox for exactly this. Returns how many rows
+    went back to pending.
+    """
+    with store.db.atomic():
+        n = store.db.execute(
+            "UPDATE outbox SET state = 'pending', error = NULL WHERE seq > ? AND state != 'pending'",
+            [hwm],
+        ).rowcount
+        store.db.execute(
+            "UPDATE visits SET sync_status = 'pending', sync_error = NULL WHERE id IN (SELECT"
+            " entity_id FROM outbox WHERE entity = 'visit' AND seq > ?)",
+            [hwm],
+        )
+        store.db.execute(
+            "UPDATE households SET dirty = 1 WHERE id IN (SELECT entity_id FROM outbox"
+            " WHERE entity = 'household' AND seq > ?)",
+            [hwm],
+        )
+        store.meta_set("last_acked_seq", str(min(hwm, int(store.meta_get("last_acked_seq") or 0))))
+    return n
+
+
+def _issue(store: DeviceStore, kind: str, entity: str, entity_id: str, seq: int | None, detail: dict[str, Any]) -> None:
+    store.db.execute(
+        "INSERT INTO sync_issues (kind, entity, entity_id, seq, detail, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [kind, entity, entity_id, seq, json.dumps(detail, ensure_ascii=False), _now()],
+    )
+
+
+def apply_push_results(
+    store: DeviceStore, entries: Sequence[OutboxEntry], hwm: int, results: Sequence[MutationResult]
+) -> None:
+    """Record rejections and conflicts, then acknowledge up to ``hwm``, in one transaction."""
+    by_seq = {e.seq: e for e in entries}
+    with store.db.atomic():
+        for r in results:
+            entry = by_seq.get(r.seq)
+            if entry is None:
+                continue
+            rejected = r.status == ResultStatus.QUARANTINED or (
+                r.status == ResultStatus.DUPLICATE and r.code
+            )
+            if rejected:
+                detail = {"code": r.code, "message_vi": r.message_vi, "message_en": r.message_en}
+                store.db.execute(
+                    "UPDATE outbox SET state = 'rejected', error = ? WHERE seq = ?",
+                    [json.dumps(detail, ensure_ascii=False), r.seq],
+                )
+                if entry.entity == "visit":
+                    store.db.execute(
+                        "UPDATE visits SET sync_status = 'rejected', sync_error = ? WHERE id = ?",
+                        [r.message_vi or r.code, entry.entity_id],
+                    )
+                _issue(store, "rejected", entry.entity, entry.entity_id, r.seq, detail)
+            elif r.conflicts:
+                _issue(store, "conflict", entry.entity, entry.entity_id, r.seq, {"fields": r.conflicts})
+        store.mark_acked(hwm)
+        store.meta_set("last_acked_seq", str(hwm))
+
+
+def _upsert_household(store: DeviceStore, data: dict[str, Any], version: int) -> None:
+    row = store.db.execute("SELECT dirty FROM households WHERE id = ?", [data["id"]]).fetchone()
+    if row is not None and row[0]:
+        # Unsent local edits win locally; remember the server version for the next merge.
+        store.db.execute("UPDATE households SET server_version = ? WHERE id = ?", [version, data["id"]])
+        return
+    values = household_row(Household.from_dict(data), server_version=version, dirty=0, updated_at=_now())
+    cols = list(values)
+    store.db.execute(
+        f"INSERT INTO households ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        f" ON CONFLICT (id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id"),
+        list(values.values()),
+    )
+
+
+def _upsert_visit(store: DeviceStore, data: dict[str, Any]) -> None:
+    superseded_by = data.get("superseded_by")
+    visit = Visit.from_dict({k: v for k, v in data.items() if k != "superseded_by"})
+    inserted = store.db.execute(
+        "SELECT 1 FROM visits WHERE id = ?", [visit.id]
+    ).fetchone() is None
+    if inserted:
+        store.insert_visit_rows(visit, superseded_by=superseded_by, sync_status="synced")
+    else:
+        store.db.execute(
+            "UPDATE visits SET superseded_by = coalesce(?, superseded_by), sync_status = 'synced',"
+            " sync_error = NULL WHERE id = ?",
+            [superseded_by, visit.id],
+        )
+
+
+def _drop_household(store: DeviceStore, household_id: str) -> None:
+    store.db.execute("DELETE FROM visit_activities WHERE household_id = ?", [household_id])
+    store.db.execute("DELETE FROM visits WHERE household_id = ?", [household_id])
+    store.db.execute("DELETE FROM households WHERE id = ?", [household_id])
+
+
+def apply_pull_page(store: DeviceStore, changes: Sequence[Change], cursor: int, *, track_seen: bool = False) -> int:
+    """Apply one pulled page and save the new cursor in one transaction.
+
+    Households go first (a page may carry a visit's household along), then visits,
+    then scope exits. Returns how many records were applied.
+    """
+    touched: set[str] = set()
+    with store.db.atomic():
+        for c in changes:
+            if c.kind == "upsert" and c.entity == "household" and c.data is not None:
+                _upsert_household(store, c.data, c.version or 0)
+                touched.add(c.entity_id)
+        for c in changes:
+            if c.kind == "upsert" and c.entity == "visit" and c.data is not None:
+                _upsert_visit(store, c.data)
+                touched.add(c.data["household_id"])
+        for c in changes:
+            if c.kind == "left_scope":
+                if store.db.execute("SELECT 1 FROM households WHERE id = ?", [c.entity_id]).fetchone():
+                    _issue(store, "left_scope", c.entity, c.entity_id, None, {"cursor": c.cursor})
+                _drop_household(store, c.entity_id)
+                touched.discard(c.entity_id)
+        if track_seen:
+            store.db.executemany(
+                "INSERT OR IGNORE INTO temp.sync_seen (entity, id) VALUES (?, ?)",
+                [(str(c.entity), c.entity_id) for c in changes if c.kind == "upsert"],
+            )
+        for household_id in touched:
+            store.refresh_household_summary(household_id)
+        set_cursor(store, cursor)
+    return len(changes)
+
+
+def apply_scope(store: DeviceStore, village_ids: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Record the server's scope; drop data of villages that left it.
+
+    Returns (added, removed) village ids. Pending outbox entries are kept: the server
+    keeps out-of-scope writes for review.
+    """
+    new = set(village_ids)
+    raw = store.meta_get("scope_villages")
+    old = set(json.loads(raw)) if raw else set()
+    added, removed = new - old, (old - new) if raw else set()
+    with store.db.atomic():
+        for village in sorted(removed):
+            ids = [r[0] for r in store.db.execute("SELECT id FROM households WHERE village_id = ?", [village])]
+            for household_id in ids:
+                _drop_household(store, household_id)
+            _issue(store, "left_scope", "village", village, None, {"households": len(ids)})
+            store.db.execute("DELETE FROM villages WHERE id = ?", [village])
+        store.meta_set("scope_villages", json.dumps(sorted(new)))
+    return added, removed
+
+
+def local_checksum(store: DeviceStore) -> str:
+    """The device's side of the scope checksum (what the server has confirmed)."""
+    hashes = [
+        row_hash("household", hid, version)
+        for hid, version in store.db.execute(
+            "SELECT id, server_version FROM households WHERE server_version IS NOT NULL"
+        )
+    ]
+    hashes.extend(
+        row_hash("visit", vid, version)
+        for vid, version in store.db.execute(
+            "SELECT v.id, CASE WHEN EXISTS (SELECT 1 FROM visits s WHERE s.id = v.superseded_by"
+            " AND s.sync_status = 'synced') THEN 2 ELSE 1 END FROM visits v"
+            " WHERE v.sync_status = 'synced'"
+        )
+    )
+    return scope_checksum(hashes)
+
+
+def begin_full_resync(store: DeviceStore) -> None:
+    """Start re-downloading the whole scope: cursor back to 0, remember what arrives."""
+    store.db.execute("CREATE TEMP TABLE IF NOT EXISTS sync_seen (entity TEXT, id TEXT, PRIMARY KEY (entity, id))")
+    store.db.execute("DELETE FROM temp.sync_seen")
+    set_cursor(store, 0)
+
+
+def finish_full_resync(store: DeviceStore) -> int:
+    """Drop confirmed records the server no longer has in scope; keep unsent edits."""
+    with store.db.atomic():
+        gone_visits = store.db.execute(
+            "SELECT id FROM visits WHERE sync_status = 'synced' AND id NOT IN"
+            " (SELECT id FROM temp.sync_seen WHERE entity = 'visit')"
+        ).fetchall()
+        for (vid,) in gone_visits:
+            store.db.execute("DELETE FROM visit_activities WHERE visit_id = ?", [vid])
+            store.db.execute("UPDATE visits SET superseded_by = NULL WHERE superseded_by = ?", [vid])
+            store.db.execute("DELETE FROM visits WHERE id = ?", [vid])
+        gone_households = store.db.execute(
+            "SELECT id FROM households WHERE server_version IS NOT NULL AND dirty = 0 AND id NOT IN"
+            " (SELECT id FROM temp.sync_seen WHERE entity = 'household')"
+        ).fetchall()
+        for (hid,) in gone_households:
+            _drop_household(store, hid)
+        store.db.execute("DELETE FROM temp.sync_seen")
+    return len(gone_visits) + len(gone_households)
