@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fieldapp.commands.demo_data",
     "fieldapp.commands.qr",
     "fieldapp.commands.poster",
+    "fieldapp.commands.app",
 )
 
 

@@ -1,0 +1,81 @@
+"""``fieldapp app [--web] [--port N]``: run the field app (desktop window or web, no CDN)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+
+__all__ = ["register", "run_app"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "app",
+        help="Chạy ứng dụng cho tổ viên. (Run the field app.)",
+        description=(
+            "Chạy ứng dụng ghi lượt thăm: cửa sổ máy tính nếu có Flet desktop, hoặc trên "
+            "trình duyệt với --web. (Run the field app: a desktop window where the Flet "
+            "desktop client is available, or in the browser with --web.)"
+        ),
+    )
+    parser.add_argument(
+        "--web",
+        action="store_true",
+        help="Phục vụ trên trình duyệt, không dùng CDN. (Serve as a web app, no CDN.)",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="Địa chỉ lắng nghe (mặc định 127.0.0.1). (Address to bind, default 127.0.0.1.)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8550,
+        help="Cổng web (mặc định 8550). (Web port, default 8550.)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="Thư mục dữ liệu của thiết bị (mặc định $FIELDAPP_HOME). "
+        "(Device data folder, default $FIELDAPP_HOME or ~/.local/share/fieldapp.)",
+    )
+    parser.set_defaults(func=handle)
+
+
+def desktop_available() -> bool:
+    """The Flet desktop client ships as the ``flet_desktop`` package."""
+    return importlib.util.find_spec("flet_desktop") is not None
+
+
+def run_app(*, web: bool, host: str, port: int) -> None:
+    """Start the Flet app; blocks until it stops."""
+    import flet as ft
+
+    from fieldapp.ui.main import main
+
+    if web:
+        # no_cdn: the renderer is served locally; with a CDN the page hangs offline.
+        ft.run(main, view=ft.AppView.WEB_BROWSER, host=host, port=port, no_cdn=True)
+    else:
+        ft.run(main)
+
+
+def handle(args: argparse.Namespace) -> int:
+    if args.data_dir:
+        os.environ["FIELDAPP_HOME"] = args.data_dir
+    if not args.web and not desktop_available():
+        print(
+            "Không có Flet desktop trên máy này. Chạy trên trình duyệt: "
+            f"fieldapp app --web --port {args.port}\n"
+            "The Flet desktop client is not installed here. Run in the browser: "
+            f"fieldapp app --web --port {args.port}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.web:
+        print(f"Mở trình duyệt: http://{args.host}:{args.port}/ (Open this address.)", flush=True)
+    run_app(web=args.web, host=args.host, port=args.port)
+    return 0
