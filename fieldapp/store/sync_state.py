@@ -18,7 +18,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fieldapp.domain.model import Household, Visit
-from fieldapp.store.device_store import DeviceStore, OutboxEntry, activity_rows, household_row, visit_row
+from fieldapp.store.device_store import (
+    DeviceStore,
+    OutboxEntry,
+    household_row,
+)
 from fieldapp.sync.protocol import Change, MutationResult, ResultStatus, row_hash, scope_checksum
 
 __all__ = [
@@ -70,7 +74,8 @@ def requeue_after(store: DeviceStore, hwm: int) -> int:
     """
     with store.db.atomic():
         n = store.db.execute(
-            "UPDATE outbox SET state = 'pending', error = NULL WHERE seq > ? AND state != 'pending'",
+            "UPDATE outbox SET state = 'pending', error = NULL"
+            " WHERE seq > ? AND state != 'pending'",
             [hwm],
         ).rowcount
         store.db.execute(
@@ -87,7 +92,14 @@ def requeue_after(store: DeviceStore, hwm: int) -> int:
     return n
 
 
-def _issue(store: DeviceStore, kind: str, entity: str, entity_id: str, seq: int | None, detail: dict[str, Any]) -> None:
+def _issue(
+    store: DeviceStore,
+    kind: str,
+    entity: str,
+    entity_id: str,
+    seq: int | None,
+    detail: dict[str, Any],
+) -> None:
     store.db.execute(
         "INSERT INTO sync_issues (kind, entity, entity_id, seq, detail, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -121,7 +133,9 @@ def apply_push_results(
                     )
                 _issue(store, "rejected", entry.entity, entry.entity_id, r.seq, detail)
             elif r.conflicts:
-                _issue(store, "conflict", entry.entity, entry.entity_id, r.seq, {"fields": r.conflicts})
+                _issue(
+                    store, "conflict", entry.entity, entry.entity_id, r.seq, {"fields": r.conflicts}
+                )
         store.mark_acked(hwm)
         store.meta_set("last_acked_seq", str(hwm))
 
@@ -130,9 +144,13 @@ def _upsert_household(store: DeviceStore, data: dict[str, Any], version: int) ->
     row = store.db.execute("SELECT dirty FROM households WHERE id = ?", [data["id"]]).fetchone()
     if row is not None and row[0]:
         # Unsent local edits win locally; remember the server version for the next merge.
-        store.db.execute("UPDATE households SET server_version = ? WHERE id = ?", [version, data["id"]])
+        store.db.execute(
+            "UPDATE households SET server_version = ? WHERE id = ?", [version, data["id"]]
+        )
         return
-    values = household_row(Household.from_dict(data), server_version=version, dirty=0, updated_at=_now())
+    values = household_row(
+        Household.from_dict(data), server_version=version, dirty=0, updated_at=_now()
+    )
     cols = list(values)
     store.db.execute(
         f"INSERT INTO households ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
@@ -145,9 +163,7 @@ def _upsert_household(store: DeviceStore, data: dict[str, Any], version: int) ->
 def _upsert_visit(store: DeviceStore, data: dict[str, Any]) -> None:
     superseded_by = data.get("superseded_by")
     visit = Visit.from_dict({k: v for k, v in data.items() if k != "superseded_by"})
-    inserted = store.db.execute(
-        "SELECT 1 FROM visits WHERE id = ?", [visit.id]
-    ).fetchone() is None
+    inserted = store.db.execute("SELECT 1 FROM visits WHERE id = ?", [visit.id]).fetchone() is None
     if inserted:
         store.insert_visit_rows(visit, superseded_by=superseded_by, sync_status="synced")
     else:
@@ -164,7 +180,9 @@ def _drop_household(store: DeviceStore, household_id: str) -> None:
     store.db.execute("DELETE FROM households WHERE id = ?", [household_id])
 
 
-def apply_pull_page(store: DeviceStore, changes: Sequence[Change], cursor: int, *, track_seen: bool = False) -> int:
+def apply_pull_page(
+    store: DeviceStore, changes: Sequence[Change], cursor: int, *, track_seen: bool = False
+) -> int:
     """Apply one pulled page and save the new cursor in one transaction.
 
     Households go first (a page may carry a visit's household along), then visits,
@@ -182,7 +200,9 @@ def apply_pull_page(store: DeviceStore, changes: Sequence[Change], cursor: int, 
                 touched.add(c.data["household_id"])
         for c in changes:
             if c.kind == "left_scope":
-                if store.db.execute("SELECT 1 FROM households WHERE id = ?", [c.entity_id]).fetchone():
+                if store.db.execute(
+                    "SELECT 1 FROM households WHERE id = ?", [c.entity_id]
+                ).fetchone():
                     _issue(store, "left_scope", c.entity, c.entity_id, None, {"cursor": c.cursor})
                 _drop_household(store, c.entity_id)
                 touched.discard(c.entity_id)
@@ -209,7 +229,12 @@ def apply_scope(store: DeviceStore, village_ids: Iterable[str]) -> tuple[set[str
     added, removed = new - old, (old - new) if raw else set()
     with store.db.atomic():
         for village in sorted(removed):
-            ids = [r[0] for r in store.db.execute("SELECT id FROM households WHERE village_id = ?", [village])]
+            ids = [
+                r[0]
+                for r in store.db.execute(
+                    "SELECT id FROM households WHERE village_id = ?", [village]
+                )
+            ]
             for household_id in ids:
                 _drop_household(store, household_id)
             _issue(store, "left_scope", "village", village, None, {"households": len(ids)})
@@ -239,7 +264,9 @@ def local_checksum(store: DeviceStore) -> str:
 
 def begin_full_resync(store: DeviceStore) -> None:
     """Start re-downloading the whole scope: cursor back to 0, remember what arrives."""
-    store.db.execute("CREATE TEMP TABLE IF NOT EXISTS sync_seen (entity TEXT, id TEXT, PRIMARY KEY (entity, id))")
+    store.db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS sync_seen (entity TEXT, id TEXT, PRIMARY KEY (entity, id))"
+    )
     store.db.execute("DELETE FROM temp.sync_seen")
     set_cursor(store, 0)
 
@@ -253,7 +280,9 @@ def finish_full_resync(store: DeviceStore) -> int:
         ).fetchall()
         for (vid,) in gone_visits:
             store.db.execute("DELETE FROM visit_activities WHERE visit_id = ?", [vid])
-            store.db.execute("UPDATE visits SET superseded_by = NULL WHERE superseded_by = ?", [vid])
+            store.db.execute(
+                "UPDATE visits SET superseded_by = NULL WHERE superseded_by = ?", [vid]
+            )
             store.db.execute("DELETE FROM visits WHERE id = ?", [vid])
         gone_households = store.db.execute(
             "SELECT id FROM households WHERE server_version IS NOT NULL AND dirty = 0 AND id NOT IN"

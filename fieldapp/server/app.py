@@ -1,0 +1,148 @@
+"""The FastAPI application factory: routers from a list, one JSON error shape everywhere.
+
+>>> from fieldapp.server.sqlite_storage import SqliteStorage
+>>> app = create_app(SqliteStorage(":memory:"))
+>>> app.title
+'fieldapp'
+
+To add a router (e.g. coverage), add its module to :data:`ROUTER_MODULES`; the module
+exposes ``router`` (a FastAPI ``APIRouter``) and may depend on
+:func:`fieldapp.server.deps.current_principal` for the caller's scope.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from fieldapp import __version__
+from fieldapp.server.body import BodyLimitMiddleware
+from fieldapp.server.errors import ApiError
+from fieldapp.server.logs import log_event
+from fieldapp.server.storage import Storage
+from fieldapp.sync.protocol import EPOCH_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION
+
+__all__ = ["ROUTER_MODULES", "create_app"]
+
+# One line per router module, each exposing ``router``.
+ROUTER_MODULES: tuple[str, ...] = (
+    "fieldapp.server.routes_sync",
+    "fieldapp.server.routes_admin",
+)
+
+
+def _error_response(request: Request, error: ApiError) -> JSONResponse:
+    body = error.body()
+    storage = getattr(request.app.state, "storage", None)
+    headers = {EPOCH_HEADER: storage.epoch} if storage is not None else {}
+    if storage is not None:
+        body["epoch"] = storage.epoch
+    if error.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=error.status, headers=headers)
+
+
+def _validation_problems(exc: RequestValidationError) -> list[dict[str, str]]:
+    problems = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        problems.append(
+            {
+                "field": ".".join(loc) or "body",
+                "code": str(err.get("type", "invalid")),
+                "message_vi": "Giá trị không hợp lệ.",
+                "message_en": str(err.get("msg", "Invalid value.")),
+            }
+        )
+    return problems
+
+
+async def _on_api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return _error_response(request, exc)
+
+
+async def _on_validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = _validation_problems(exc)
+    error = ApiError(
+        "invalid_request", field=problems[0]["field"] if problems else None, problems=problems
+    )
+    return _error_response(request, error)
+
+
+async def _on_http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 401: "unauthenticated", 403: "forbidden"}.get(exc.status_code)
+    if code is None:
+        error = ApiError("invalid_request", status=exc.status_code, message_en=str(exc.detail))
+    else:
+        error = ApiError(code)
+    return _error_response(request, error)
+
+
+async def _on_bug(request: Request, exc: Exception) -> Response:
+    # Only the exception's type and the route: messages may quote personal data.
+    log_event("unhandled_error", logging.ERROR, path=request.url.path, error=type(exc).__name__)
+    return _error_response(request, ApiError("internal"))
+
+
+def create_app(storage: Storage, *, router_modules: Sequence[str] = ROUTER_MODULES) -> FastAPI:
+    """Build the app around a storage backend (SQLite today)."""
+    app = FastAPI(
+        title="fieldapp",
+        version=__version__,
+        description=(
+            "Máy chủ đồng bộ của fieldapp (fieldapp sync server). Every /api/v1 request carries "
+            f"the header {PROTOCOL_HEADER}: {PROTOCOL_VERSION}; every response carries "
+            f"{EPOCH_HEADER}. See docs/protocol.md."
+        ),
+    )
+    app.state.storage = storage
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_bug)
+
+    @app.get("/health", tags=["ops"])
+    def health() -> dict[str, Any]:
+        """Liveness and the protocol the server speaks."""
+        return {
+            "ok": True,
+            "epoch": storage.epoch,
+            "protocol": PROTOCOL_VERSION,
+            "version": __version__,
+        }
+
+    for name in router_modules:
+        app.include_router(importlib.import_module(name).router)
+
+    @app.middleware("http")
+    async def stamp(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers[EPOCH_HEADER] = storage.epoch
+        if response.status_code >= 400:
+            log_event(
+                "request_refused",
+                path=request.url.path,
+                status=response.status_code,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+        return response
+
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimitMiddleware)
+    return app

@@ -1,0 +1,160 @@
+"""Pull pages: the device's scope, from a commit-ordered cursor, bounded in size.
+
+Each page is read in one snapshot. Visits whose household is not in the page carry it
+along (so a device never holds a visit without its household); the last page carries
+the scope checksum so the device can detect drift and re-download (``docs/protocol.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from fieldapp.server.storage import Principal
+from fieldapp.sync.protocol import Change, Entity
+
+__all__ = ["household_data", "latest_cursor", "pull_page", "scope_checksum_sql", "visit_data"]
+
+_H_COLS = (
+    "id",
+    "village_id",
+    "head_name",
+    "address_detail",
+    "phone",
+    "members_count",
+    "deleted",
+    "version",
+)
+_V_COLS = (
+    "id",
+    "household_id",
+    "member_id",
+    "visited_at",
+    "consent",
+    "outcome",
+    "people_guided",
+    "activities",
+    "follow_up_on",
+    "notes",
+    "gps",
+    "supersedes",
+    "superseded_by",
+)
+
+
+def latest_cursor(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT value FROM server_meta WHERE key = 'change_seq'").fetchone()[0])
+
+
+def visit_version(superseded_by: str | None) -> int:
+    """Visits are immutable; the only change is being superseded (version 2)."""
+    return 2 if superseded_by else 1
+
+
+def _marks(values: list[str] | set[str] | frozenset[str]) -> str:
+    return ",".join("?" * len(values))
+
+
+def household_data(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = conn.execute(
+        f"SELECT {', '.join(_H_COLS)} FROM households WHERE id IN ({_marks(ids)})", ids
+    ).fetchall()
+    out = {}
+    for r in rows:
+        d = dict(zip(_H_COLS, r, strict=True))
+        d["deleted"] = bool(d["deleted"])
+        out[d["id"]] = d
+    return out
+
+
+def visit_data(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = conn.execute(
+        f"SELECT {', '.join(_V_COLS)} FROM visits WHERE id IN ({_marks(ids)})", ids
+    ).fetchall()
+    out = {}
+    for r in rows:
+        d = dict(zip(_V_COLS, r, strict=True))
+        d["activities"] = json.loads(d["activities"])
+        d["gps"] = json.loads(d["gps"]) if d["gps"] else None
+        out[d["id"]] = d
+    return out
+
+
+def pull_page(
+    conn: sqlite3.Connection, principal: Principal, cursor: int, limit: int
+) -> tuple[list[Change], int, bool]:
+    """(changes, next cursor, has_more) for the principal's villages after ``cursor``."""
+    villages = sorted(principal.village_ids)
+    if not villages:
+        return [], latest_cursor(conn), False
+    marks = _marks(villages)
+    rows = conn.execute(
+        f"SELECT change_seq, 'upsert', entity, entity_id FROM changes"
+        f" WHERE change_seq > ? AND village_id IN ({marks})"
+        f" UNION ALL SELECT change_seq, 'left_scope', entity, entity_id FROM scope_exits"
+        f" WHERE change_seq > ? AND village_id IN ({marks})"
+        f" ORDER BY 1 LIMIT ?",
+        [cursor, *villages, cursor, *villages, limit + 1],
+    ).fetchall()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    households = household_data(
+        conn, [r[3] for r in rows if r[1] == "upsert" and r[2] == "household"]
+    )
+    visits = visit_data(conn, [r[3] for r in rows if r[1] == "upsert" and r[2] == "visit"])
+    parents = {v["household_id"] for v in visits.values()} - set(households)
+    extra = household_data(conn, sorted(parents))
+    changes: list[Change] = []
+    sent_parents: set[str] = set()
+    for seq, kind, entity, entity_id in rows:
+        if kind == "left_scope":
+            changes.append(
+                Change(cursor=seq, kind="left_scope", entity=Entity(entity), entity_id=entity_id)
+            )
+            continue
+        if entity == "household":
+            d = households[entity_id]
+            changes.append(_upsert(seq, Entity.HOUSEHOLD, d, d.pop("version")))
+            continue
+        v = visits[entity_id]
+        parent = v["household_id"]
+        if parent in extra and parent not in sent_parents:
+            p = dict(extra[parent])
+            changes.append(_upsert(seq, Entity.HOUSEHOLD, p, p.pop("version")))
+            sent_parents.add(parent)
+        changes.append(_upsert(seq, Entity.VISIT, v, visit_version(v["superseded_by"])))
+    next_cursor = rows[-1][0] if rows else cursor
+    if not has_more:
+        # Nothing more in scope: jump to the feed's end so later pulls start there.
+        next_cursor = max(next_cursor, latest_cursor(conn))
+    return changes, next_cursor, has_more
+
+
+def _upsert(seq: int, entity: Entity, data: dict[str, Any], version: int) -> Change:
+    return Change(
+        cursor=seq, kind="upsert", entity=entity, entity_id=data["id"], version=version, data=data
+    )
+
+
+def scope_checksum_sql(conn: sqlite3.Connection, principal: Principal) -> str:
+    """XOR of row hashes of every household (tombstones too) and visit in scope."""
+    villages = sorted(principal.village_ids)
+    if not villages:
+        return f"{0:016x}"
+    marks = _marks(villages)
+    h = conn.execute(
+        f"SELECT scope_xor('household', id, version) FROM households WHERE village_id IN ({marks})",
+        villages,
+    ).fetchone()[0]
+    v = conn.execute(
+        f"SELECT scope_xor('visit', id, CASE WHEN superseded_by IS NULL THEN 1 ELSE 2 END)"
+        f" FROM visits WHERE village_id IN ({marks})",
+        villages,
+    ).fetchone()[0]
+    # An aggregate over no rows yields NULL.
+    return f"{int(h or '0', 16) ^ int(v or '0', 16):016x}"

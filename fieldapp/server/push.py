@@ -1,0 +1,565 @@
+"""Applying a pushed batch: sequence check, idempotency, merge, quarantine.
+
+Runs inside one write transaction (:meth:`ServerDB.write`): the effects and the new
+high-water mark commit together or not at all. Rules (see ``docs/protocol.md``):
+
+* ``seq <= hwm`` is a resend: ignored if its digest matches what was received, refused
+  (``device_reset``) if the device reused the number for something else;
+* the rest must run ``hwm+1, hwm+2, …``, otherwise 409 with the expected seq;
+* an invalid or out-of-scope mutation is quarantined and still advances the mark,
+  so one bad record never jams the queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fieldapp.domain.model import Household, Visit
+from fieldapp.domain.validation import ValidationError, parse_household, parse_visit
+from fieldapp.reference import load_procedures
+from fieldapp.server.accounts import json_dumps
+from fieldapp.server.db import Writer, now_iso
+from fieldapp.server.errors import ApiError
+from fieldapp.server.storage import Principal
+from fieldapp.store.device_store import activity_rows, household_row, visit_row
+from fieldapp.sync.protocol import Entity, Mutation, MutationResult, Op, ResultStatus
+
+__all__ = ["apply_batch", "refresh_summaries", "stamp_change"]
+
+HOUSEHOLD_FIELDS = (
+    "village_id",
+    "head_name",
+    "address_detail",
+    "phone",
+    "members_count",
+    "deleted",
+)
+EARLIEST_PLAUSIBLE = "2024-01-01"
+
+# reason → (Vietnamese, English): what the member sees next to the record.
+REASONS: dict[str, tuple[str, str]] = {
+    "invalid": ("Dữ liệu không hợp lệ.", "The data is not valid."),
+    "out_of_scope": (
+        "Hộ này không thuộc thôn của tổ bạn; bản ghi được giữ lại để tổ trưởng xem xét.",
+        "This household is not in your team's villages; kept for your leader to review.",
+    ),
+    "unknown_household": (
+        "Máy chủ không có hộ này; bản ghi được giữ lại để xem xét.",
+        "The server does not know this household; kept for review.",
+    ),
+    "unknown_village": ("Không có thôn/tổ dân phố này.", "No such village."),
+    "visit_conflict": (
+        "Lượt thăm cùng mã nhưng nội dung khác đã có trên máy chủ; được giữ lại để xem xét.",
+        "A visit with the same id but other content is on the server; kept for review.",
+    ),
+    "member_mismatch": (
+        "Lượt thăm ghi tên người khác với tài khoản trên máy này.",
+        "The visit names another member than this device's account.",
+    ),
+    "unknown_supersedes": (
+        "Không tìm thấy lượt thăm cần sửa.",
+        "The visit being corrected was not found.",
+    ),
+    "already_superseded": (
+        "Lượt thăm này đã được người khác sửa trước.",
+        "This visit was already corrected by someone else.",
+    ),
+    "id_mismatch": ("Mã bản ghi không khớp.", "The record id does not match."),
+}
+
+
+@dataclass
+class _Batch:
+    w: Writer
+    principal: Principal
+    device_id: str
+    received_at: str
+    procedures: dict[str, Any]
+    touched_households: set[str] = field(default_factory=set)
+
+
+class _Quarantine(Exception):
+    def __init__(
+        self, reason: str, detail: dict[str, Any] | None = None, village: str | None = None
+    ):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail or {}
+        self.village = village
+
+
+def digest(m: Mutation) -> str:
+    """What makes two sends "the same mutation" (the device's created_at excluded)."""
+    body = json_dumps([str(m.entity), m.entity_id, str(m.op), m.payload, m.base_version])
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def stamp_change(w: Writer, entity: str, entity_id: str, village_id: str) -> int:
+    """Put a record on the pull feed with a fresh, commit-ordered cursor value."""
+    seq = w.next_change_seq()
+    w.conn.execute(
+        "INSERT INTO changes (entity, entity_id, village_id, change_seq) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (entity, entity_id) DO UPDATE SET village_id = excluded.village_id,"
+        " change_seq = excluded.change_seq",
+        [entity, entity_id, village_id, seq],
+    )
+    return seq
+
+
+def apply_batch(
+    w: Writer, principal: Principal, device_id: str, batch: Sequence[Mutation]
+) -> tuple[int, list[MutationResult]]:
+    """Apply a batch; returns (new high-water mark, one result per mutation)."""
+    row = w.conn.execute("SELECT hwm FROM devices WHERE id = ?", [device_id]).fetchone()
+    hwm: int = row[0]
+    ctx = _Batch(w, principal, device_id, now_iso(), load_procedures())
+    results: list[MutationResult] = []
+    expected = hwm + 1
+    for m in batch:
+        if m.seq <= hwm:
+            results.append(_resend(ctx, m))
+            continue
+        if m.seq != expected:
+            # Nothing of this request is kept: the device resends from `hwm + 1`.
+            raise ApiError("sequence_gap", expected_seq=hwm + 1, field="batch")
+        results.append(_apply_one(ctx, m))
+        expected += 1
+    new_hwm = expected - 1
+    refresh_summaries(w, ctx.touched_households)
+    w.conn.execute(
+        "UPDATE devices SET hwm = ?, last_seen_at = ? WHERE id = ?",
+        [new_hwm, ctx.received_at, device_id],
+    )
+    return new_hwm, results
+
+
+def _resend(ctx: _Batch, m: Mutation) -> MutationResult:
+    logged = ctx.w.conn.execute(
+        "SELECT digest, status, code FROM mutation_log WHERE device_id = ? AND seq = ?",
+        [ctx.device_id, m.seq],
+    ).fetchone()
+    if logged is not None and logged[0] != digest(m):
+        raise ApiError("device_reset", field="batch")
+    code = logged[2] if logged else None
+    return MutationResult(seq=m.seq, status=ResultStatus.DUPLICATE, code=code)
+
+
+def _apply_one(ctx: _Batch, m: Mutation) -> MutationResult:
+    ctx.w.conn.execute("SAVEPOINT mutation")
+    try:
+        if m.entity == Entity.VISIT:
+            conflicts: list[str] = []
+            _apply_visit(ctx, m)
+        else:
+            conflicts = _apply_household(ctx, m)
+        ctx.w.conn.execute("RELEASE mutation")
+        result = MutationResult(seq=m.seq, status=ResultStatus.APPLIED, conflicts=conflicts)
+    except _Quarantine as q:
+        # Undo any half-applied effect, then keep the mutation for review.
+        ctx.w.conn.execute("ROLLBACK TO mutation")
+        ctx.w.conn.execute("RELEASE mutation")
+        result = _quarantine(ctx, m, q)
+    _log(ctx, m, result)
+    return result
+
+
+def _log(ctx: _Batch, m: Mutation, result: MutationResult) -> None:
+    ctx.w.conn.execute(
+        "INSERT INTO mutation_log (device_id, seq, digest, entity, entity_id, status, code,"
+        " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ctx.device_id,
+            m.seq,
+            digest(m),
+            str(m.entity),
+            m.entity_id,
+            str(result.status),
+            result.code,
+            ctx.received_at,
+        ],
+    )
+
+
+def _quarantine(ctx: _Batch, m: Mutation, q: _Quarantine) -> MutationResult:
+    vi, en = REASONS[q.reason]
+    problems = q.detail.get("problems")
+    if problems:
+        vi = vi + " " + "; ".join(f"{p['field']}: {p['message_vi']}" for p in problems)
+        en = en + " " + "; ".join(f"{p['field']}: {p['message_en']}" for p in problems)
+    ctx.w.conn.execute(
+        "INSERT INTO quarantine (device_id, member_id, team_id, seq, entity, entity_id, op,"
+        " payload, base_version, reason, detail, village_id, device_created_at, received_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ctx.device_id,
+            ctx.principal.member_id,
+            ctx.principal.team_id,
+            m.seq,
+            str(m.entity),
+            m.entity_id,
+            str(m.op),
+            json_dumps(m.payload),
+            m.base_version,
+            q.reason,
+            json_dumps(q.detail),
+            q.village,
+            m.created_at,
+            ctx.received_at,
+        ],
+    )
+    return MutationResult(
+        seq=m.seq, status=ResultStatus.QUARANTINED, code=q.reason, message_vi=vi, message_en=en
+    )
+
+
+def _problems(exc: ValidationError) -> dict[str, Any]:
+    return {"problems": [p.to_dict() for p in exc.problems]}
+
+
+def clock_suspect(device_time: str | None, received_at: str) -> bool:
+    """Device clocks are data: flag times before 2024 or more than a day ahead."""
+    if not device_time:
+        return False
+    try:
+        t = datetime.fromisoformat(device_time)
+    except ValueError:
+        return True
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    received = datetime.fromisoformat(received_at)
+    return t < datetime(2024, 1, 1, tzinfo=UTC) or t > received + timedelta(days=1)
+
+
+# -- visits --------------------------------------------------------------------------------
+
+
+def _apply_visit(ctx: _Batch, m: Mutation) -> None:
+    if m.op != Op.CREATE:
+        raise _Quarantine("invalid", {"problems": [_op_problem()]})
+    try:
+        visit = parse_visit(m.payload, procedures=ctx.procedures)
+    except ValidationError as exc:
+        raise _Quarantine("invalid", _problems(exc)) from None
+    if visit.id != m.entity_id:
+        raise _Quarantine("id_mismatch")
+    conn = ctx.w.conn
+    house = conn.execute(
+        "SELECT village_id FROM households WHERE id = ?", [visit.household_id]
+    ).fetchone()
+    if house is None:
+        raise _Quarantine("unknown_household")
+    village = house[0]
+    if village not in ctx.principal.village_ids:
+        raise _Quarantine("out_of_scope", village=village)
+    if visit.member_id != ctx.principal.member_id:
+        raise _Quarantine("member_mismatch", village=village)
+    existing = conn.execute(
+        "SELECT household_id, member_id, visited_at, consent, outcome, people_guided, activities,"
+        " follow_up_on, notes, gps, supersedes FROM visits WHERE id = ?",
+        [visit.id],
+    ).fetchone()
+    if existing is not None:
+        if _visit_tuple(visit) == existing:
+            return  # same id, same content: a harmless repeat
+        raise _Quarantine("visit_conflict", village=village)
+    if visit.supersedes:
+        old = conn.execute(
+            "SELECT household_id, superseded_by FROM visits WHERE id = ?", [visit.supersedes]
+        ).fetchone()
+        if old is None or old[0] != visit.household_id:
+            raise _Quarantine("unknown_supersedes", village=village)
+        if old[1]:
+            raise _Quarantine("already_superseded", village=village)
+    suspect = clock_suspect(visit.visited_at, ctx.received_at) or clock_suspect(
+        m.created_at, ctx.received_at
+    )
+    insert_visit(ctx.w, visit, village, ctx.device_id, ctx.received_at, suspect)
+    ctx.touched_households.add(visit.household_id)
+
+
+def insert_visit(
+    w: Writer, visit: Visit, village: str, device_id: str | None, received_at: str, suspect: bool
+) -> None:
+    row = visit_row(
+        visit,
+        village_id=village,
+        device_id=device_id,
+        received_at=received_at,
+        clock_suspect=int(suspect),
+    )
+    cols = ", ".join(row)
+    w.conn.execute(
+        f"INSERT INTO visits ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+    )
+    acts = activity_rows(visit)
+    if acts:
+        w.conn.executemany(
+            "INSERT INTO visit_activities (visit_id, household_id, kind, procedure_code, level,"
+            " payment_status) VALUES (:visit_id, :household_id, :kind, :procedure_code, :level,"
+            " :payment_status)",
+            acts,
+        )
+    if visit.supersedes:
+        w.conn.execute(
+            "UPDATE visits SET superseded_by = ? WHERE id = ?", [visit.id, visit.supersedes]
+        )
+        stamp_change(w, "visit", visit.supersedes, village)
+    stamp_change(w, "visit", visit.id, village)
+
+
+def _visit_tuple(v: Visit) -> tuple[Any, ...]:
+    row = visit_row(v)
+    return tuple(
+        row[k]
+        for k in (
+            "household_id",
+            "member_id",
+            "visited_at",
+            "consent",
+            "outcome",
+            "people_guided",
+            "activities",
+            "follow_up_on",
+            "notes",
+            "gps",
+            "supersedes",
+        )
+    )
+
+
+def _op_problem() -> dict[str, str]:
+    return {
+        "field": "op",
+        "code": "bad_choice",
+        "message_vi": "Thao tác không hợp lệ cho loại bản ghi này.",
+        "message_en": "Invalid operation for this record type.",
+    }
+
+
+# -- households ----------------------------------------------------------------------------
+
+
+FieldVersions = dict[str, list[Any]]  # field → [version it last changed at, device id]
+
+
+def _current_household(
+    w: Writer, household_id: str
+) -> tuple[dict[str, Any], int, FieldVersions] | None:
+    row = w.conn.execute(
+        "SELECT id, village_id, head_name, address_detail, phone, members_count, deleted, version,"
+        " field_versions FROM households WHERE id = ?",
+        [household_id],
+    ).fetchone()
+    if row is None:
+        return None
+    data = dict(zip(("id", *HOUSEHOLD_FIELDS), row[:7], strict=True))
+    data["deleted"] = bool(data["deleted"])
+    return data, row[7], json.loads(row[8])
+
+
+def _apply_household(ctx: _Batch, m: Mutation) -> list[str]:
+    if m.op == Op.CREATE:
+        incoming = dict(m.payload)
+        base = m.base_version
+    else:
+        fields = m.payload.get("fields")
+        if not isinstance(fields, dict) or m.payload.get("id", m.entity_id) != m.entity_id:
+            raise _Quarantine("invalid", {"problems": [_fields_problem()]})
+        incoming = fields
+        base = m.base_version
+    current = _current_household(ctx.w, m.entity_id)
+    if current is None:
+        if m.op != Op.CREATE:
+            raise _Quarantine("unknown_household")
+        return _create_household(ctx, m)
+    data, version, field_versions = current
+    if data["village_id"] not in ctx.principal.village_ids:
+        raise _Quarantine("out_of_scope", village=data["village_id"])
+    changed = {k: v for k, v in incoming.items() if k != "id"}
+    unknown = sorted(set(changed) - set(HOUSEHOLD_FIELDS))
+    if unknown:
+        raise _Quarantine("invalid", {"problems": [_fields_problem(unknown[0])]})
+    merged = {**data, **changed}
+    try:
+        household = parse_household(merged)
+    except ValidationError as exc:
+        raise _Quarantine("invalid", _problems(exc)) from None
+    if household.id != m.entity_id:
+        raise _Quarantine("id_mismatch")
+    clean = household.to_dict()
+    if clean["village_id"] != data["village_id"]:
+        _check_target_village(ctx, clean["village_id"])
+    return _merge(ctx, m, data, version, field_versions, clean, set(changed), base)
+
+
+def _check_target_village(ctx: _Batch, village_id: str) -> None:
+    if not ctx.w.conn.execute("SELECT 1 FROM villages WHERE id = ?", [village_id]).fetchone():
+        raise _Quarantine("unknown_village")
+    if village_id not in ctx.principal.village_ids:
+        raise _Quarantine("out_of_scope", village=village_id)
+
+
+def _create_household(ctx: _Batch, m: Mutation) -> list[str]:
+    try:
+        household = parse_household(m.payload)
+    except ValidationError as exc:
+        raise _Quarantine("invalid", _problems(exc)) from None
+    if household.id != m.entity_id:
+        raise _Quarantine("id_mismatch")
+    _check_target_village(ctx, household.village_id)
+    versions = {k: [1, ctx.device_id] for k in HOUSEHOLD_FIELDS}
+    write_household(ctx.w, household, 1, versions, ctx.device_id, new=True)
+    return []
+
+
+def write_household(
+    w: Writer,
+    household: Household,
+    version: int,
+    field_versions: FieldVersions,
+    device_id: str | None,
+    *,
+    new: bool,
+    old_village: str | None = None,
+) -> None:
+    now = now_iso()
+    row = household_row(
+        household,
+        version=version,
+        field_versions=json_dumps(field_versions),
+        updated_by_device=device_id,
+        updated_at=now,
+    )
+    if new:
+        row.update(created_by_device=device_id, created_at=now)
+        cols = ", ".join(row)
+        w.conn.execute(
+            f"INSERT INTO households ({cols}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+    else:
+        sets = ", ".join(f"{k} = ?" for k in row if k != "id")
+        w.conn.execute(
+            f"UPDATE households SET {sets} WHERE id = ?",
+            [v for k, v in row.items() if k != "id"] + [household.id],
+        )
+    stamp_change(w, "household", household.id, household.village_id)
+    if old_village and old_village != household.village_id:
+        _move_out(w, household.id, old_village, household.village_id)
+
+
+def _move_out(w: Writer, household_id: str, old_village: str, new_village: str) -> None:
+    """A household moved village: devices of the old village are told; visits follow it."""
+    w.conn.execute(
+        "INSERT INTO scope_exits (change_seq, entity, entity_id, village_id) VALUES (?, ?, ?, ?)",
+        [w.next_change_seq(), "household", household_id, old_village],
+    )
+    w.conn.execute(
+        "UPDATE visits SET village_id = ? WHERE household_id = ?", [new_village, household_id]
+    )
+    for (visit_id,) in w.conn.execute(
+        "SELECT id FROM visits WHERE household_id = ? ORDER BY visited_at", [household_id]
+    ).fetchall():
+        stamp_change(w, "visit", visit_id, new_village)
+
+
+def _merge(
+    ctx: _Batch,
+    m: Mutation,
+    data: dict[str, Any],
+    version: int,
+    field_versions: FieldVersions,
+    clean: dict[str, Any],
+    sent: set[str],
+    base: int | None,
+) -> list[str]:
+    """Per-field merge in server order. Returns the fields that met a concurrent edit.
+
+    Only other devices' edits count as concurrent: a device's own earlier edits are always
+    in its past because its outbox is FIFO. A field the device sent that another device
+    changed since ``base`` to another value is
+    a *hard* conflict (the later arrival wins, both values recorded); other fields changed
+    since ``base`` make a *soft* conflict. Delete wins: edits to a tombstone are applied to
+    its fields but the household stays deleted unless the device explicitly restores it.
+    """
+    base_v = base or 0
+    changed = {k for k in HOUSEHOLD_FIELDS if k in sent and clean[k] != data[k]}
+    if data["deleted"] and "deleted" not in sent and changed:
+        clean["deleted"] = True
+    concurrent = {
+        k for k, (v, dev) in field_versions.items() if v > base_v and dev != ctx.device_id
+    }
+    hard = sorted(k for k in sent & concurrent if clean[k] != data[k])
+    soft = sorted(concurrent - sent) if changed else []
+    for kind, names in (("hard", hard), ("soft", soft)):
+        for name in names:
+            ctx.w.conn.execute(
+                "INSERT INTO conflicts (household_id, village_id, kind, field, base_version,"
+                " server_version, server_value, device_value, device_id, seq, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    data["id"],
+                    clean["village_id"],
+                    kind,
+                    name,
+                    base,
+                    version,
+                    json_dumps(data[name]),
+                    json_dumps(clean[name]) if kind == "hard" else None,
+                    ctx.device_id,
+                    m.seq,
+                    ctx.received_at,
+                ],
+            )
+    if not changed:
+        return hard
+    new_version = version + 1
+    for k in changed:
+        field_versions[k] = [new_version, ctx.device_id]
+    household = Household.from_dict(clean)
+    write_household(
+        ctx.w,
+        household,
+        new_version,
+        field_versions,
+        ctx.device_id,
+        new=False,
+        old_village=data["village_id"],
+    )
+    return sorted(set(hard) | set(soft))
+
+
+def _fields_problem(name: str = "fields") -> dict[str, str]:
+    return {
+        "field": name,
+        "code": "field_not_allowed",
+        "message_vi": "Trường này không được phép.",
+        "message_en": "This field is not allowed.",
+    }
+
+
+def refresh_summaries(w: Writer, household_ids: set[str]) -> None:
+    """Recompute the derived visit columns (same meaning as on the device)."""
+    for hid in household_ids:
+        w.conn.execute(
+            """
+            UPDATE households SET
+              visit_count = (SELECT count(*) FROM visits
+                             WHERE household_id = :h AND superseded_by IS NULL),
+              last_visit_at = (SELECT max(visited_at) FROM visits
+                               WHERE household_id = :h AND superseded_by IS NULL),
+              last_outcome = (SELECT outcome FROM visits
+                              WHERE household_id = :h AND superseded_by IS NULL
+                              ORDER BY visited_at DESC, id DESC LIMIT 1),
+              follow_up_on = (SELECT CASE WHEN outcome = 'follow_up' THEN follow_up_on END
+                              FROM visits WHERE household_id = :h AND superseded_by IS NULL
+                              ORDER BY visited_at DESC, id DESC LIMIT 1)
+            WHERE id = :h
+            """,
+            {"h": hid},
+        )

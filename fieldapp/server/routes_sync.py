@@ -1,0 +1,85 @@
+"""Sync routes: enrol, device state, reference data, push, pull, scoped reads."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from fieldapp.server.deps import CurrentPrincipal, StorageDep, check_protocol
+from fieldapp.server.logs import log_event
+from fieldapp.server.responses import ERRORS
+from fieldapp.sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    MAX_PULL_LIMIT,
+    DeviceState,
+    EnrolRequest,
+    EnrolResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    ReferenceData,
+    ResultStatus,
+)
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(check_protocol)], responses=ERRORS)
+
+_RecordId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.post("/enrol", response_model=EnrolResponse, tags=["sync"])
+def enrol(body: EnrolRequest, storage: StorageDep) -> EnrolResponse:
+    """Exchange a one-time enrolment code for this device's token."""
+    result = storage.enrol(body.code, body.device_id, body.next_seq)
+    log_event("enrolled", device_id=body.device_id, member_id=result.member.id)
+    return result
+
+
+@router.get("/me", response_model=DeviceState, tags=["sync"])
+def me(principal: CurrentPrincipal, storage: StorageDep) -> DeviceState:
+    """This device's account, scope, high-water mark and the feed's latest cursor."""
+    return storage.device_state(principal)
+
+
+@router.get("/reference", response_model=ReferenceData, tags=["sync"])
+def reference(principal: CurrentPrincipal, storage: StorageDep) -> ReferenceData:
+    """Villages, team and members this device may hold."""
+    return storage.reference(principal)
+
+
+@router.post("/push", response_model=PushResponse, tags=["sync"])
+def push(body: PushRequest, principal: CurrentPrincipal, storage: StorageDep) -> PushResponse:
+    """Apply a batch of the device's outbox; answers the new high-water mark."""
+    result = storage.push(principal, body.device_id, body.batch)
+    counts = {s.value: 0 for s in ResultStatus}
+    for r in result.results:
+        counts[r.status.value] += 1
+    log_event("push", device_id=principal.device_id, hwm=result.high_water_mark, **counts)
+    return result
+
+
+@router.get("/pull", response_model=PullResponse, tags=["sync"])
+def pull(
+    principal: CurrentPrincipal,
+    storage: StorageDep,
+    cursor: Annotated[int, Query(ge=0, le=2**53)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+) -> PullResponse:
+    """Changes in the device's scope after ``cursor``, oldest first."""
+    page = storage.pull(principal, cursor, limit)
+    log_event("pull", device_id=principal.device_id, cursor=cursor, changes=len(page.changes))
+    return page
+
+
+@router.get("/households/{household_id}", tags=["records"])
+def household(
+    household_id: _RecordId, principal: CurrentPrincipal, storage: StorageDep
+) -> dict[str, Any]:
+    """One household in the caller's scope (404 outside it)."""
+    return {"ok": True, "household": storage.household(principal, household_id)}
+
+
+@router.get("/visits/{visit_id}", tags=["records"])
+def visit(visit_id: _RecordId, principal: CurrentPrincipal, storage: StorageDep) -> dict[str, Any]:
+    """One visit in the caller's scope (404 outside it)."""
+    return {"ok": True, "visit": storage.visit(principal, visit_id)}

@@ -1,0 +1,166 @@
+"""Server schema, applied only through sqlite-utils ``Migrations`` (append-only).
+
+``households``, ``visits`` and ``visit_activities`` keep the device store's column
+names and meanings (see :mod:`fieldapp.store.schema`) so coverage SQL runs on both;
+server-only columns (version, change_seq, …) come after them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+__all__ = ["migrations"]
+
+migrations = Migrations("fieldapp.server")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        CREATE TABLE wards (code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+                            province_code TEXT NOT NULL);
+        CREATE TABLE villages (id TEXT PRIMARY KEY, ward_code TEXT NOT NULL,
+                               name TEXT NOT NULL, kind TEXT NOT NULL,
+                               name_sort TEXT NOT NULL);
+        CREATE INDEX villages_ward ON villages (ward_code);
+        CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL, ward_code TEXT NOT NULL);
+        CREATE TABLE team_villages (team_id TEXT NOT NULL REFERENCES teams(id),
+                                    village_id TEXT NOT NULL REFERENCES villages(id),
+                                    PRIMARY KEY (team_id, village_id));
+        CREATE INDEX team_villages_village ON team_villages (village_id);
+        -- ward_code: for officers, the ward they oversee (NULL = the whole province).
+        CREATE TABLE members (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+                              team_id TEXT REFERENCES teams(id), phone TEXT,
+                              ward_code TEXT, created_at TEXT NOT NULL);
+
+        -- One-time enrolment codes, stored only as SHA-256 hashes.
+        CREATE TABLE enrol_codes (code_hash TEXT PRIMARY KEY,
+                                  member_id TEXT NOT NULL REFERENCES members(id),
+                                  issued_by TEXT, created_at TEXT NOT NULL,
+                                  expires_at TEXT NOT NULL, used_at TEXT, used_by_device TEXT);
+        -- hwm = the device's high-water mark: last sequence number applied (or quarantined).
+        CREATE TABLE devices (id TEXT PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members(id),
+                              hwm INTEGER NOT NULL DEFAULT 0, enrolled_at TEXT NOT NULL,
+                              last_seen_at TEXT, revoked_at TEXT);
+        CREATE TABLE device_tokens (token_hash TEXT PRIMARY KEY,
+                                    device_id TEXT NOT NULL REFERENCES devices(id),
+                                    member_id TEXT NOT NULL REFERENCES members(id),
+                                    created_at TEXT NOT NULL, revoked_at TEXT);
+
+        CREATE TABLE households (
+            id TEXT PRIMARY KEY,
+            village_id TEXT NOT NULL,
+            head_name TEXT NOT NULL DEFAULT '',
+            address_detail TEXT NOT NULL DEFAULT '',
+            phone TEXT,
+            members_count INTEGER,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            name_sort TEXT NOT NULL,
+            given_sort TEXT NOT NULL,
+            search TEXT NOT NULL,
+            visit_count INTEGER NOT NULL DEFAULT 0,
+            last_visit_at TEXT,
+            last_outcome TEXT,
+            follow_up_on TEXT,
+            version INTEGER NOT NULL,
+            -- JSON {field: version at which it last changed}, for per-field merge.
+            field_versions TEXT NOT NULL DEFAULT '{}',
+            created_by_device TEXT,
+            updated_by_device TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX households_village ON households (village_id, deleted);
+
+        CREATE TABLE visits (
+            id TEXT PRIMARY KEY,
+            household_id TEXT NOT NULL REFERENCES households(id),
+            member_id TEXT NOT NULL,
+            visited_at TEXT NOT NULL,
+            consent TEXT,
+            outcome TEXT NOT NULL,
+            people_guided INTEGER NOT NULL DEFAULT 0,
+            activities TEXT NOT NULL DEFAULT '[]',
+            follow_up_on TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            gps TEXT,
+            supersedes TEXT,
+            superseded_by TEXT,
+            village_id TEXT NOT NULL,
+            device_id TEXT,
+            received_at TEXT NOT NULL,
+            -- 1 when the device clock looked implausible (before 2024 or > 1 day ahead).
+            clock_suspect INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX visits_household ON visits (household_id, visited_at);
+        CREATE INDEX visits_village ON visits (village_id, visited_at);
+        CREATE INDEX visits_member ON visits (member_id, visited_at);
+
+        CREATE TABLE visit_activities (
+            visit_id TEXT NOT NULL REFERENCES visits(id),
+            household_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            procedure_code TEXT,
+            level TEXT,
+            payment_status TEXT
+        );
+        CREATE INDEX visit_activities_visit ON visit_activities (visit_id);
+        CREATE INDEX visit_activities_household ON visit_activities (household_id, kind);
+
+        -- The pull feed: one row per record, re-stamped with a new change_seq on every
+        -- change. change_seq comes from server_meta inside the single write transaction,
+        -- so commit order is cursor order.
+        CREATE TABLE changes (entity TEXT NOT NULL, entity_id TEXT NOT NULL,
+                              village_id TEXT NOT NULL, change_seq INTEGER NOT NULL UNIQUE,
+                              PRIMARY KEY (entity, entity_id));
+        -- Records that left a village (household moved): devices holding it are told.
+        CREATE TABLE scope_exits (change_seq INTEGER PRIMARY KEY, entity TEXT NOT NULL,
+                                  entity_id TEXT NOT NULL, village_id TEXT NOT NULL);
+        CREATE INDEX scope_exits_village ON scope_exits (village_id, change_seq);
+
+        -- Every mutation received, by device and sequence: the audit trail, and the
+        -- digest that tells a harmless resend from a device reusing old numbers.
+        CREATE TABLE mutation_log (device_id TEXT NOT NULL, seq INTEGER NOT NULL,
+                                   digest TEXT NOT NULL, entity TEXT NOT NULL,
+                                   entity_id TEXT NOT NULL, status TEXT NOT NULL,
+                                   code TEXT, received_at TEXT NOT NULL,
+                                   PRIMARY KEY (device_id, seq));
+
+        -- Mutations kept for review instead of applied (never dropped, never jamming).
+        CREATE TABLE quarantine (id INTEGER PRIMARY KEY AUTOINCREMENT,
+                                 device_id TEXT NOT NULL, member_id TEXT, team_id TEXT,
+                                 seq INTEGER NOT NULL, entity TEXT NOT NULL,
+                                 entity_id TEXT NOT NULL, op TEXT NOT NULL,
+                                 payload TEXT NOT NULL, base_version INTEGER,
+                                 reason TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}',
+                                 village_id TEXT, device_created_at TEXT,
+                                 received_at TEXT NOT NULL, resolved INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX quarantine_team ON quarantine (team_id, resolved);
+
+        -- Concurrent household edits: soft (different fields) and hard (same field).
+        CREATE TABLE conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT,
+                                household_id TEXT NOT NULL, village_id TEXT NOT NULL,
+                                kind TEXT NOT NULL, field TEXT NOT NULL,
+                                base_version INTEGER, server_version INTEGER NOT NULL,
+                                server_value TEXT, device_value TEXT,
+                                device_id TEXT NOT NULL, seq INTEGER NOT NULL,
+                                created_at TEXT NOT NULL, resolved INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX conflicts_village ON conflicts (village_id, resolved);
+        """
+    )
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    db["server_meta"].insert_all(
+        [
+            # The epoch changes when the database is restored or replaced (see docs).
+            {"key": "epoch", "value": secrets.token_hex(8)},
+            {"key": "change_seq", "value": "0"},
+            {"key": "created_at", "value": now},
+        ]
+    )

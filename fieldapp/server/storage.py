@@ -1,0 +1,125 @@
+"""The narrow storage interface the routes use; SQLite implements it today.
+
+Routes only see :class:`Storage` and :class:`Principal`, so a PostgreSQL backend is a
+new class, not a change to any route. Every scope decision is made from the
+:class:`Principal` the storage builds from a token — never from ids a client sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from fieldapp.domain.model import Household, Member, Role, Team, Village, Visit
+from fieldapp.sync.protocol import (
+    DeviceState,
+    EnrolResponse,
+    Mutation,
+    PullResponse,
+    PushResponse,
+    ReferenceData,
+)
+
+__all__ = ["IssuedCode", "Principal", "Storage"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, and what they may see: computed on the server from the token.
+
+    ``village_ids`` is the whole scope: a member's or leader's team villages, an
+    officer's ward (or the whole province when ``ward_codes`` is empty).
+    """
+
+    device_id: str
+    member_id: str
+    role: Role
+    team_id: str | None
+    ward_codes: frozenset[str]
+    village_ids: frozenset[str]
+
+    @property
+    def can_review(self) -> bool:
+        return self.role in (Role.LEADER, Role.OFFICER)
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == Role.OFFICER
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """A one-time enrolment code, shown once; only its hash is stored."""
+
+    code: str
+    member_id: str
+    expires_at: str
+
+
+class Storage(Protocol):
+    """Everything the routes need from a database."""
+
+    @property
+    def epoch(self) -> str: ...
+
+    def close(self) -> None: ...
+
+    # -- identity ---------------------------------------------------------------------
+    def authenticate(self, token: str) -> Principal | None: ...
+
+    def enrol(self, code: str, device_id: str, next_seq: int) -> EnrolResponse: ...
+
+    def issue_code(self, member_id: str, *, issued_by: Principal | None = None) -> IssuedCode: ...
+
+    def revoke_device(self, device_id: str, *, by: Principal | None = None) -> None: ...
+
+    # -- sync -------------------------------------------------------------------------
+    def push(
+        self, principal: Principal, device_id: str, batch: Sequence[Mutation]
+    ) -> PushResponse: ...
+
+    def pull(self, principal: Principal, cursor: int, limit: int) -> PullResponse: ...
+
+    def device_state(self, principal: Principal) -> DeviceState: ...
+
+    def reference(self, principal: Principal) -> ReferenceData: ...
+
+    def household(self, principal: Principal, household_id: str) -> dict[str, Any]: ...
+
+    def visit(self, principal: Principal, visit_id: str) -> dict[str, Any]: ...
+
+    def quarantine(
+        self, principal: Principal, *, limit: int, after_id: int
+    ) -> list[dict[str, Any]]: ...
+
+    def conflicts(
+        self, principal: Principal, *, limit: int, after_id: int
+    ) -> list[dict[str, Any]]: ...
+
+    # -- administration (``by=None`` means the local command line) --------------------
+    def create_village(self, village: Village, *, by: Principal | None = None) -> Village: ...
+
+    def create_team(self, team: Team, *, by: Principal | None = None) -> Team: ...
+
+    def create_member(
+        self, member: Member, *, ward_code: str | None = None, by: Principal | None = None
+    ) -> Member: ...
+
+    def move_member(
+        self, member_id: str, team_id: str, *, by: Principal | None = None
+    ) -> Member: ...
+
+    def list_members(self, *, by: Principal | None = None) -> list[dict[str, Any]]: ...
+
+    def list_devices(self, *, by: Principal | None = None) -> list[dict[str, Any]]: ...
+
+    def list_villages(self, *, by: Principal | None = None) -> list[Village]: ...
+
+    def list_teams(self, *, by: Principal | None = None) -> list[Team]: ...
+
+    def import_records(
+        self, households: Sequence[Household], visits: Sequence[Visit]
+    ) -> tuple[int, int]: ...
+
+    def rotate_epoch(self) -> str: ...

@@ -1,0 +1,352 @@
+"""The device's sync client: push the outbox, then pull the scope.
+
+Usage from the app (blocking I/O, so run it off the UI event loop)::
+
+    client = SyncClient(store, httpx.Client(timeout=30), on_progress=lambda d, t: ...)
+    report = await asyncio.to_thread(client.sync)
+    if report.error:                      # SyncAuthError → ask for a new enrolment code
+        show(report.error.message_vi)     # ProtocolVersionError → ask to update the app
+
+The server URL and token come from the store's meta (written by :func:`fieldapp.sync.enrol.enrol`).
+``sync()`` never raises for network or server trouble: it returns a :class:`SyncReport`
+whose ``error`` is a :class:`~fieldapp.sync.errors.SyncError`. The outbox is kept on
+every error and each step commits on its own, so a sync killed at any point resumes
+where it stopped. Progress is reported as ``on_progress(done, total)`` over the
+outbox entries to push, then once more when the pull is done.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from fieldapp.store import sync_state
+from fieldapp.store.device_store import DeviceStore, OutboxEntry
+from fieldapp.sync.errors import DeviceResetError, ProtocolVersionError, SyncAuthError, SyncError
+from fieldapp.sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    MAX_BATCH_BYTES,
+    MAX_BATCH_RECORDS,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    DeviceState,
+    PullResponse,
+    PushResponse,
+    ResultStatus,
+)
+
+__all__ = ["SyncClient", "SyncReport"]
+
+ProgressCallback = Callable[[int, int], None]
+
+_NETWORK = SyncError(
+    "network",
+    "Không kết nối được máy chủ. Dữ liệu vẫn được giữ trên máy; hãy thử lại khi có sóng.",
+    "Cannot reach the server. Your data is kept on the phone; try again when you have signal.",
+)
+_NOT_ENROLLED = SyncAuthError(
+    "not_enrolled",
+    "Máy chưa được đăng ký. Hãy nhập mã đăng ký từ tổ trưởng.",
+    "This phone is not enrolled. Enter the enrolment code from your team leader.",
+)
+
+
+@dataclass
+class SyncReport:
+    """What one :meth:`SyncClient.sync` did; ``error`` is set when it stopped early."""
+
+    pushed: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    pulled: int = 0
+    left_scope: int = 0
+    resynced: bool = False
+    error: SyncError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def error_code(self) -> str | None:
+        return self.error.code if self.error else None
+
+    @property
+    def message_vi(self) -> str | None:
+        return self.error.message_vi if self.error else None
+
+    @property
+    def message_en(self) -> str | None:
+        return self.error.message_en if self.error else None
+
+
+class SyncClient:
+    """Push-then-pull sync of one :class:`DeviceStore` over an ``httpx.Client``."""
+
+    def __init__(
+        self,
+        store: DeviceStore,
+        http: httpx.Client,
+        *,
+        on_progress: ProgressCallback | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+        batch_records: int = MAX_BATCH_RECORDS,
+        batch_bytes: int = MAX_BATCH_BYTES // 2,
+        pull_limit: int = DEFAULT_PULL_LIMIT,
+        max_attempts: int = 5,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 30.0,
+        compress: bool = True,
+    ):
+        self.store = store
+        self.http = http
+        self.on_progress = on_progress
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.batch_records = batch_records
+        self.batch_bytes = batch_bytes
+        self.pull_limit = pull_limit
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.compress = compress
+
+    # -- public -----------------------------------------------------------------------
+
+    def sync(self) -> SyncReport:
+        """Push everything pending, then pull the scope. Never raises for sync trouble."""
+        report = SyncReport()
+        try:
+            state = self.device_state()
+            self._reconcile(state)
+            self.push_all(report)
+            self.pull_all(report, state)
+        except SyncError as exc:
+            report.error = exc
+        return report
+
+    def device_state(self) -> DeviceState:
+        return DeviceState.model_validate(self._call("GET", "/api/v1/me").json())
+
+    # -- server restored / epoch --------------------------------------------------------
+
+    def _reconcile(self, state: DeviceState) -> None:
+        """Notice a restored server: new epoch, or a mark behind what it acknowledged."""
+        epoch = self.store.meta_get("server_epoch")
+        last_acked = int(self.store.meta_get("last_acked_seq") or 0)
+        if epoch is not None and epoch != state.epoch:
+            sync_state.requeue_after(self.store, state.high_water_mark)
+            sync_state.set_cursor(self.store, 0)
+        elif state.high_water_mark < last_acked:
+            sync_state.requeue_after(self.store, state.high_water_mark)
+        if sync_state.get_cursor(self.store) > state.latest_cursor:
+            sync_state.set_cursor(self.store, 0)
+        self.store.meta_set("server_epoch", state.epoch)
+
+    # -- push -------------------------------------------------------------------------
+
+    def push_all(self, report: SyncReport) -> None:
+        total = self.store.pending_count()
+        done = 0
+        self._progress(0, total)
+        gaps = 0
+        while True:
+            entries = self.store.pending_outbox(
+                limit=self.batch_records, max_bytes=self.batch_bytes
+            )
+            if not entries:
+                break
+            response = self._push(entries)
+            if response is None:  # the server asked to resend from an earlier seq
+                gaps += 1
+                if gaps > 3:
+                    raise SyncError(
+                        "sequence_gap",
+                        "Máy chủ liên tục báo thiếu dữ liệu; hãy báo tổ trưởng.",
+                        "The server keeps reporting missing changes; tell your team leader.",
+                    )
+                total = max(total, done + self.store.pending_count())
+                continue
+            sync_state.apply_push_results(
+                self.store, entries, response.high_water_mark, response.results
+            )
+            for r in response.results:
+                if r.status == ResultStatus.APPLIED:
+                    report.pushed += 1
+                elif r.status == ResultStatus.DUPLICATE and not r.code:
+                    report.duplicates += 1
+                else:
+                    report.rejected += 1
+                if r.conflicts:
+                    report.conflicts += 1
+            done += len(entries)
+            self._progress(min(done, total), max(total, done))
+
+    def _push(self, entries: list[OutboxEntry]) -> PushResponse | None:
+        body = {
+            "device_id": self.store.device_id,
+            "batch": [
+                {
+                    "seq": e.seq,
+                    "entity": e.entity,
+                    "entity_id": e.entity_id,
+                    "op": e.op,
+                    "payload": e.payload,
+                    "base_version": e.base_version,
+                    "created_at": e.created_at,
+                }
+                for e in entries
+            ],
+        }
+        response = self._call("POST", "/api/v1/push", body=body, allow={409})
+        if response.status_code == 409:
+            error = _error(response)
+            if error.get("code") == "sequence_gap" and error.get("expected_seq"):
+                expected = int(error["expected_seq"])
+                lowest = sync_state.min_outbox_seq(self.store)
+                if lowest is None or expected < lowest:
+                    raise _server_error(response, DeviceResetError)
+                sync_state.requeue_after(self.store, expected - 1)
+                return None
+            raise _server_error(response, DeviceResetError)
+        return PushResponse.model_validate(response.json())
+
+    # -- pull -------------------------------------------------------------------------
+
+    def pull_all(self, report: SyncReport, state: DeviceState) -> None:
+        added, removed = sync_state.apply_scope(self.store, state.village_ids)
+        report.left_scope += len(removed)
+        if added:
+            self._refresh_reference()
+            sync_state.set_cursor(self.store, 0)  # new villages: their history too
+        checksum = self._pull_pages(report, track_seen=False)
+        if checksum is not None and checksum != sync_state.local_checksum(self.store):
+            # Drift (e.g. a manual edit on the server): re-download the whole scope.
+            report.resynced = True
+            sync_state.begin_full_resync(self.store)
+            self._pull_pages(report, track_seen=True)
+            sync_state.finish_full_resync(self.store)
+        self._progress(1, 1)
+
+    def _pull_pages(self, report: SyncReport, *, track_seen: bool) -> str | None:
+        cursor = sync_state.get_cursor(self.store)
+        while True:
+            response = self._call(
+                "GET", "/api/v1/pull", params={"cursor": cursor, "limit": self.pull_limit}
+            )
+            page = PullResponse.model_validate(response.json())
+            if page.epoch != self.store.meta_get("server_epoch"):
+                raise SyncError(
+                    "epoch_changed",
+                    "Máy chủ vừa được khôi phục; hãy đồng bộ lại.",
+                    "The server was just restored; sync again.",
+                )
+            report.pulled += sync_state.apply_pull_page(
+                self.store, page.changes, page.cursor, track_seen=track_seen
+            )
+            report.left_scope += sum(1 for c in page.changes if c.kind == "left_scope")
+            cursor = page.cursor
+            if not page.has_more:
+                return page.checksum
+
+    def _refresh_reference(self) -> None:
+        from fieldapp.sync.enrol import load_reference
+
+        load_reference(self.store, self._call("GET", "/api/v1/reference").json())
+
+    # -- HTTP -------------------------------------------------------------------------
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(done, total)
+
+    def _url(self, path: str) -> str:
+        base = self.store.meta_get("server_url")
+        if not base:
+            raise _NOT_ENROLLED
+        return base.rstrip("/") + path
+
+    def _headers(self) -> dict[str, str]:
+        token = self.store.meta_get("device_token")
+        if not token:
+            raise _NOT_ENROLLED
+        return {PROTOCOL_HEADER: PROTOCOL_VERSION, "Authorization": f"Bearer {token}"}
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+        allow: frozenset[int] | set[int] = frozenset(),
+    ) -> httpx.Response:
+        """One request with retries for transient trouble; raises SyncError otherwise."""
+        url = self._url(path)
+        headers = self._headers()
+        content: bytes | None = None
+        if body is not None:
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
+            if self.compress and len(content) > 1024:
+                content = gzip.compress(content, compresslevel=1)
+                headers["Content-Encoding"] = "gzip"
+        for attempt in range(self.max_attempts):
+            try:
+                response = self.http.request(
+                    method, url, content=content, params=params, headers=headers
+                )
+            except httpx.TransportError:
+                if attempt + 1 == self.max_attempts:
+                    raise _NETWORK from None
+                self._backoff(attempt, None)
+                continue
+            status = response.status_code
+            if status < 400 or status in allow:
+                return response
+            if status >= 500 or status == 429:
+                if attempt + 1 == self.max_attempts:
+                    raise _server_error(response, SyncError)
+                self._backoff(attempt, response.headers.get("Retry-After"))
+                continue
+            if status in (401, 403):
+                raise _server_error(response, SyncAuthError)
+            if status == 426:
+                raise _server_error(response, ProtocolVersionError)
+            raise _server_error(response, SyncError)
+        raise _NETWORK  # pragma: no cover - the loop always returns or raises
+
+    def _backoff(self, attempt: int, retry_after: str | None) -> None:
+        """Exponential backoff with full jitter; honours Retry-After within the cap."""
+        delay = self.rng.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
+        if retry_after and retry_after.isdigit():
+            delay = max(delay, min(self.backoff_cap, float(retry_after)))
+        self.sleep(delay)
+
+
+def _error(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else {}
+
+
+def _server_error(response: httpx.Response, cls: type[SyncError]) -> SyncError:
+    error = _error(response)
+    return cls(
+        str(error.get("code") or f"http_{response.status_code}"),
+        str(error.get("message_vi") or f"Máy chủ trả lời lỗi {response.status_code}."),
+        str(error.get("message_en") or f"The server answered {response.status_code}."),
+        status=response.status_code,
+    )

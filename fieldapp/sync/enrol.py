@@ -1,0 +1,105 @@
+"""Enrolment: exchange a one-time code for a device token, then download the scope.
+
+>>> # enrol(httpx.Client(), "https://sync.example.vn", "ABCD-EFGH", store)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from fieldapp.domain.model import Member, Role, Team, Village
+from fieldapp.store import sync_state
+from fieldapp.store.device_store import DeviceStore
+from fieldapp.sync.errors import EnrolmentError, ProtocolVersionError
+from fieldapp.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, EnrolResponse
+
+__all__ = ["EnrolResult", "enrol", "load_reference"]
+
+
+@dataclass(frozen=True)
+class EnrolResult:
+    member_name: str
+    team_name: str | None
+    villages: list[str]
+    pulled: int = 0
+
+
+def load_reference(store: DeviceStore, data: dict[str, Any]) -> None:
+    """Store villages, teams and members sent by the server (enrol or /reference)."""
+    teams = data.get("teams") or ([data["team"]] if data.get("team") else [])
+    store.load_reference(
+        villages=[Village(v["id"], v["ward_code"], v["name"], v["kind"]) for v in data["villages"]],
+        teams=[Team(t["id"], t["name"], t["ward_code"], tuple(t["village_ids"])) for t in teams],
+        members=[
+            Member(m["id"], m["name"], Role(m["role"]), m["team_id"], m.get("phone"))
+            for m in data["members"]
+        ],
+    )
+
+
+def enrol(
+    http: httpx.Client, server_url: str, code: str, store: DeviceStore, *, initial_pull: bool = True
+) -> EnrolResult:
+    """Enrol this device; stores the token and reference data, then pulls the scope.
+
+    Raises :class:`EnrolmentError` (wrong/used/expired code, unreachable server) or
+    :class:`ProtocolVersionError`.
+    """
+    base = server_url.rstrip("/")
+    try:
+        response = http.post(
+            f"{base}/api/v1/enrol",
+            json={
+                "code": code,
+                "device_id": store.device_id,
+                "next_seq": sync_state.next_seq(store),
+            },
+            headers={PROTOCOL_HEADER: PROTOCOL_VERSION},
+        )
+    except httpx.TransportError:
+        raise EnrolmentError(
+            "network",
+            "Không kết nối được máy chủ. Hãy kiểm tra mạng rồi thử lại.",
+            "Cannot reach the server. Check the connection and try again.",
+        ) from None
+    if response.status_code != 200:
+        body = (
+            response.json()
+            if response.headers.get("content-type", "").startswith("application/json")
+            else {}
+        )
+        error = body.get("error", {}) if isinstance(body, dict) else {}
+        cls = ProtocolVersionError if response.status_code == 426 else EnrolmentError
+        raise cls(
+            str(error.get("code") or f"http_{response.status_code}"),
+            str(error.get("message_vi") or "Không đăng ký được máy."),
+            str(error.get("message_en") or "Enrolment failed."),
+            status=response.status_code,
+        )
+    result = EnrolResponse.model_validate(response.json())
+    with store.db.atomic():
+        load_reference(store, result.model_dump())
+        for key, value in (
+            ("server_url", base),
+            ("device_token", result.token),
+            ("member_id", result.member.id),
+            ("team_id", result.team.id if result.team else None),
+            ("server_epoch", result.epoch),
+            ("last_acked_seq", str(result.high_water_mark)),
+        ):
+            store.meta_set(key, value)
+    pulled = 0
+    if initial_pull:
+        from fieldapp.sync.client import SyncClient
+
+        report = SyncClient(store, http).sync()
+        pulled = report.pulled
+    return EnrolResult(
+        member_name=result.member.name,
+        team_name=result.team.name if result.team else None,
+        villages=[v.name for v in result.villages],
+        pulled=pulled,
+    )

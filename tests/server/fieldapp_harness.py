@@ -1,0 +1,216 @@
+"""Shared test world for server and sync tests: a real app over a real SQLite file,
+enrolled devices with their own SQLite files, and a fault-injecting transport."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+
+from fieldapp.domain.model import Member, Role, Team, Village
+from fieldapp.server.app import create_app
+from fieldapp.server.sqlite_storage import SqliteStorage
+from fieldapp.store.device_store import DeviceStore
+from fieldapp.sync.client import SyncClient
+from fieldapp.sync.enrol import enrol
+from fieldapp.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+
+WARD = "18754"
+BASE = "http://testserver"
+API = {PROTOCOL_HEADER: PROTOCOL_VERSION}
+
+
+class Fault(Exception):
+    pass
+
+
+@dataclass
+class FaultyTransport(httpx.BaseTransport):
+    """Wraps the in-process transport; each queued fault applies to one request.
+
+    Faults: ``drop_request`` (never reaches the server), ``drop_response`` (server
+    handled it, the answer is lost), ``duplicate`` (sent twice), ``delay``, ``error_500``
+    (a proxy answering 500 without reaching the server).
+    """
+
+    inner: httpx.BaseTransport
+    faults: list[str] = field(default_factory=list)
+    rule: Callable[[httpx.Request], str | None] | None = None
+    log: list[tuple[str, str, int | None]] = field(default_factory=list)
+    delay_s: float = 0.01
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        fault = self.faults.pop(0) if self.faults else (self.rule(request) if self.rule else None)
+        body = request.read()
+        if fault == "drop_request":
+            self.log.append((request.url.path, fault, None))
+            raise httpx.ConnectError("injected: request dropped", request=request)
+        if fault == "error_500":
+            self.log.append((request.url.path, fault, 500))
+            return httpx.Response(500, json={"ok": False}, request=request)
+        if fault == "delay":
+            time.sleep(self.delay_s)
+        response = self.inner.handle_request(_copy(request, body))
+        response.read()
+        if fault == "duplicate":
+            response = self.inner.handle_request(_copy(request, body))
+            response.read()
+        self.log.append((request.url.path, fault or "ok", response.status_code))
+        if fault == "drop_response":
+            raise httpx.ReadError("injected: response lost", request=request)
+        return response
+
+
+def _copy(request: httpx.Request, body: bytes) -> httpx.Request:
+    return httpx.Request(request.method, request.url, headers=request.headers, content=body)
+
+
+class World:
+    """A server with one ward, four villages, teams A (V1, V2) and B (V3, V4)."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.db_path = tmp / "server.db"
+        self.storage = SqliteStorage(self.db_path)
+        self.app = create_app(self.storage)
+        self.client = TestClient(self.app)
+        self.v = [
+            self.storage.create_village(Village(f"v{i}", WARD, f"Tổ dân phố {i}", "tổ dân phố"))
+            for i in range(1, 5)
+        ]
+        self.team_a = self.storage.create_team(Team("team-a", "Tổ CNSCĐ 1", WARD, ("v1", "v2")))
+        self.team_b = self.storage.create_team(Team("team-b", "Tổ CNSCĐ 2", WARD, ("v3", "v4")))
+        self.members: dict[str, Member] = {}
+        for key, name, role, team in (
+            ("leader_a", "Nguyễn Văn An", Role.LEADER, "team-a"),
+            ("a1", "Trần Thị Bình", Role.MEMBER, "team-a"),
+            ("a2", "Lê Văn Cường", Role.MEMBER, "team-a"),
+            ("leader_b", "Phạm Thị Dung", Role.LEADER, "team-b"),
+            ("b1", "Hoàng Văn Em", Role.MEMBER, "team-b"),
+        ):
+            self.members[key] = self.storage.create_member(
+                Member(str(uuid.uuid4()), name, role, team)
+            )
+        self.members["officer"] = self.storage.create_member(
+            Member(str(uuid.uuid4()), "Võ Thị Giang", Role.OFFICER, None), ward_code=WARD
+        )
+        self.stores: list[DeviceStore] = []
+
+    def transport(self, **kw: Any) -> FaultyTransport:
+        return FaultyTransport(inner=self.client._transport, **kw)
+
+    def http(self, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+        if transport is None:
+            return self.client
+        return httpx.Client(transport=transport, base_url=BASE)
+
+    def device(self, who: str, name: str | None = None) -> DeviceStore:
+        store = DeviceStore.open(self.tmp / f"{name or who}-{uuid.uuid4().hex[:6]}.db")
+        self.stores.append(store)
+        code = self.storage.issue_code(self.members[who].id).code
+        enrol(self.client, BASE, code, store)
+        return store
+
+    def token_headers(self, store: DeviceStore) -> dict[str, str]:
+        return {**API, "Authorization": f"Bearer {store.meta_get('device_token')}"}
+
+    def sync(self, store: DeviceStore, transport: httpx.BaseTransport | None = None, **kw: Any):
+        client = SyncClient(
+            store, self.http(transport), sleep=lambda s: None, rng=random.Random(0), **kw
+        )
+        return client.sync()
+
+    def restart(self) -> None:
+        """Reopen the server database (a server process restarted)."""
+        self.storage.close()
+        self.storage = SqliteStorage(self.db_path)
+        self.app = create_app(self.storage)
+        self.client = TestClient(self.app)
+
+    def close(self) -> None:
+        for s in self.stores:
+            s.close()
+        self.storage.close()
+
+    # -- reading the server back --------------------------------------------------------
+
+    def server_rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        with self.storage.db.read() as conn:
+            return conn.execute(sql, params or []).fetchall()
+
+    def count(self, table: str) -> int:
+        return self.server_rows(f"SELECT count(*) FROM {table}")[0][0]
+
+
+def household(
+    store: DeviceStore, village: str = "v1", name: str = "Nguyễn Thị Ánh", **extra: Any
+) -> str:
+    hid = extra.pop("id", None) or str(uuid.uuid4())
+    store.save_household({"id": hid, "village_id": village, "head_name": name, **extra})
+    return hid
+
+
+def visit(store: DeviceStore, household_id: str, **extra: Any) -> str:
+    vid = extra.pop("id", None) or str(uuid.uuid4())
+    data = {
+        "id": vid,
+        "household_id": household_id,
+        "member_id": store.meta_get("member_id"),
+        "visited_at": "2026-11-20T09:00:00+07:00",
+        "consent": "given",
+        "outcome": "done",
+        "people_guided": 1,
+        "activities": [{"kind": "vneid_installed"}],
+        **extra,
+    }
+    store.save_visit(data)
+    return vid
+
+
+def device_snapshot(store: DeviceStore) -> dict[str, Any]:
+    """What a device holds that the server also holds (for convergence checks)."""
+    h = store.db.execute(
+        "SELECT id, village_id, head_name, address_detail, phone, members_count, deleted"
+        " FROM households ORDER BY id"
+    ).fetchall()
+    v = store.db.execute(
+        "SELECT id, household_id, superseded_by FROM visits ORDER BY id"
+    ).fetchall()
+    return {"households": [tuple(r) for r in h], "visits": [tuple(r) for r in v]}
+
+
+def server_snapshot(world: World, villages: set[str] | frozenset[str]) -> dict[str, Any]:
+    marks = ",".join("?" * len(villages))
+    h = world.server_rows(
+        "SELECT id, village_id, head_name, address_detail, phone, members_count, deleted"
+        f" FROM households WHERE village_id IN ({marks}) ORDER BY id",
+        sorted(villages),
+    )
+    v = world.server_rows(
+        "SELECT id, household_id, superseded_by FROM visits"
+        f" WHERE village_id IN ({marks}) ORDER BY id",
+        sorted(villages),
+    )
+    return {"households": [tuple(r) for r in h], "visits": [tuple(r) for r in v]}
+
+
+def threads(n: int, fn: Callable[[int], Any]) -> list[Any]:
+    out: list[Any] = [None] * n
+
+    def run(i: int) -> None:
+        out[i] = fn(i)
+
+    ts = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return out
