@@ -1,0 +1,62 @@
+"""Who is enrolled on this device: member, role, team, villages and server.
+
+Written by enrolment (:mod:`fieldapp.sync.enrol`) into the store's ``meta`` table and
+reference tables; this module only reads it back for the screens.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from fieldapp.store import DeviceStore
+
+__all__ = ["META_MEMBER", "META_SERVER", "META_TOKEN", "Identity", "load_identity"]
+
+META_MEMBER = "member_id"
+META_SERVER = "server_url"
+META_TOKEN = "device_token"
+
+
+@dataclass(frozen=True)
+class Identity:
+    member_id: str
+    member_name: str
+    role: str
+    team_id: str | None
+    team_name: str
+    village_names: tuple[str, ...]
+    server_url: str
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in ("leader", "officer")
+
+
+def load_identity(store: DeviceStore) -> Identity | None:
+    """The enrolled identity, or None when this device is not enrolled."""
+    member_id = store.meta_get(META_MEMBER)
+    if not member_id or not store.meta_get(META_TOKEN):
+        return None
+    row = store.db.execute(
+        "SELECT name, role, team_id FROM members WHERE id = ?", [member_id]
+    ).fetchone()
+    name, role, team_id = row if row else ("", "member", None)
+    team_name, village_ids = "", []
+    if team_id:
+        team = store.db.execute(
+            "SELECT name, village_ids FROM teams WHERE id = ?", [team_id]
+        ).fetchone()
+        if team:
+            team_name, village_ids = team[0], json.loads(team[1] or "[]")
+    names = {v.id: v.name for v in store.villages()}
+    village_names = tuple(names[v] for v in village_ids if v in names) or tuple(names.values())
+    return Identity(
+        member_id=member_id,
+        member_name=name,
+        role=role,
+        team_id=team_id,
+        team_name=team_name,
+        village_names=village_names,
+        server_url=store.meta_get(META_SERVER) or "",
+    )

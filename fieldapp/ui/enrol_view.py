@@ -1,0 +1,89 @@
+"""Enrol: server address + enrolment code (or a pasted enrolment link); shows the team
+and villages joined, then continues to Home. Later launches skip this screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+from fieldapp.ui.widgets import big_button, sid
+
+if TYPE_CHECKING:
+    from fieldapp.ui.shell import FieldApp
+
+
+class EnrolScreen:
+    def __init__(self, app: FieldApp, server: str = "", code: str = ""):
+        self.app = app
+        tr = app.tr
+        self.title = tr("enrol_title")
+        self.server = ft.TextField(
+            label=tr("server"), value=server, keyboard_type=ft.KeyboardType.URL
+        )
+        self.code = ft.TextField(label=tr("enrol_code"), value=code)
+        self.status = ft.Text("", size=14)
+        self.result = ft.Column(spacing=4, visible=False)
+        self.form = ft.Column(
+            [
+                ft.Text(tr("enrol_intro"), size=14),
+                sid("enrol-server", self.server),
+                sid("enrol-code", self.code),
+                big_button(tr("enrol_button"), self.on_enrol, identifier="enrol-submit"),
+                self.status,
+            ],
+            spacing=12,
+        )
+
+    def build(self) -> ft.Control:
+        return ft.Column([self.form, sid("enrol-result", self.result)], scroll=ft.ScrollMode.AUTO)
+
+    async def load(self) -> None:
+        # An enrolment link opened in the browser (…/?server=…&code=…) pre-fills the form.
+        query = getattr(self.app.page, "query", None)
+        try:
+            server = query.get("server") if query else None
+            code = query.get("code") if query else None
+        except Exception:
+            server = code = None
+        if server and not self.server.value:
+            self.server.value = server
+        if code and not self.code.value:
+            self.code.value = code
+
+    async def on_enrol(self, _e: Any) -> None:
+        tr = self.app.tr
+        self.server.error = self.code.error = None
+        self.status.value = tr("enrolling")
+        self.app.page.update()
+        outcome = await self.app.call(
+            self.app.sync.enrol, self.server.value or "", self.code.value or "", self.app.ctx.lang
+        )
+        self.status.value = ""
+        if not outcome.ok:
+            self.server.error = outcome.errors.get("server")
+            self.code.error = outcome.errors.get("code")
+            return
+        await self.app.call(self.app.ctx.reload_identity)
+        role = (
+            tr(f"role_{outcome.role}")
+            if outcome.role in ("member", "leader", "officer")
+            else outcome.role
+        )
+        self.form.visible = False
+        self.result.visible = True
+        self.result.controls = [
+            ft.Icon(ft.Icons.CHECK_CIRCLE, color=ft.Colors.GREEN, size=48),
+            ft.Text(
+                tr("enrolled_as", name=outcome.member_name, role=role),
+                size=18,
+                weight=ft.FontWeight.BOLD,
+            ),
+            ft.Text(f"{tr('team')}: {outcome.team_name}"),
+            ft.Text(tr("villages_joined", names=", ".join(outcome.village_names))),
+            big_button(tr("continue"), self.on_continue, identifier="enrol-continue"),
+        ]
+
+    async def on_continue(self, _e: Any) -> None:
+        await self.app.show_tab(0)
+        self.app.after_enrol()

@@ -1,0 +1,88 @@
+"""Home: my visits today and this week, households not yet visited, follow-ups due,
+records not yet synced, last sync, and the large "Ghi lượt thăm" action."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+from fieldapp.app_services.formatting import fmt_datetime, fmt_int
+from fieldapp.app_services.home import home_summary
+from fieldapp.ui.widgets import big_button, sid, stat_card
+
+if TYPE_CHECKING:
+    from fieldapp.ui.shell import FieldApp
+
+
+class HomeScreen:
+    def __init__(self, app: FieldApp):
+        self.app = app
+        self.title = app.tr("nav_home")
+        self.cards = ft.ResponsiveRow(spacing=8, run_spacing=8)
+        self.pending = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
+        self.last_sync = ft.Text("", size=13)
+        self.online = ft.Text("", size=13)
+
+    def build(self) -> ft.Control:
+        ident = self.app.ctx.identity
+        name = ident.member_name if ident else ""
+        return ft.Column(
+            [
+                ft.Text(self.app.tr("hello", name=name), size=20, weight=ft.FontWeight.BOLD),
+                ft.Text(ident.team_name if ident else "", size=14),
+                big_button(
+                    self.app.tr("log_visit"),
+                    self.on_log_visit,
+                    icon=ft.Icons.ADD_HOME,
+                    identifier="home-log-visit",
+                ),
+                self.cards,
+                sid(
+                    "home-sync",
+                    ft.Container(
+                        padding=12,
+                        border_radius=12,
+                        border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+                        content=ft.Column([self.pending, self.last_sync, self.online], spacing=4),
+                        on_click=self.on_open_sync,
+                    ),
+                ),
+                ft.Text(self.app.tr("own_figures_note"), size=12, italic=True),
+            ],
+            spacing=14,
+            scroll=ft.ScrollMode.AUTO,
+        )
+
+    async def load(self) -> None:
+        ident = self.app.ctx.identity
+        s = await self.app.call(
+            home_summary, self.app.ctx.store, member_id=ident.member_id if ident else None
+        )
+        lang = self.app.ctx.lang
+        tr = self.app.tr
+        self.cards.controls = [
+            stat_card(tr("visits_today"), fmt_int(s.visits_today, lang), "home-today"),
+            stat_card(tr("visits_week"), fmt_int(s.visits_week, lang), "home-week"),
+            stat_card(tr("not_visited"), fmt_int(s.not_visited, lang), "home-never"),
+            stat_card(tr("follow_ups_due"), fmt_int(s.follow_ups_due, lang), "home-due"),
+        ]
+        self.pending.value = tr("pending_n", n=s.pending) if s.pending else tr("all_synced")
+        self.last_sync.value = (
+            tr("last_sync", when=fmt_datetime(s.last_sync_at))
+            if s.last_sync_at
+            else tr("never_synced")
+        )
+        self.online.value = tr("online") if self.app.online else tr("offline")
+
+    async def on_log_visit(self, _e: Any) -> None:
+        from fieldapp.ui.households_view import HouseholdsScreen
+
+        self.app.tab = 1
+        self.app.page.navigation_bar.selected_index = 1
+        self.app.stack = [HouseholdsScreen(self.app, pick_for_visit=True)]
+        await self.app.render()
+
+    async def on_open_sync(self, _e: Any) -> None:
+        self.app.page.navigation_bar.selected_index = 2
+        await self.app.show_tab(2)

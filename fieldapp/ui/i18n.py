@@ -1,0 +1,205 @@
+"""Every user-visible string of the app, Vietnamese first, English second.
+
+>>> t("log_visit")
+'Ghi lượt thăm'
+>>> t("pending_n", "en", n=3)
+'3 not yet synced'
+"""
+
+from __future__ import annotations
+
+__all__ = ["STRINGS", "t"]
+
+# key → (Vietnamese, English). One table so neither language drifts.
+STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("Tổ công nghệ số", "Digital team"),
+    # navigation
+    "nav_home": ("Trang chính", "Home"),
+    "nav_households": ("Hộ gia đình", "Households"),
+    "nav_sync": ("Đồng bộ", "Sync"),
+    "nav_more": ("Thêm", "More"),
+    "nav_settings": ("Cài đặt", "Settings"),
+    "nav_qr": ("Mã QR", "QR codes"),
+    "nav_invite": ("Mời thành viên", "Invite a member"),
+    "nav_coverage": ("Độ phủ", "Coverage"),
+    "back": ("Quay lại", "Back"),
+    # enrol
+    "enrol_title": ("Đăng ký thiết bị", "Enrol this device"),
+    "enrol_intro": (
+        "Nhập địa chỉ máy chủ và mã đăng ký do tổ trưởng đưa, hoặc dán liên kết đăng ký.",
+        "Enter the server address and the enrolment code from your team leader, "
+        "or paste the enrolment link.",
+    ),
+    "server": ("Địa chỉ máy chủ", "Server address"),
+    "enrol_code": ("Mã đăng ký hoặc liên kết", "Enrolment code or link"),
+    "enrol_button": ("Đăng ký", "Enrol"),
+    "enrolling": ("Đang đăng ký…", "Enrolling…"),
+    "enrolled_as": ("Đã đăng ký: {name} ({role})", "Enrolled: {name} ({role})"),
+    "team": ("Tổ", "Team"),
+    "villages_joined": ("Thôn/tổ dân phố: {names}", "Villages: {names}"),
+    "continue": ("Tiếp tục", "Continue"),
+    "role_member": ("tổ viên", "member"),
+    "role_leader": ("tổ trưởng", "team leader"),
+    "role_officer": ("cán bộ xã", "commune officer"),
+    # home
+    "hello": ("Xin chào, {name}", "Hello, {name}"),
+    "visits_today": ("Lượt thăm hôm nay", "Visits today"),
+    "visits_week": ("Lượt thăm tuần này", "Visits this week"),
+    "not_visited": ("Hộ chưa thăm", "Households not visited"),
+    "follow_ups_due": ("Cần quay lại", "Follow-ups due"),
+    "pending_n": ("{n} chưa đồng bộ", "{n} not yet synced"),
+    "all_synced": ("Đã đồng bộ hết", "Everything synced"),
+    "last_sync": ("Đồng bộ lần cuối: {when}", "Last sync: {when}"),
+    "never_synced": ("Chưa đồng bộ lần nào", "Never synced"),
+    "online": ("Trực tuyến", "Online"),
+    "offline": ("Ngoại tuyến", "Offline"),
+    "log_visit": ("Ghi lượt thăm", "Log a visit"),
+    "own_figures_note": (
+        "Số liệu hoạt động của tổ, không phải số liệu chính thức (766).",
+        "The team's own activity, not official (766) figures.",
+    ),
+    # households
+    "village": ("Thôn/tổ dân phố", "Village"),
+    "all_villages": ("Tất cả thôn", "All villages"),
+    "search_households": ("Tìm theo tên, địa chỉ, số điện thoại", "Search name, address, phone"),
+    "filter_all": ("Tất cả", "All"),
+    "filter_never": ("Chưa thăm", "Not visited"),
+    "filter_visited": ("Đã thăm", "Visited"),
+    "filter_follow_up": ("Cần quay lại", "Follow-up"),
+    "n_households": ("{n} hộ", "{n} households"),
+    "load_more": ("Xem thêm", "Show more"),
+    "no_households": ("Không có hộ nào.", "No households."),
+    "add_household": ("Thêm hộ", "Add household"),
+    "edit_household": ("Sửa thông tin hộ", "Edit household"),
+    "state_never": ("Chưa thăm", "Not visited"),
+    "state_visited": ("Đã thăm", "Visited"),
+    "state_follow_up": ("Hẹn {date}", "Back on {date}"),
+    "state_due": ("Đến hạn quay lại {date}", "Follow-up due {date}"),
+    "members_n": ("{n} người", "{n} people"),
+    "unsynced": ("chưa đồng bộ", "not synced"),
+    "head_name": ("Tên chủ hộ", "Head of household"),
+    "address_detail": ("Địa chỉ (xóm, số nhà)", "Address (hamlet, house no.)"),
+    "phone_optional": ("Số điện thoại (không bắt buộc)", "Phone (optional)"),
+    "members_count": ("Số nhân khẩu", "Number of members"),
+    "save": ("Lưu", "Save"),
+    "saved": ("Đã lưu trên máy.", "Saved on this device."),
+    "choose_village": ("Chọn thôn/tổ dân phố", "Choose a village"),
+    "visit_history": ("Lịch sử thăm", "Visit history"),
+    "no_visits": ("Chưa có lượt thăm nào.", "No visits yet."),
+    "correct_visit": ("Sửa lượt thăm", "Correct visit"),
+    "superseded": ("đã được sửa", "corrected"),
+    "synced": ("đã đồng bộ", "synced"),
+    "household_not_found": ("Không tìm thấy hộ.", "Household not found."),
+    "pick_household_first": (
+        "Chọn hộ cần ghi lượt thăm trong danh sách.",
+        "Pick the household to visit from the list.",
+    ),
+    # visit form
+    "visit_title": ("Lượt thăm: {name}", "Visit: {name}"),
+    "correcting_title": ("Sửa lượt thăm: {name}", "Correcting visit: {name}"),
+    "consent_q": (
+        "Hộ có đồng ý cho ghi thông tin cá nhân (tên, ghi chú, số hồ sơ, vị trí) không?",
+        "Does the household agree to personal details (name, notes, numbers, location) "
+        "being recorded?",
+    ),
+    "consent_given": ("Đồng ý", "Agrees"),
+    "consent_declined": ("Không đồng ý", "Declines"),
+    "consent_declined_note": (
+        "Lượt thăm vẫn được tính, không ghi chi tiết cá nhân.",
+        "The visit still counts; no personal details are recorded.",
+    ),
+    "activities": ("Đã hỗ trợ", "Helped with"),
+    "act_vneid_installed": ("Cài VNeID", "Installed VNeID"),
+    "act_vneid_level2": ("Kích hoạt VNeID mức 2", "VNeID level 2"),
+    "act_portal_account": ("Tài khoản Dịch vụ công", "Portal account"),
+    "act_dossier_submitted": ("Nộp hồ sơ trực tuyến", "Submitted a dossier online"),
+    "act_fee_paid": ("Thanh toán phí trực tuyến", "Paid a fee online"),
+    "act_payment_account": ("Mở tài khoản thanh toán", "Opened a payment account"),
+    "act_digital_signature": ("Chữ ký số", "Digital signature"),
+    "act_other": ("Khác", "Other"),
+    "procedures": ("Thủ tục đã nộp", "Procedures submitted"),
+    "search_procedure": ("Tìm thủ tục (tên hoặc mã)", "Find a procedure (name or code)"),
+    "full_online": ("toàn trình", "full online"),
+    "partial": ("một phần", "partial"),
+    "fee": ("lệ phí {fee} đ", "fee {fee} VND"),
+    "dossier_no": ("Số hồ sơ (không bắt buộc)", "Dossier no. (optional)"),
+    "payment_status": ("Tình trạng thanh toán", "Payment status"),
+    "pay_unknown": ("Không rõ", "Unknown"),
+    "pay_self_reported": ("Tự khai báo", "Self-reported"),
+    "pay_verified": ("Đã xác minh", "Verified"),
+    "receipt_no": ("Số biên lai", "Receipt no."),
+    "other_text": ("Hoạt động khác là gì?", "What was the other activity?"),
+    "people_guided": ("Số người được hướng dẫn", "People guided"),
+    "outcome": ("Kết quả", "Outcome"),
+    "out_done": ("Xong", "Done"),
+    "out_follow_up": ("Cần quay lại", "Follow-up needed"),
+    "out_nobody_home": ("Không có ai ở nhà", "Nobody home"),
+    "out_declined": ("Hộ từ chối", "Declined"),
+    "follow_up_on": ("Ngày quay lại (dd/mm/yyyy)", "Follow-up date (dd/mm/yyyy)"),
+    "in_3_days": ("+3 ngày", "+3 days"),
+    "in_7_days": ("+7 ngày", "+7 days"),
+    "notes": ("Ghi chú", "Notes"),
+    "gps": ("Vị trí (nhập tay, không bắt buộc)", "Location (typed by hand, optional)"),
+    "gps_hint": (
+        "Vĩ độ, kinh độ — ví dụ 18.07, 106.29. Để trống nếu không ghi vị trí.",
+        "Latitude, longitude — e.g. 18.07, 106.29. Leave empty for none.",
+    ),
+    "save_visit": ("Lưu lượt thăm", "Save visit"),
+    "visit_saved": ("Đã lưu lượt thăm trên máy.", "Visit saved on this device."),
+    "fix_errors": ("Hãy sửa các mục được đánh dấu.", "Please fix the marked fields."),
+    # sync
+    "sync_now": ("Đồng bộ ngay", "Sync now"),
+    "syncing": ("Đang đồng bộ…", "Syncing…"),
+    "sync_progress": ("Đã gửi {sent}/{total}", "Sent {sent}/{total}"),
+    "sync_done": (
+        "Đồng bộ xong: gửi {pushed}, nhận {pulled}.",
+        "Sync finished: sent {pushed}, received {pulled}.",
+    ),
+    "sync_failed": ("Đồng bộ không thành công: {reason}", "Sync failed: {reason}"),
+    "sync_issues": ("Cần xem lại", "Needs review"),
+    "no_sync_issues": ("Không có bản ghi bị từ chối hay xung đột.", "No rejections or conflicts."),
+    "issue_rejected": ("Bị từ chối", "Rejected"),
+    "issue_conflict": ("Xung đột", "Conflict"),
+    "issue_left_scope": ("Ngoài phạm vi", "Out of scope"),
+    "issue_other": ("Cần xem lại", "To review"),
+    "server_unreachable": (
+        "Không kết nối được máy chủ. Dữ liệu vẫn an toàn trên máy.",
+        "Cannot reach the server. Your data is safe on this device.",
+    ),
+    "not_enrolled": ("Thiết bị chưa đăng ký.", "This device is not enrolled."),
+    # settings
+    "language": ("Ngôn ngữ", "Language"),
+    "about": ("Thông tin", "About"),
+    "version": ("Phiên bản {v}", "Version {v}"),
+    "device_id": ("Mã thiết bị: {id}", "Device id: {id}"),
+    "sign_out": ("Đăng xuất", "Sign out"),
+    "sign_out_refused": (
+        "Còn {n} bản ghi chưa đồng bộ. Hãy đồng bộ trước khi đăng xuất.",
+        "{n} records are not yet synced. Please sync before signing out.",
+    ),
+    "sign_out_confirm": (
+        "Tôi hiểu: đăng xuất và xóa {n} bản ghi chưa đồng bộ",
+        "I understand: sign out and delete {n} unsynced records",
+    ),
+    "sign_out_q": (
+        "Đăng xuất sẽ xóa mọi dữ liệu trên máy này. Tiếp tục?",
+        "Signing out deletes all data on this device. Continue?",
+    ),
+    "cancel": ("Hủy", "Cancel"),
+    "data_dir": ("Dữ liệu lưu tại: {path}", "Data stored in: {path}"),
+    # QR / leader
+    "invite_intro": (
+        "Cho thành viên mới quét mã này để đăng ký thiết bị.",
+        "Let the new member scan this code to enrol their device.",
+    ),
+    "invite_member": ("Chọn thành viên cần đăng ký máy", "Choose the member to enrol"),
+    "issue_code": ("Tạo mã đăng ký", "Create an enrolment code"),
+    "not_available": ("Chức năng này chưa có.", "This feature is not available yet."),
+}
+
+
+def t(key: str, lang: str = "vi", **fmt: object) -> str:
+    """The string for ``key`` in ``lang`` (Vietnamese unless ``"en"``), formatted."""
+    vi, en = STRINGS[key]
+    text = en if lang == "en" else vi
+    return text.format(**fmt) if fmt else text

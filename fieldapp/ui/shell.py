@@ -1,0 +1,236 @@
+"""The app shell: app bar with online/pending status, bottom navigation, sub-screens
+with a back arrow, snack messages and the background sync loop.
+
+Navigation is kept in Python (a stack of screen builders) rather than URL routes: the
+app is one page on a phone, and a back arrow returns to the previous screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+import flet as ft
+
+from fieldapp.app_services.context import AppContext
+from fieldapp.app_services.sync_service import SyncService
+from fieldapp.ui.i18n import t
+
+__all__ = ["AUTO_SYNC_SECONDS", "FieldApp", "Screen"]
+
+# How often the app tries to sync in the background while it is open.
+AUTO_SYNC_SECONDS = 180.0
+
+
+class Screen(Protocol):
+    """What every screen offers the shell."""
+
+    title: str
+
+    def build(self) -> ft.Control: ...
+
+    async def load(self) -> None: ...
+
+
+class FieldApp:
+    """One running app (one per browser tab / phone)."""
+
+    def __init__(self, page: ft.Page, ctx: AppContext, sync: SyncService):
+        self.page = page
+        self.ctx = ctx
+        self.sync = sync
+        self.online: bool | None = None
+        self.tab = 0
+        self.stack: list[Screen] = []
+        self.body = ft.Container(expand=True, padding=ft.Padding.all(12))
+        self.status_text = ft.Text("", size=12)
+        self.status_icon = ft.Icon(ft.Icons.CLOUD_OFF, size=18)
+        self._sync_lock = asyncio.Lock()
+        self._sync_listeners: list[Callable[[], Awaitable[None]]] = []
+        self._loop_task: Any = None
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def tr(self, key: str, **fmt: object) -> str:
+        return t(key, self.ctx.lang, **fmt)
+
+    def toast(self, message: str) -> None:
+        self.page.show_dialog(ft.SnackBar(content=ft.Text(message)))
+
+    async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a store call off the event loop, serialised with all others."""
+        return await self.ctx.runner.call(fn, *args, **kwargs)
+
+    # -- start ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        page = self.page
+        page.title = self.tr("app_title")
+        page.theme = ft.Theme(color_scheme_seed=ft.Colors.TEAL)
+        page.padding = 0
+        page.controls = [ft.SafeArea(content=self.body, expand=True)]
+        page.on_app_lifecycle_state_change = self._on_lifecycle
+        if self.ctx.identity is None:
+            await self.show_enrol()
+        else:
+            await self.show_tab(0)
+            self.start_background_sync()
+
+    async def show_enrol(self) -> None:
+        from fieldapp.ui.enrol_view import EnrolScreen
+
+        self.page.navigation_bar = None
+        self.page.floating_action_button = None
+        self.stack = []
+        screen = EnrolScreen(self)
+        self.page.appbar = ft.AppBar(title=ft.Text(screen.title))
+        self.body.content = screen.build()
+        await screen.load()
+        self.page.update()
+
+    def after_enrol(self) -> None:
+        self.start_background_sync()
+
+    # -- navigation -------------------------------------------------------------------
+
+    def _nav_bar(self) -> ft.NavigationBar:
+        return ft.NavigationBar(
+            selected_index=self.tab,
+            on_change=self._on_nav,
+            destinations=[
+                ft.NavigationBarDestination(icon=ft.Icons.HOME, label=self.tr("nav_home")),
+                ft.NavigationBarDestination(icon=ft.Icons.PEOPLE, label=self.tr("nav_households")),
+                ft.NavigationBarDestination(icon=ft.Icons.SYNC, label=self.tr("nav_sync")),
+                ft.NavigationBarDestination(icon=ft.Icons.MORE_HORIZ, label=self.tr("nav_more")),
+            ],
+        )
+
+    async def _on_nav(self, e: Any) -> None:
+        await self.show_tab(int(e.control.selected_index))
+
+    def _tab_screen(self, index: int) -> Screen:
+        from fieldapp.ui.home_view import HomeScreen
+        from fieldapp.ui.households_view import HouseholdsScreen
+        from fieldapp.ui.settings_view import SettingsScreen
+        from fieldapp.ui.sync_view import SyncScreen
+
+        if index == 1:
+            return HouseholdsScreen(self)
+        if index == 2:
+            return SyncScreen(self)
+        if index == 3:
+            return SettingsScreen(self)
+        return HomeScreen(self)
+
+    async def show_tab(self, index: int) -> None:
+        self.tab = index
+        self.stack = [self._tab_screen(index)]
+        self.page.navigation_bar = self._nav_bar()
+        await self.render()
+
+    async def push(self, screen: Screen) -> None:
+        """Open a sub-screen with a back arrow."""
+        self.stack.append(screen)
+        await self.render()
+
+    async def back(self, _e: Any = None) -> None:
+        if len(self.stack) > 1:
+            self.stack.pop()
+        await self.render()
+
+    async def replace(self, screen: Screen) -> None:
+        """Swap the top screen (e.g. form → detail after saving)."""
+        if self.stack:
+            self.stack.pop()
+        await self.push(screen)
+
+    async def render(self) -> None:
+        screen = self.stack[-1]
+        leading = (
+            sid_button(ft.Icons.ARROW_BACK, self.tr("back"), self.back, "nav-back")
+            if len(self.stack) > 1
+            else None
+        )
+        self.page.appbar = ft.AppBar(
+            leading=leading,
+            title=ft.Text(screen.title, size=18),
+            actions=[
+                ft.Container(
+                    content=ft.Semantics(
+                        identifier="status",
+                        content=ft.Row([self.status_icon, self.status_text], spacing=4),
+                    ),
+                    padding=ft.Padding.only(right=12),
+                )
+            ],
+        )
+        self.page.floating_action_button = getattr(screen, "fab", None)
+        self.body.content = screen.build()
+        await self.refresh_status()
+        self.page.update()
+        await screen.load()
+        self.page.update()
+
+    # -- status and sync --------------------------------------------------------------
+
+    async def refresh_status(self) -> None:
+        pending = await self.call(self.ctx.store.pending_count)
+        self.status_icon.icon = ft.Icons.CLOUD_DONE if self.online else ft.Icons.CLOUD_OFF
+        state = self.tr("online") if self.online else self.tr("offline")
+        self.status_text.value = f"{state} · {self.tr('pending_n', n=pending)}"
+
+    def on_sync_change(self, listener: Callable[[], Awaitable[None]]) -> None:
+        """Screens showing sync state register here; the shell calls them after syncs."""
+        self._sync_listeners = [listener]
+
+    async def run_sync(self, progress: Callable[[int, int], None] | None = None) -> Any:
+        """One sync (never two at once); updates status; returns the service's summary."""
+        if self.ctx.identity is None:
+            return None
+        async with self._sync_lock:
+            summary = await asyncio.to_thread(self.sync.sync, progress)
+        self.online = summary.reachable
+        if summary.identity_changed:
+            await self.call(self.ctx.reload_identity)
+        await self.refresh_status()
+        for listener in list(self._sync_listeners):
+            with contextlib.suppress(Exception):
+                await listener()
+        with contextlib.suppress(Exception):
+            self.page.update()
+        return summary
+
+    def sync_soon(self) -> None:
+        """Kick a background sync (after a save); errors are shown on the Sync screen."""
+        if not self._sync_lock.locked():
+            self.page.run_task(self.run_sync)
+
+    def start_background_sync(self) -> None:
+        if self._loop_task is None:
+            self._loop_task = self.page.run_task(self._sync_loop)
+
+    async def _sync_loop(self) -> None:
+        while self.ctx.identity is not None:
+            if not self._sync_lock.locked():
+                with contextlib.suppress(Exception):
+                    await self.run_sync()
+            await asyncio.sleep(AUTO_SYNC_SECONDS)
+        self._loop_task = None
+
+    async def _on_lifecycle(self, e: Any) -> None:
+        if str(getattr(e, "state", "")).lower().endswith("resume"):
+            self.sync_soon()
+
+    async def set_language(self, lang: str) -> None:
+        self.ctx.lang = lang
+        self.page.title = self.tr("app_title")
+        await self.show_tab(self.tab)
+
+
+def sid_button(icon: Any, tooltip: str, on_click: Any, identifier: str) -> ft.Control:
+    return ft.Semantics(
+        identifier=identifier,
+        content=ft.IconButton(icon=icon, tooltip=tooltip, on_click=on_click),
+    )

@@ -1,0 +1,105 @@
+"""Small building blocks shared by the screens: stable test ids, big thumb-sized
+buttons, section titles, toggles and inline error labels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+__all__ = [
+    "ErrorLabel",
+    "big_button",
+    "section",
+    "sid",
+    "stat_card",
+    "toggle_tile",
+]
+
+ERROR_COLOR = ft.Colors.ERROR
+
+
+def sid(identifier: str, control: ft.Control) -> ft.Semantics:
+    """Wrap ``control`` with a stable accessibility id (``flt-semantics-identifier``)."""
+    return ft.Semantics(identifier=identifier, content=control)
+
+
+def big_button(
+    label: str, on_click: Callable[..., Any], *, icon: Any = None, identifier: str = ""
+) -> ft.Control:
+    """A full-width, 64 px tall primary action a thumb cannot miss."""
+    button = ft.FilledButton(
+        content=ft.Text(label, size=18, weight=ft.FontWeight.BOLD),
+        icon=icon,
+        on_click=on_click,
+        height=64,
+        expand=True,
+    )
+    row = ft.Row([button])
+    return sid(identifier, row) if identifier else row
+
+
+def section(title: str) -> ft.Text:
+    return ft.Text(title, size=16, weight=ft.FontWeight.BOLD)
+
+
+def stat_card(label: str, value: str, identifier: str) -> ft.Control:
+    """One Home figure: a large number over its label."""
+    return ft.Container(
+        col={"xs": 6, "md": 3},
+        padding=12,
+        border_radius=12,
+        bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST,
+        content=sid(
+            identifier,
+            ft.Column(
+                [ft.Text(value, size=28, weight=ft.FontWeight.BOLD), ft.Text(label, size=13)],
+                spacing=2,
+            ),
+        ),
+    )
+
+
+class ErrorLabel(ft.Text):
+    """Red text under a section; hidden while empty."""
+
+    def __init__(self) -> None:
+        super().__init__("", color=ERROR_COLOR, size=13, visible=False)
+
+    def show(self, message: str | None) -> None:
+        self.value = message or ""
+        self.visible = bool(message)
+
+
+def toggle_tile(
+    label: str, on: bool, on_change: Callable[[bool], Any], identifier: str
+) -> ft.Container:
+    """A large on/off tile (an activity): tap anywhere to toggle."""
+    icon = ft.Icon(ft.Icons.CHECK_BOX if on else ft.Icons.CHECK_BOX_OUTLINE_BLANK)
+    text = ft.Text(label, size=15, expand=True)
+    tile = ft.Container(
+        col={"xs": 6, "md": 4},
+        padding=ft.Padding.symmetric(horizontal=10, vertical=14),
+        border_radius=12,
+        border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+        bgcolor=ft.Colors.PRIMARY_CONTAINER if on else None,
+        content=ft.Semantics(
+            identifier=identifier,
+            button=True,
+            toggled=on,
+            content=ft.Row([icon, text], spacing=8),
+        ),
+        data=on,
+    )
+
+    async def clicked(_e: Any) -> None:
+        tile.data = not tile.data
+        icon.icon = ft.Icons.CHECK_BOX if tile.data else ft.Icons.CHECK_BOX_OUTLINE_BLANK
+        tile.bgcolor = ft.Colors.PRIMARY_CONTAINER if tile.data else None
+        result = on_change(bool(tile.data))
+        if hasattr(result, "__await__"):
+            await result
+
+    tile.on_click = clicked
+    return tile
