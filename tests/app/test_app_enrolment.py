@@ -10,7 +10,11 @@ from fieldapp.app_services.enrolment import parse_enrol_input
     [
         ("http://127.0.0.1:8765", " AB12-CD34 ", ("http://127.0.0.1:8765", "AB12-CD34")),
         ("sync.example.vn/", "XY99", ("https://sync.example.vn", "XY99")),
-        ("", "https://sync.example.vn/enrol?code=AB12-CD34", ("https://sync.example.vn", "AB12-CD34")),
+        (
+            "",
+            "https://sync.example.vn/enrol?code=AB12-CD34",
+            ("https://sync.example.vn", "AB12-CD34"),
+        ),
         ("https://sync.example.vn/enrol?code=QQ11\n", "", ("https://sync.example.vn", "QQ11")),
     ],
 )
