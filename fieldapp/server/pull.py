@@ -117,11 +117,15 @@ def pull_page(
                 Change(cursor=seq, kind="left_scope", entity=Entity(entity), entity_id=entity_id)
             )
             continue
+        # A row removed by hand on the server has no data: the checksum reveals it.
         if entity == "household":
-            d = households[entity_id]
-            changes.append(_upsert(seq, Entity.HOUSEHOLD, d, d.pop("version")))
+            d = households.get(entity_id)
+            if d is not None:
+                changes.append(_upsert(seq, Entity.HOUSEHOLD, d, d.pop("version")))
             continue
-        v = visits[entity_id]
+        v = visits.get(entity_id)
+        if v is None:
+            continue
         parent = v["household_id"]
         if parent in extra and parent not in sent_parents:
             p = dict(extra[parent])

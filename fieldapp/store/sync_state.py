@@ -58,6 +58,12 @@ def next_seq(store: DeviceStore) -> int:
     return (row[0] if row else 0) + 1
 
 
+def first_unsent_seq(store: DeviceStore) -> int:
+    """Where a newly enrolled device's counter starts: its oldest pending entry, if any."""
+    row = store.db.execute("SELECT min(seq) FROM outbox WHERE state = 'pending'").fetchone()
+    return row[0] if row[0] is not None else next_seq(store)
+
+
 def outbox_max_seq(store: DeviceStore) -> int:
     return next_seq(store) - 1
 
@@ -207,7 +213,7 @@ def apply_pull_page(
                 _drop_household(store, c.entity_id)
                 touched.discard(c.entity_id)
         if track_seen:
-            store.db.executemany(
+            store.db.conn.executemany(
                 "INSERT OR IGNORE INTO temp.sync_seen (entity, id) VALUES (?, ?)",
                 [(str(c.entity), c.entity_id) for c in changes if c.kind == "upsert"],
             )

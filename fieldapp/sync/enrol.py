@@ -16,7 +16,7 @@ from fieldapp.store.device_store import DeviceStore
 from fieldapp.sync.errors import EnrolmentError, ProtocolVersionError
 from fieldapp.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, EnrolResponse
 
-__all__ = ["EnrolResult", "enrol", "load_reference"]
+__all__ = ["EnrolResult", "enrol", "load_reference", "reset_device_identity"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,23 @@ def load_reference(store: DeviceStore, data: dict[str, Any]) -> None:
     )
 
 
+def reset_device_identity(store: DeviceStore) -> str:
+    """Give this database a new device id and forget the token (after ``device_reset``).
+
+    For a database restored from a copy, whose sequence numbers the server has already
+    seen with other content. Pending outbox entries stay and are sent after the device
+    enrols again (the server starts the new device's counter at :func:`next_seq`).
+    """
+    import uuid
+
+    new_id = str(uuid.uuid4())
+    with store.db.atomic():
+        store.meta_set("device_id", new_id)
+        for key in ("device_token", "sync_cursor", "server_epoch", "last_acked_seq"):
+            store.meta_set(key, None)
+    return new_id
+
+
 def enrol(
     http: httpx.Client, server_url: str, code: str, store: DeviceStore, *, initial_pull: bool = True
 ) -> EnrolResult:
@@ -55,7 +72,7 @@ def enrol(
             json={
                 "code": code,
                 "device_id": store.device_id,
-                "next_seq": sync_state.next_seq(store),
+                "next_seq": sync_state.first_unsent_seq(store),
             },
             headers={PROTOCOL_HEADER: PROTOCOL_VERSION},
         )
