@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fieldapp.commands.qr",
     "fieldapp.commands.poster",
     "fieldapp.commands.app",
+    "fieldapp.commands.serve",
+    "fieldapp.commands.admin",
 )
 
 

@@ -270,5 +270,11 @@ class SqliteStorage:
                 insert_visit(w, v, villages[v.household_id], None, now, False)
                 touched.add(v.household_id)
                 added_v += 1
+            # Corrections of corrections may come in any order: link them afterwards.
+            w.conn.execute(
+                "UPDATE visits SET superseded_by = (SELECT s.id FROM visits s"
+                " WHERE s.supersedes = visits.id) WHERE superseded_by IS NULL AND EXISTS"
+                " (SELECT 1 FROM visits s WHERE s.supersedes = visits.id)"
+            )
             refresh_summaries(w, touched)
         return added_h, added_v
