@@ -144,5 +144,5 @@ def create_app(storage: Storage, *, router_modules: Sequence[str] = ROUTER_MODUL
         return response
 
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(BodyLimitMiddleware, epoch=lambda: storage.epoch)
     return app

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fieldapp.server.errors import ApiError
-from fieldapp.sync.protocol import MAX_BATCH_BYTES
+from fieldapp.sync.protocol import EPOCH_HEADER, MAX_BATCH_BYTES
 
 __all__ = ["BodyLimitMiddleware"]
 
@@ -23,25 +23,35 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-async def _send_error(send: Send, error: ApiError) -> None:
-    body = json.dumps(error.body(), ensure_ascii=False).encode()
+async def _send_error(send: Send, error: ApiError, epoch: str | None) -> None:
+    payload = {**error.body(), "epoch": epoch}
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if epoch:
+        headers.append((EPOCH_HEADER.lower().encode(), epoch.encode()))
     await send(
         {
             "type": "http.response.start",
             "status": error.status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
+            "headers": headers,
         }
     )
     await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BATCH_BYTES):
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = MAX_BATCH_BYTES,
+        epoch: Callable[[], str] | None = None,
+    ):
         self.app = app
         self.max_bytes = max_bytes
+        self.epoch = epoch
+
+    async def _refuse(self, send: Send, error: ApiError) -> None:
+        await _send_error(send, error, self.epoch() if self.epoch else None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -50,7 +60,7 @@ class BodyLimitMiddleware:
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
         encoding = headers.get(b"content-encoding", b"identity").decode("latin-1").strip().lower()
         if encoding not in ("identity", "gzip", ""):
-            await _send_error(send, ApiError("bad_body", status=415, field="content-encoding"))
+            await self._refuse(send, ApiError("bad_body", status=415, field="content-encoding"))
             return
         chunks: list[bytes] = []
         size = 0
@@ -62,7 +72,7 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await _send_error(send, ApiError("too_large", field="body"))
+                await self._refuse(send, ApiError("too_large", field="body"))
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -72,10 +82,10 @@ class BodyLimitMiddleware:
                 inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
                 body = inflater.decompress(body, self.max_bytes + 1)
                 if len(body) > self.max_bytes or inflater.unconsumed_tail:
-                    await _send_error(send, ApiError("too_large", field="body"))
+                    await self._refuse(send, ApiError("too_large", field="body"))
                     return
             except zlib.error:
-                await _send_error(send, ApiError("bad_body", field="body"))
+                await self._refuse(send, ApiError("bad_body", field="body"))
                 return
             scope = dict(scope)
             scope["headers"] = [
