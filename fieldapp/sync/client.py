@@ -12,7 +12,7 @@ The server URL and token come from the store's meta (written by :func:`fieldapp.
 whose ``error`` is a :class:`~fieldapp.sync.errors.SyncError`. The outbox is kept on
 every error and each step commits on its own, so a sync killed at any point resumes
 where it stopped. Progress is reported as ``on_progress(done, total)`` over the
-outbox entries to push, then once more when the pull is done.
+outbox entries to push (``on_progress(0, 0)`` when there is nothing to send).
 """
 
 from __future__ import annotations
@@ -235,7 +235,6 @@ class SyncClient:
             sync_state.begin_full_resync(self.store)
             self._pull_pages(report, track_seen=True)
             sync_state.finish_full_resync(self.store)
-        self._progress(1, 1)
 
     def _pull_pages(self, report: SyncReport, *, track_seen: bool) -> str | None:
         cursor = sync_state.get_cursor(self.store)

@@ -214,3 +214,10 @@ def threads(n: int, fn: Callable[[int], Any]) -> list[Any]:
     for t in ts:
         t.join()
     return out
+
+
+def bulk_visits(store: DeviceStore, n: int, households: int = 50, village: str = "v1") -> list[str]:
+    """``n`` visits over a few households, saved through the store in one transaction."""
+    with store.db.atomic():
+        hs = [household(store, village, f"Hộ số {i}") for i in range(households)]
+        return [visit(store, hs[i % households]) for i in range(n)]

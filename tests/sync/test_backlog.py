@@ -1,0 +1,43 @@
+"""Case 20: 10,000 visits after weeks offline → batched, bounded memory, progress, done."""
+
+from __future__ import annotations
+
+import random
+import tracemalloc
+
+from fieldapp_harness import World, bulk_visits
+
+from fieldapp.sync.client import SyncClient
+
+
+def test_case20_ten_thousand_visit_backlog(world: World):
+    a = world.device("a1")
+    bulk_visits(a, 10_000)
+    assert a.pending_count() == 10_050
+    progress: list[tuple[int, int]] = []
+    sizes: list[int] = []
+    transport = world.transport(rule=lambda req: sizes.append(len(req.content)) or None)
+    client = SyncClient(
+        a,
+        world.http(transport),
+        on_progress=lambda d, t: progress.append((d, t)),
+        sleep=lambda s: None,
+        rng=random.Random(1),
+    )
+    tracemalloc.start()
+    try:
+        report = client.sync()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.ok, report.error
+    assert report.pushed == 10_050 and a.pending_count() == 0
+    assert world.count("visits") == 10_000
+    pushes = [p for p, _, _ in transport.log if p.endswith("/push")]
+    assert len(pushes) >= 21  # ≤ 500 records per batch
+    assert max(sizes) < 1_048_576  # every body under the server's byte limit
+    assert progress[0] == (0, 10_050) and progress[-1][0] == progress[-1][1]
+    assert (10_050, 10_050) in progress
+    assert all(d1 <= d2 for (d1, _), (d2, _) in zip(progress, progress[1:], strict=False))
+    # Client *and* in-process server together stay far below holding the backlog many times.
+    assert peak < 80 * 1024 * 1024, peak
