@@ -52,9 +52,14 @@ def desktop_available() -> bool:
 
 def run_app(*, web: bool, host: str, port: int) -> None:
     """Start the Flet app; blocks until it stops."""
+    import logging
+
     import flet as ft
 
     from fieldapp.ui.main import main
+
+    # Handler errors are logged by Flet; without a handler they would vanish.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     if web:
         # no_cdn: the renderer is served locally; with a CDN the page hangs offline.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from fieldapp.ui.widgets import big_button, sid
+from fieldapp.ui.widgets import big_button, refreshes, sid
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -33,10 +33,15 @@ class EnrolScreen:
                 self.status,
             ],
             spacing=12,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     def build(self) -> ft.Control:
-        return ft.Column([self.form, sid("enrol-result", self.result)], scroll=ft.ScrollMode.AUTO)
+        return ft.Column(
+            [self.form, sid("enrol-result", self.result)],
+            scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        )
 
     async def load(self) -> None:
         # An enrolment link opened in the browser (…/?server=…&code=…) pre-fills the form.
@@ -51,6 +56,7 @@ class EnrolScreen:
         if code and not self.code.value:
             self.code.value = code
 
+    @refreshes
     async def on_enrol(self, _e: Any) -> None:
         tr = self.app.tr
         self.server.error = self.code.error = None

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 
 class HomeScreen:
+    # The shell reloads this screen after every sync (figures and status change).
+    refresh_on_sync = True
+
     def __init__(self, app: FieldApp):
         self.app = app
         self.title = app.tr("nav_home")
@@ -52,6 +55,7 @@ class HomeScreen:
             ],
             spacing=14,
             scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     async def load(self) -> None:

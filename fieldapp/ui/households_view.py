@@ -18,7 +18,7 @@ from fieldapp.app_services.households import (
 from fieldapp.domain.model import Household
 from fieldapp.ui.i18n import t
 from fieldapp.ui.visit_labels import visit_line
-from fieldapp.ui.widgets import big_button, section, sid
+from fieldapp.ui.widgets import big_button, refreshes, section, sid
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -76,6 +76,7 @@ class HouseholdsScreen:
             ],
             spacing=8,
             scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     def _build_chips(self) -> None:
@@ -85,7 +86,8 @@ class HouseholdsScreen:
                 ft.Chip(
                     label=ft.Text(self.app.tr(f"filter_{key}")),
                     selected=key == self.filter_key,
-                    on_select=lambda e, k=key: self.on_filter(k),
+                    data=key,
+                    on_select=self.on_filter,
                 ),
             )
             for key in FILTERS
@@ -117,14 +119,17 @@ class HouseholdsScreen:
         self.count.value = self.app.tr("n_households", n=result.total)
         self.more.visible = result.has_more
 
+    @refreshes
     async def on_query(self, _e: Any) -> None:
         await self.refresh()
 
-    async def on_filter(self, key: str) -> None:
-        self.filter_key = key
+    @refreshes
+    async def on_filter(self, e: Any) -> None:
+        self.filter_key = e.control.data
         self._build_chips()
         await self.refresh()
 
+    @refreshes
     async def on_more(self, _e: Any) -> None:
         result = await self.app.call(self.service.more, self._generation)
         if not self.service.is_current(result.generation):
@@ -153,11 +158,13 @@ class HouseholdsScreen:
                 title=ft.Text(item.title, weight=ft.FontWeight.W_500),
                 subtitle=ft.Text(" · ".join(sub)) if sub else None,
                 trailing=ft.Text(state, size=12),
-                on_click=lambda e, hid=item.id: self.on_open(hid),
+                data=item.id,
+                on_click=self.on_open,
             ),
         )
 
-    async def on_open(self, household_id: str) -> None:
+    async def on_open(self, e: Any) -> None:
+        household_id = e.control.data
         if self.pick:
             from fieldapp.ui.visit_view import VisitScreen
 
@@ -221,6 +228,7 @@ class HouseholdFormScreen:
             ],
             spacing=12,
             scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     async def load(self) -> None:
@@ -237,11 +245,13 @@ class HouseholdFormScreen:
         m.phone = self.phone.value or ""
         m.members_count = self.members.value or ""
 
+    @refreshes
     def on_phone(self, _e: Any) -> None:
         # Pure parsing, no I/O: fine on the event loop.
         self.model.phone = self.phone.value or ""
         self.phone.helper = self.model.phone_warning(self.app.ctx.lang)
 
+    @refreshes
     async def on_save(self, _e: Any) -> None:
         self._collect()
         result = await self.app.call(self.model.save, self.app.ctx.store, self.app.ctx.lang)
@@ -297,6 +307,7 @@ class HouseholdDetailScreen:
             ],
             spacing=12,
             scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     async def load(self) -> None:
@@ -332,7 +343,8 @@ class HouseholdDetailScreen:
                     ft.TextButton(
                         content=tr("correct_visit"),
                         icon=ft.Icons.EDIT_NOTE,
-                        on_click=lambda e, v=item.visit: self.on_correct(v),
+                        data=item.visit,
+                        on_click=self.on_correct,
                     )
                 )
             rows.append(
@@ -362,7 +374,8 @@ class HouseholdDetailScreen:
 
         await self.app.push(VisitScreen(self.app, self.household_id))
 
-    async def on_correct(self, visit: Any) -> None:
+    async def on_correct(self, e: Any) -> None:
+        visit = e.control.data
         from fieldapp.ui.visit_view import VisitScreen
 
         await self.app.push(VisitScreen(self.app, self.household_id, correcting=visit))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from fieldapp.ui.widgets import big_button, sid
+from fieldapp.ui.widgets import big_button, refreshes, sid
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -32,12 +32,14 @@ class InviteScreen:
             ],
             spacing=12,
             scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     async def load(self) -> None:
         members = await self.app.call(self.app.sync.team_members)
         self.member.options = [ft.DropdownOption(key=mid, text=name) for mid, name in members]
 
+    @refreshes
     async def on_issue(self, _e: Any) -> None:
         from fieldapp.ui.portal_views import enrol_qr_view
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from fieldapp.app_services.settings import SettingsService
-from fieldapp.ui.widgets import ErrorLabel, section, sid
+from fieldapp.ui.widgets import ErrorLabel, refreshes, section, sid
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -69,6 +69,7 @@ class SettingsScreen:
             ],
             spacing=10,
             scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     def _entry(self, identifier: str, icon: Any, label: str, handler: Any) -> ft.Control:
@@ -91,6 +92,7 @@ class SettingsScreen:
         await self.app.call(self.settings.set_language, lang)
         await self.app.set_language(lang)
 
+    @refreshes
     async def on_sign_out(self, _e: Any) -> None:
         tr = self.app.tr
         check = await self.app.call(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import flet as ft
@@ -48,7 +48,6 @@ class FieldApp:
         self.status_text = ft.Text("", size=12)
         self.status_icon = ft.Icon(ft.Icons.CLOUD_OFF, size=18)
         self._sync_lock = asyncio.Lock()
-        self._sync_listeners: list[Callable[[], Awaitable[None]]] = []
         self._loop_task: Any = None
 
     # -- helpers ----------------------------------------------------------------------
@@ -181,10 +180,6 @@ class FieldApp:
         state = self.tr("online") if self.online else self.tr("offline")
         self.status_text.value = f"{state} · {self.tr('pending_n', n=pending)}"
 
-    def on_sync_change(self, listener: Callable[[], Awaitable[None]]) -> None:
-        """Screens showing sync state register here; the shell calls them after syncs."""
-        self._sync_listeners = [listener]
-
     async def run_sync(self, progress: Callable[[int, int], None] | None = None) -> Any:
         """One sync (never two at once); updates status; returns the service's summary."""
         if self.ctx.identity is None:
@@ -195,9 +190,10 @@ class FieldApp:
         if summary.identity_changed:
             await self.call(self.ctx.reload_identity)
         await self.refresh_status()
-        for listener in list(self._sync_listeners):
+        top = self.stack[-1] if self.stack else None
+        if top is not None and getattr(top, "refresh_on_sync", False):
             with contextlib.suppress(Exception):
-                await listener()
+                await top.load()
         with contextlib.suppress(Exception):
             self.page.update()
         return summary

@@ -9,7 +9,7 @@ import flet as ft
 
 from fieldapp.app_services.formatting import fmt_datetime
 from fieldapp.app_services.home import LAST_SYNC_KEY
-from fieldapp.ui.widgets import big_button, section, sid
+from fieldapp.ui.widgets import big_button, refreshes, section, sid
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -25,6 +25,9 @@ _KIND_KEYS = {
 
 
 class SyncScreen:
+    # The shell reloads this screen after every sync (figures and status change).
+    refresh_on_sync = True
+
     def __init__(self, app: FieldApp):
         self.app = app
         self.title = app.tr("nav_sync")
@@ -39,7 +42,6 @@ class SyncScreen:
         )
 
     def build(self) -> ft.Control:
-        self.app.on_sync_change(self.load)
         return ft.Column(
             [
                 self.state,
@@ -53,6 +55,7 @@ class SyncScreen:
             ],
             spacing=12,
             scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     async def load(self) -> None:
@@ -97,6 +100,7 @@ class SyncScreen:
         except Exception:  # the screen may have been left mid-sync
             pass
 
+    @refreshes
     async def on_sync(self, _e: Any) -> None:
         tr = self.app.tr
         self.progress.visible = self.progress_text.visible = True

@@ -18,7 +18,7 @@ from fieldapp.app_services.visit_form import (
     VisitFormModel,
 )
 from fieldapp.domain.model import ActivityKind, Visit
-from fieldapp.ui.widgets import ErrorLabel, big_button, section, sid, toggle_tile
+from fieldapp.ui.widgets import ErrorLabel, big_button, refreshes, section, sid, toggle_tile
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -94,12 +94,8 @@ class VisitScreen:
                 ft.Row([sid("visit-follow-up", self.follow_up)]),
                 ft.Row(
                     [
-                        ft.OutlinedButton(
-                            content=tr("in_3_days"), on_click=lambda e: self.on_in(3)
-                        ),
-                        ft.OutlinedButton(
-                            content=tr("in_7_days"), on_click=lambda e: self.on_in(7)
-                        ),
+                        ft.OutlinedButton(content=tr("in_3_days"), data=3, on_click=self.on_in),
+                        ft.OutlinedButton(content=tr("in_7_days"), data=7, on_click=self.on_in),
                     ]
                 ),
             ]
@@ -156,6 +152,7 @@ class VisitScreen:
             ],
             spacing=10,
             scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     async def load(self) -> None:
@@ -184,7 +181,8 @@ class VisitScreen:
                 ft.Chip(
                     label=ft.Text(tr(f"out_{o}"), size=15),
                     selected=self.model.outcome == str(o),
-                    on_select=lambda e, v=str(o): self.on_outcome(v),
+                    data=str(o),
+                    on_select=self.on_outcome,
                 ),
             )
             for o in OUTCOME_CHOICES
@@ -201,7 +199,8 @@ class VisitScreen:
                     f"proc-chosen-{code}",
                     ft.Chip(
                         label=ft.Text(label),
-                        on_delete=lambda e, c=code: self.on_remove_proc(c),
+                        data=code,
+                        on_delete=self.on_remove_proc,
                     ),
                 )
             )
@@ -220,6 +219,7 @@ class VisitScreen:
 
     # -- handlers (state changes are pure Python; saving goes through the runner) --------
 
+    @refreshes
     def on_consent(self, e: Any) -> None:
         selected = list(e.control.selected or [])
         self.model.consent = selected[0] if selected else None
@@ -229,20 +229,25 @@ class VisitScreen:
         self.model.toggle_activity(kind, on)
         self._sync_visibility()
 
+    @refreshes
     def on_payment(self, e: Any) -> None:
         selected = list(e.control.selected or [])
         self.model.payment_status = selected[0] if selected else None
 
-    def on_outcome(self, value: str) -> None:
+    @refreshes
+    def on_outcome(self, e: Any) -> None:
+        value = e.control.data
         self.model.outcome = None if self.model.outcome == value else value
         self._build_outcome()
         self._sync_visibility()
 
-    def on_in(self, days: int) -> None:
-        self.follow_up.value = self.model.follow_up_in(days)
+    @refreshes
+    def on_in(self, e: Any) -> None:
+        self.follow_up.value = self.model.follow_up_in(int(e.control.data))
         self._build_outcome()
         self._sync_visibility()
 
+    @refreshes
     def on_proc_query(self, _e: Any) -> None:
         # The catalogue is a small in-memory list: searching it is instant, no I/O.
         query = self.proc_query.value or ""
@@ -264,22 +269,25 @@ class VisitScreen:
                         leading=ft.Icon(
                             ft.Icons.CLOUD_DONE if o.full_online else ft.Icons.CLOUD_QUEUE
                         ),
-                        on_click=lambda e, c=o.code: self.on_pick_proc(c),
+                        data=o.code,
+                        on_click=self.on_pick_proc,
                     ),
                 )
             )
         self.proc_results.controls = rows
 
-    def on_pick_proc(self, code: str) -> None:
-        self.model.add_procedure(code)
+    @refreshes
+    def on_pick_proc(self, e: Any) -> None:
+        self.model.add_procedure(e.control.data)
         self.proc_query.value = ""
         self.proc_results.controls = []
         self._build_chosen()
         self._build_toggles()
         self._sync_visibility()
 
-    def on_remove_proc(self, code: str) -> None:
-        self.model.remove_procedure(code)
+    @refreshes
+    def on_remove_proc(self, e: Any) -> None:
+        self.model.remove_procedure(e.control.data)
         self._build_chosen()
         self._sync_visibility()
 
@@ -293,6 +301,7 @@ class VisitScreen:
         m.notes = self.notes.value or ""
         m.gps_text = self.gps.value or ""
 
+    @refreshes
     async def on_save(self, _e: Any) -> None:
         self._collect()
         result = await self.app.call(self.model.save, self.app.ctx.store, self.app.ctx.lang)

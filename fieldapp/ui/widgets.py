@@ -3,6 +3,8 @@ buttons, section titles, toggles and inline error labels."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +13,7 @@ import flet as ft
 __all__ = [
     "ErrorLabel",
     "big_button",
+    "refreshes",
     "section",
     "sid",
     "stat_card",
@@ -20,9 +23,32 @@ __all__ = [
 ERROR_COLOR = ft.Colors.ERROR
 
 
+def refreshes(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a screen's event handler: run it (sync or async), then push the page.
+
+    Flet 1.0.5 only re-sends the subtree of the control that raised the event, so a
+    handler that changes *other* controls must update the page itself. Handlers read
+    their argument from ``e.control.data`` (a lambda returning a coroutine would never
+    be awaited by Flet).
+    """
+
+    @functools.wraps(fn)
+    async def wrapper(self: Any, e: Any = None) -> None:
+        result = fn(self, e)
+        if inspect.isawaitable(result):
+            await result
+        self.app.page.update()
+
+    return wrapper
+
+
 def sid(identifier: str, control: ft.Control) -> ft.Semantics:
-    """Wrap ``control`` with a stable accessibility id (``flt-semantics-identifier``)."""
-    return ft.Semantics(identifier=identifier, content=control)
+    """Wrap ``control`` with a stable accessibility id (``flt-semantics-identifier``).
+
+    Flet refuses a Semantics whose content is hidden, so the content sits in a plain
+    Container: the control itself may be shown and hidden freely.
+    """
+    return ft.Semantics(identifier=identifier, content=ft.Container(content=control))
 
 
 def big_button(
@@ -98,8 +124,10 @@ def toggle_tile(
         icon.icon = ft.Icons.CHECK_BOX if tile.data else ft.Icons.CHECK_BOX_OUTLINE_BLANK
         tile.bgcolor = ft.Colors.PRIMARY_CONTAINER if tile.data else None
         result = on_change(bool(tile.data))
-        if hasattr(result, "__await__"):
+        if inspect.isawaitable(result):
             await result
+        if tile.page:
+            tile.page.update()
 
     tile.on_click = clicked
     return tile

@@ -1,0 +1,185 @@
+"""End to end in a real headless Chromium: enrol with a code, find a household typed
+without accents, stop the server, log a visit with a procedure and a payment status,
+start the server, sync, and find the visit on the server exactly once.
+
+Screenshots of each main screen go to artifacts/screens/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from e2e_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENS,
+    free_port,
+    seed_server,
+    start_app,
+    start_server,
+    stop,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
+
+HOUSEHOLDS = [
+    "Nguyễn Thị Ánh",
+    "Nguyễn Văn Nam",
+    "Lê Văn Hùng",
+    "Phan Đức Minh",
+    "Võ Thị Mai",
+    "Đặng Văn Tư",
+    "Trần Thị Lan",
+    "Hoàng Văn Sơn",
+]
+
+
+def _sid(page, identifier: str):
+    return page.locator(f'[flt-semantics-identifier="{identifier}"]')
+
+
+def _type_into(page, identifier: str, text: str) -> None:
+    _sid(page, identifier).locator("input, textarea").first.click()
+    page.keyboard.type(text)
+
+
+def _click(page, identifier: str) -> None:
+    box = _sid(page, identifier)
+    button = box.get_by_role("button")
+    (button.first if button.count() else box).click()
+
+
+def _wait_text(page, text: str, timeout: float = 20.0) -> None:
+    """Wait until some semantics node's label or text contains ``text``."""
+    deadline = time.monotonic() + timeout
+    js = (
+        "t => [...document.querySelectorAll('flt-semantics, [role]')]"
+        ".some(e => ((e.getAttribute('aria-label') || '') + e.textContent).includes(t))"
+    )
+    while time.monotonic() < deadline:
+        if page.evaluate(js, text):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"text not shown: {text!r}")
+
+
+def _shot(page, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    time.sleep(0.6)  # let the last frame paint
+    page.screenshot(path=str(SCREENS / f"{name}.png"))
+
+
+@pytest.fixture
+def world(tmp_path: Path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium not installed (apt-get install -y chromium)")
+    db = tmp_path / "server.db"
+    codes = seed_server(db, HOUSEHOLDS)
+    server_port, app_port = free_port(), free_port()
+    procs = {"server": start_server(db, server_port, tmp_path / "server.log")}
+    procs["app"] = start_app(tmp_path / "phone", app_port, tmp_path / "app.log")
+    yield {
+        "db": db,
+        "codes": codes,
+        "server_port": server_port,
+        "app_url": f"http://127.0.0.1:{app_port}/",
+        "procs": procs,
+        "tmp": tmp_path,
+    }
+    for proc in procs.values():
+        stop(proc)
+
+
+def test_enrol_find_log_offline_sync_once(world):
+    from playwright.sync_api import sync_playwright
+
+    server_url = f"http://127.0.0.1:{world['server_port']}"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 400, "height": 860})  # a 6-inch phone
+            page.goto(world["app_url"])
+            page.wait_for_function("() => !document.getElementById('loading')", timeout=60_000)
+            page.locator("flt-semantics-placeholder").dispatch_event("click")
+
+            # 1. Enrol with a code.
+            _sid(page, "enrol-server").wait_for(timeout=20_000)
+            _shot(page, "01-enrol")
+            _type_into(page, "enrol-server", server_url)
+            _type_into(page, "enrol-code", world["codes"]["member"])
+            _click(page, "enrol-submit")
+            _wait_text(page, "Đã đăng ký: Trần Thị Bình (tổ viên)")
+            _wait_text(page, "Thôn Đông")
+            _shot(page, "02-enrolled")
+            _click(page, "enrol-continue")
+            _wait_text(page, "Xin chào, Trần Thị Bình")
+            _wait_text(page, "Hộ chưa thăm")
+            _shot(page, "03-home")
+
+            # 2. Find a household by typing its name without accents.
+            page.get_by_role("tab", name="Hộ gia đình").click()
+            _wait_text(page, f"{len(HOUSEHOLDS)} hộ")
+            _type_into(page, "hh-search", "nguyen thi anh")
+            _wait_text(page, "1 hộ")
+            _shot(page, "04-households-search")
+
+            # 3. Stop the server; log the visit offline.
+            stop(world["procs"].pop("server"))
+            rows = _sid(page, "hh-list").get_by_role("button")
+            assert rows.count() == 1
+            rows.first.click()
+            _wait_text(page, "Lịch sử thăm")
+            _click(page, "hd-log-visit")
+            _wait_text(page, "Lượt thăm: Nguyễn Thị Ánh")
+            _sid(page, "visit-consent").get_by_role("button", name="Đồng ý").first.click()
+            _type_into(page, "visit-proc-search", "khai sinh")
+            _wait_text(page, "toàn trình")
+            _click(page, "proc-option-1.001193")
+            _wait_text(page, "1.001193 Đăng ký khai sinh")
+            _click(page, "act-fee_paid")
+            _sid(page, "visit-payment").get_by_role("button", name="Tự khai báo").first.click()
+            _click(page, "outcome-done")
+            _shot(page, "05-visit-form")
+            _click(page, "visit-save")
+            _wait_text(page, "Đăng ký khai sinh (toàn trình)")
+            _wait_text(page, "chưa đồng bộ")
+            _shot(page, "06-household-detail")
+
+            page.get_by_role("tab", name="Đồng bộ").click()
+            _wait_text(page, "1 chưa đồng bộ")  # the visit; the household came from the server
+            _click(page, "sync-now")
+            _wait_text(page, "Đồng bộ không thành công", timeout=40)
+            _shot(page, "07-sync-offline")
+
+            # 4. Start the server again and sync.
+            world["procs"]["server"] = start_server(
+                world["db"], world["server_port"], world["tmp"] / "server2.log"
+            )
+            _click(page, "sync-now")
+            _wait_text(page, "Đồng bộ xong", timeout=40)
+            _wait_text(page, "Đã đồng bộ hết")
+            _shot(page, "08-sync-done")
+
+            page.get_by_role("tab", name="Thêm").click()
+            _wait_text(page, "Đăng xuất")
+            _shot(page, "09-more")
+        finally:
+            browser.close()
+
+    # 5. The visit is on the server exactly once, with its procedure and payment status.
+    with sqlite3.connect(world["db"]) as conn:
+        rows = conn.execute(
+            "SELECT v.id FROM visits v JOIN households h ON h.id = v.household_id"
+            " WHERE h.head_name = ?",
+            ["Nguyễn Thị Ánh"],
+        ).fetchall()
+        assert len(rows) == 1
+        kinds = conn.execute(
+            "SELECT kind, procedure_code, payment_status FROM visit_activities WHERE visit_id = ?",
+            [rows[0][0]],
+        ).fetchall()
+    assert ("dossier_submitted", "1.001193", None) in kinds
+    assert any(k[0] == "fee_paid" and k[2] == "self_reported" for k in kinds)
