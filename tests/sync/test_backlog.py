@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 import tracemalloc
 
 from fieldapp_harness import World, bulk_visits
@@ -38,6 +39,6 @@ def test_case20_ten_thousand_visit_backlog(world: World):
     assert max(sizes) < 1_048_576  # every body under the server's byte limit
     assert progress[0] == (0, 10_050) and progress[-1][0] == progress[-1][1]
     assert (10_050, 10_050) in progress
-    assert all(d1 <= d2 for (d1, _), (d2, _) in zip(progress, progress[1:], strict=False))
+    assert all(d1 <= d2 for (d1, _), (d2, _) in pairwise(progress))
     # Client *and* in-process server together stay far below holding the backlog many times.
     assert peak < 80 * 1024 * 1024, peak
