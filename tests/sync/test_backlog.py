@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from itertools import pairwise
 import tracemalloc
+from itertools import pairwise
 
 from fieldapp_harness import World, bulk_visits
 
