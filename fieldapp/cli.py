@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fieldapp.commands.app",
     "fieldapp.commands.serve",
     "fieldapp.commands.admin",
+    "fieldapp.commands.demo",
 )
 
 
