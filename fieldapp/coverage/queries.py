@@ -93,53 +93,64 @@ def _aggregate(
     today: date | None,
     village_ids: Sequence[str] | None,
 ) -> dict[Any, dict[str, int]]:
-    """Visit, activity and (if ``today``) follow-up counts per group key."""
+    """Visit, activity and (if ``today``) follow-up counts per group key.
+
+    Plan (see docs/coverage.md): households drive the loop (``CROSS JOIN`` fixes the
+    order) and visits/activities are read from covering indexes keyed by household, so
+    a ward reads only its own rows and the province walks the indexes in order. Rows
+    are first grouped per household, which turns "distinct households" into plain sums.
+    """
     params = _params(period, today, village_ids)
     scope = _scope(village_ids)
+    # Per-household inner groups; for villages the household alone is the group.
+    inner = "h.id" if group == _BY_VILLAGE else "k, h.id"
     out: dict[Any, dict[str, int]] = {}
 
     def put(key: Any, values: dict[str, Any]) -> None:
         out.setdefault(key, {}).update({k: int(v or 0) for k, v in values.items()})
 
     sql = f"""
-        SELECT {group} AS k, count(*),
-               count(DISTINCT CASE WHEN v.outcome <> 'nobody_home' THEN v.household_id END),
-               count(DISTINCT v.household_id),
-               sum(v.consent IN ('declined', 'withdrawn')),
-               sum(v.people_guided)
-        FROM visits v JOIN households h ON h.id = v.household_id
-        WHERE {_EFFECTIVE_IN_PERIOD}{scope}
+        SELECT k, sum(n), sum(reached), count(*) - sum(reached), sum(declined), sum(people)
+        FROM (
+            SELECT {group} AS k, count(*) AS n,
+                   max(v.outcome <> 'nobody_home') AS reached,
+                   sum(v.consent IN ('declined', 'withdrawn')) AS declined,
+                   sum(v.people_guided) AS people
+            FROM households h CROSS JOIN visits v ON v.household_id = h.id
+            WHERE {_EFFECTIVE_IN_PERIOD}{scope}
+            GROUP BY {inner})
         GROUP BY k
     """
-    for k, n, reached, attempted, declined, people in db.execute(sql, params).fetchall():
-        put(
-            k,
-            {
-                "visits": n,
-                "households_visited": reached,
-                "households_nobody_home": attempted - reached,
-                "visits_declined": declined,
-                "people_guided": people,
-            },
-        )
+    names = (
+        "visits",
+        "households_visited",
+        "households_nobody_home",
+        "visits_declined",
+        "people_guided",
+    )
+    for k, *values in db.execute(sql, params).fetchall():
+        put(k, dict(zip(names, values, strict=True)))
 
+    # No filter on a.kind: an IN list would cost one index probe per kind per visit.
     sql = f"""
-        SELECT {group} AS k,
-               sum(a.kind = 'dossier_submitted'),
-               sum(a.kind = 'dossier_submitted' AND a.level = 'full'),
-               count(DISTINCT CASE WHEN a.kind = 'dossier_submitted' THEN v.household_id END),
-               sum(a.kind = 'fee_paid' AND a.payment_status = 'verified'),
-               sum(a.kind = 'fee_paid' AND a.payment_status = 'self_reported'),
-               sum(a.kind = 'fee_paid' AND coalesce(a.payment_status, 'unknown')
-                   NOT IN ('verified', 'self_reported')),
-               sum(a.kind = 'vneid_level2'),
-               sum(a.kind = 'payment_account'),
-               sum(a.kind = 'digital_signature')
-        FROM visits v JOIN households h ON h.id = v.household_id
-             JOIN visit_activities a ON a.visit_id = v.id
-        WHERE {_EFFECTIVE_IN_PERIOD}{scope}
-          AND a.kind IN ('dossier_submitted', 'fee_paid', 'vneid_level2', 'payment_account',
-                         'digital_signature')
+        SELECT k, sum(d), sum(df), sum(d > 0), sum(fv), sum(fs), sum(fu), sum(l2), sum(pa),
+               sum(ds)
+        FROM (
+            SELECT {group} AS k,
+                   sum(a.kind = 'dossier_submitted') AS d,
+                   sum(a.kind = 'dossier_submitted' AND a.level = 'full') AS df,
+                   sum(a.kind = 'fee_paid' AND a.payment_status = 'verified') AS fv,
+                   sum(a.kind = 'fee_paid' AND a.payment_status = 'self_reported') AS fs,
+                   sum(a.kind = 'fee_paid' AND coalesce(a.payment_status, 'unknown')
+                       NOT IN ('verified', 'self_reported')) AS fu,
+                   sum(a.kind = 'vneid_level2') AS l2,
+                   sum(a.kind = 'payment_account') AS pa,
+                   sum(a.kind = 'digital_signature') AS ds
+            FROM households h CROSS JOIN visits v ON v.household_id = h.id
+                 CROSS JOIN visit_activities a
+                     ON a.household_id = v.household_id AND a.visit_id = v.id
+            WHERE {_EFFECTIVE_IN_PERIOD}{scope}
+            GROUP BY {inner})
         GROUP BY k
     """
     names = (
@@ -162,23 +173,26 @@ def _aggregate(
     return out
 
 
-def _followups_sql(group: str, scope: str) -> str:
-    """Households whose latest effective visit asks to come back by ``today``.
+def _latest(column: str) -> str:
+    """Scalar subquery: ``column`` of household ``h``'s latest effective visit.
 
-    Start from the (few) follow-up visits already due, then keep those with no later
-    effective visit of the same household; latest = ``visited_at`` then ``id``, the same
-    order the device store uses for its household summary.
+    Latest = ``visited_at`` then ``id``, the order the device store uses for its
+    household summary; read backwards from the covering index, one probe per household.
     """
+    return f"""(SELECT {column} FROM visits l
+                WHERE l.household_id = h.id AND l.superseded_by IS NULL
+                ORDER BY l.visited_at DESC, l.id DESC LIMIT 1)"""
+
+
+def _followups_sql(group: str, scope: str) -> str:
+    """Households whose latest effective visit asks to come back by ``today``."""
+    key = "h.village_id" if group == _BY_VILLAGE else _latest("l.member_id")
+    due = _latest("CASE WHEN l.outcome = 'follow_up' THEN l.follow_up_on END")
     return f"""
-        SELECT {group} AS k, count(*), sum(v.follow_up_on < :today)
-        FROM visits v JOIN households h ON h.id = v.household_id
-        WHERE v.outcome = 'follow_up' AND v.superseded_by IS NULL
-          AND v.follow_up_on <= :today AND h.deleted = 0{scope}
-          AND NOT EXISTS (
-              SELECT 1 FROM visits w
-              WHERE w.household_id = v.household_id AND w.superseded_by IS NULL
-                AND (w.visited_at > v.visited_at
-                     OR (w.visited_at = v.visited_at AND w.id > v.id)))
+        SELECT k, count(*), sum(due < :today) FROM (
+            SELECT {key} AS k, {due} AS due
+            FROM households h WHERE h.deleted = 0{scope})
+        WHERE due <= :today
         GROUP BY k
     """
 

@@ -164,3 +164,26 @@ def m001_initial(db: Database) -> None:
             {"key": "created_at", "value": now},
         ]
     )
+
+
+@migrations()
+def m002_coverage_indexes(db: Database) -> None:
+    # Covering indexes for fieldapp.coverage (added by the coverage work; the device
+    # store has the same two visit/activity indexes). Households are walked by village
+    # (ward scope) or by id (province scope) without reading the table.
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS visits_effective ON visits
+            (household_id, visited_at, id, outcome, people_guided, consent, member_id,
+             follow_up_on, superseded_by)
+            WHERE superseded_by IS NULL;
+        CREATE INDEX IF NOT EXISTS visit_activities_coverage ON visit_activities
+            (household_id, visit_id, kind, level, payment_status);
+        CREATE INDEX IF NOT EXISTS households_village_id ON households
+            (village_id, deleted, id);
+        CREATE INDEX IF NOT EXISTS households_id_village ON households
+            (id, deleted, village_id);
+        CREATE INDEX IF NOT EXISTS households_village_name ON households
+            (village_id, deleted, name_sort, id);
+        """
+    )

@@ -124,3 +124,19 @@ def m001_initial(db: Database) -> None:
             {"key": "created_at", "value": datetime.now(UTC).isoformat()},
         ]
     )
+
+
+@migrations()
+def m002_coverage_indexes(db: Database) -> None:
+    # Covering indexes for fieldapp.coverage: effective visits and activities read per
+    # household without touching the tables (same indexes on the server).
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS visits_effective ON visits
+            (household_id, visited_at, id, outcome, people_guided, consent, member_id,
+             follow_up_on, superseded_by)
+            WHERE superseded_by IS NULL;
+        CREATE INDEX IF NOT EXISTS visit_activities_coverage ON visit_activities
+            (household_id, visit_id, kind, level, payment_status);
+        """
+    )

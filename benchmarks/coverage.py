@@ -1,0 +1,313 @@
+"""Coverage benchmark at province scale, on a server-shaped SQLite and a device store.
+
+Run: python benchmarks/coverage.py [--rebuild]
+Data: 400,000 households in 1,700 villages (69 wards), 2,000,000 visits over the Hà Tĩnh
+2024 campaign (about 2 % of them superseded by corrections), ~1.3 M activity rows. The
+server database is built once with bulk inserts through the server migrations and cached
+in var/bench/ (git-ignored); reruns reuse it.
+
+Goals (issue 5): ward-level coverage <= 200 ms median; province-level <= 2 s;
+device-side coverage of one team of 5 villages <= 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from fieldapp.coverage import CoverageService, Period
+from fieldapp.store import DeviceStore
+from fieldapp.text import fold, given_name_first, sort_key
+
+VERSION = 1  # bump when the generated data changes, to force a rebuild
+HOUSEHOLDS, VILLAGES, WARDS, VISITS = 400_000, 1_700, 69, 2_000_000
+START, END = date(2024, 5, 9), date(2024, 9, 30)
+PERIOD = Period(START, END)
+TODAY = date(2024, 9, 15)
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thanh", "Hữu", "Quang"]
+GIVEN = ["An", "Anh", "Ánh", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hương", "Lan", "Long",
+         "Mai", "Nam", "Ngân", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn",
+         "Yến"]  # fmt: skip
+ACTIVITY_KINDS = ["vneid_level2", "dossier_submitted", "fee_paid", "payment_account",
+                  "digital_signature", "vneid_installed", "other"]  # fmt: skip
+ACTIVITY_WEIGHTS = [25, 30, 15, 10, 5, 10, 5]
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def build_server_db(path: Path) -> None:
+    """Bulk-build the province database through the server's own migrations."""
+    from fieldapp.server.schema import migrations
+
+    rng = random.Random(42)
+    tmp = path.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    conn = sqlite3.connect(tmp)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    migrations.apply(Database(conn))
+    now = "2024-10-01T00:00:00+00:00"
+    wards = [str(18000 + 11 * i) for i in range(WARDS)]
+    conn.executemany(
+        "INSERT INTO wards VALUES (?, ?, 'xã', '42')", [(w, f"Xã {i}") for i, w in enumerate(wards)]
+    )
+    villages = [(_uuid(rng), wards[i % WARDS], f"Thôn {i}") for i in range(VILLAGES)]
+    conn.executemany(
+        "INSERT INTO villages VALUES (?, ?, ?, 'thôn', ?)",
+        [(v, w, n, sort_key(n)) for v, w, n in villages],
+    )
+    teams = [(_uuid(rng), f"Tổ {n}", w) for _, w, n in villages]
+    conn.executemany("INSERT INTO teams VALUES (?, ?, ?)", teams)
+    conn.executemany(
+        "INSERT INTO team_villages VALUES (?, ?)",
+        [(t[0], v[0]) for t, v in zip(teams, villages, strict=True)],
+    )
+    members = []  # five per team
+    for t in teams:
+        for k in range(5):
+            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+            members.append((_uuid(rng), name, "leader" if k == 0 else "member", t[0], now))
+    conn.executemany(
+        "INSERT INTO members (id, name, role, team_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        members,
+    )
+    names = [f"{f} {m} {g}" for f in FAMILY for m in MIDDLE for g in GIVEN]
+    keys = {n: (sort_key(n), sort_key(given_name_first(n)), fold(n)) for n in names}
+    households = []
+    for i in range(HOUSEHOLDS):
+        name = rng.choice(names)
+        s, g, f = keys[name]
+        v = villages[i % VILLAGES][0]
+        households.append((_uuid(rng), v, name, s, g, f, now))
+    conn.executemany(
+        "INSERT INTO households (id, village_id, head_name, name_sort, given_sort, search,"
+        " version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        [(*h[:6], h[6], h[6]) for h in households],
+    )
+    members_of = {t[0]: [m[0] for m in members if m[3] == t[0]] for t in teams}
+    team_of = {v[0]: t[0] for t, v in zip(teams, villages, strict=True)}
+    days = (END - START).days + 1
+    visits, activities = [], []
+    # ~10 % of households are never visited; the rest share the visits.
+    visited = [h for h in households if rng.random() > 0.1]
+    for _ in range(VISITS):
+        hid, vid = rng.choice(visited)[:2]
+        day = START + timedelta(days=rng.randrange(days))
+        at = datetime(day.year, day.month, day.day, rng.randint(7, 20), rng.randrange(60))
+        visited_at = at.isoformat() + "+07:00"
+        r = rng.random()
+        outcome = (
+            "done" if r < 0.70 else "follow_up" if r < 0.82 else "nobody_home" if r < 0.92
+            else "declined"
+        )  # fmt: skip
+        consent = (
+            None if outcome == "nobody_home" else "declined" if outcome == "declined" else "given"
+        )
+        follow = (
+            (day + timedelta(days=rng.randint(3, 14))).isoformat()
+            if outcome == "follow_up"
+            else None
+        )
+        vid_ = _uuid(rng)
+        superseded = _uuid(rng) if rng.random() < 0.02 else None
+        people = rng.randint(1, 4) if outcome in ("done", "follow_up") else 0
+        member = rng.choice(members_of[team_of[vid]])
+        visits.append((vid_, hid, member, visited_at, consent, outcome, people, follow,
+                       superseded, vid, now))  # fmt: skip
+        if people:
+            for kind in set(
+                rng.choices(
+                    ACTIVITY_KINDS, ACTIVITY_WEIGHTS, k=rng.randint(0, 1) + rng.randint(0, 1)
+                )
+            ):
+                level = (
+                    ("full" if rng.random() < 0.8 else "partial")
+                    if kind == "dossier_submitted"
+                    else None
+                )
+                status = (
+                    rng.choice(["verified", "self_reported", "unknown"])
+                    if kind == "fee_paid"
+                    else None
+                )
+                code = "1.001193" if kind in ("dossier_submitted", "fee_paid") else None
+                activities.append((vid_, hid, kind, code, level, status))
+    conn.executemany(
+        "INSERT INTO visits (id, household_id, member_id, visited_at, consent, outcome,"
+        " people_guided, follow_up_on, superseded_by, village_id, received_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        visits,
+    )
+    conn.executemany("INSERT INTO visit_activities VALUES (?, ?, ?, ?, ?, ?)", activities)
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.commit()
+    conn.close()
+    tmp.replace(path)
+
+
+def device_copy(server: sqlite3.Connection, village_ids: list[str], path: Path) -> DeviceStore:
+    """A device store holding one team's 5 villages, copied from the server database."""
+    path.unlink(missing_ok=True)
+    store = DeviceStore.open(path)
+    conn = store.db.conn
+    q = ",".join("?" * len(village_ids))
+    conn.executemany(
+        "INSERT INTO villages VALUES (?, ?, ?, ?, ?)",
+        server.execute(
+            f"SELECT id, ward_code, name, kind, name_sort FROM villages WHERE id IN ({q})",
+            village_ids,
+        ),
+    )
+    conn.execute(
+        "INSERT INTO teams VALUES (?, ?, ?, ?)",
+        ["team", "Tổ thử", "18000", json.dumps(village_ids)],
+    )
+    conn.executemany(
+        "INSERT INTO households (id, village_id, head_name, name_sort, given_sort, search,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        server.execute(
+            "SELECT id, village_id, head_name, name_sort, given_sort, search, updated_at"
+            f" FROM households WHERE village_id IN ({q})",
+            village_ids,
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO visits (id, household_id, member_id, visited_at, consent, outcome,"
+        " people_guided, follow_up_on, superseded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        server.execute(
+            "SELECT v.id, v.household_id, v.member_id, v.visited_at, v.consent, v.outcome,"
+            " v.people_guided, v.follow_up_on, v.superseded_by FROM visits v"
+            f" JOIN households h ON h.id = v.household_id WHERE h.village_id IN ({q})",
+            village_ids,
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO visit_activities VALUES (?, ?, ?, ?, ?, ?)",
+        server.execute(
+            "SELECT a.* FROM visit_activities a JOIN households h ON h.id = a.household_id"
+            f" WHERE h.village_id IN ({q})",
+            village_ids,
+        ),
+    )
+    conn.commit()
+    conn.execute("ANALYZE")
+    return store
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def report(label: str, seconds: float, goal: float | None) -> None:
+    ms = seconds * 1000
+    if goal is None:
+        print(f"{label:<52} {ms:9.1f} ms")
+    else:
+        ratio = seconds / goal
+        verdict = "OK" if ratio <= 1 else "SLOW"
+        print(
+            f"{label:<52} {ms:9.1f} ms  goal {goal * 1000:6.0f} ms  ratio {ratio:4.2f}  {verdict}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached database")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per ward-level figure")
+    parser.add_argument(
+        "--no-pragmas", action="store_true", help="leave SQLite's default cache and no mmap"
+    )
+    args = parser.parse_args(argv)
+    folder = Path(__file__).resolve().parent.parent / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"coverage-server-v{VERSION}.db"
+    if args.rebuild or not path.exists():
+        t = time.perf_counter()
+        build_server_db(path)
+        print(f"built {path.name} in {time.perf_counter() - t:.0f} s")
+    # Apply any newer server migrations (e.g. indexes) to the cached file.
+    from fieldapp.server.schema import migrations
+
+    conn = sqlite3.connect(path, check_same_thread=False)
+    migrations.apply(Database(conn))
+    conn.execute("ANALYZE")
+    if not args.no_pragmas:
+        # Recommended for the server's read connections: map the file, 256 MiB page cache.
+        conn.execute("PRAGMA mmap_size = 4294967296")
+        conn.execute("PRAGMA cache_size = -262144")
+    print("pragmas:", "defaults" if args.no_pragmas else "mmap 4 GiB, cache 256 MiB")
+    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+              for t in ("villages", "households", "visits", "visit_activities")}  # fmt: skip
+    print("server db:", ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+
+    server = CoverageService(conn)
+    ward = conn.execute("SELECT ward_code FROM villages LIMIT 1").fetchone()[0]
+    ward_villages = [
+        r[0] for r in conn.execute("SELECT id FROM villages WHERE ward_code = ?", [ward])
+    ]
+    print(f"ward {ward}: {len(ward_villages)} villages, period {PERIOD.start} … {PERIOD.end}")
+
+    ok = True
+    s, ov = timed(lambda: server.overview(PERIOD, TODAY, ward_villages), args.runs)
+    report("ward: villages + teams + total + indicators", s, 0.2)
+    ok &= s <= 0.2
+    s, _ = timed(lambda: server.members(PERIOD, TODAY, ward_villages), args.runs)
+    report("ward: per-member activity", s, None)
+    s, _ = timed(lambda: server.weekly(PERIOD, ward_villages), args.runs)
+    report("ward: weekly trend", s, None)
+    s, _ = timed(lambda: server.gaps(ward_villages[0], TODAY, limit=50), args.runs)
+    report("ward: gap list page (50) of one village", s, None)
+
+    s, ov = timed(lambda: server.overview(PERIOD, TODAY), 3)
+    report("province: villages + teams + total + indicators", s, 2.0)
+    ok &= s <= 2.0
+    total = ov.total  # type: ignore[attr-defined]
+    print(
+        f"  province total: {total.households_visited:,}/{total.households_total:,} households"
+        f" reached, {total.visits:,} visits, {total.follow_ups_due:,} follow-ups due"
+    )
+    s, _ = timed(lambda: server.members(PERIOD, TODAY), 3)
+    report("province: per-member activity", s, None)
+
+    team = ward_villages[:5]
+    store = device_copy(conn, team, folder / "coverage-device.db")
+    n = store.db.execute("SELECT count(*) FROM visits").fetchone()[0]
+    print(f"device store: 5 villages, {store.count_households():,} households, {n:,} visits")
+    device = CoverageService(store.db, village_ids=team)
+    s, _ = timed(lambda: device.overview(PERIOD, TODAY), 11)
+    report("device: team of 5 villages, overview", s, 0.1)
+    ok &= s <= 0.1
+    s, _ = timed(lambda: device.members(PERIOD, TODAY), 11)
+    report("device: team of 5 villages, per-member", s, None)
+    s, _ = timed(lambda: device.weekly(PERIOD), 11)
+    report("device: team of 5 villages, weekly trend", s, None)
+    s, _ = timed(lambda: device.gaps(team[0], TODAY, limit=50), 11)
+    report("device: gap list page (50)", s, None)
+    store.close()
+    conn.close()
+    print("all goals met" if ok else "SOME GOALS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
