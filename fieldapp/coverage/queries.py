@@ -191,7 +191,10 @@ def _followups_sql(group: str, scope: str) -> str:
     return f"""
         SELECT k, count(*), sum(due < :today) FROM (
             SELECT {key} AS k, {due} AS due
-            FROM households h WHERE h.deleted = 0{scope})
+            FROM households h WHERE h.deleted = 0{scope}
+            -- LIMIT keeps SQLite from flattening this subquery, which would evaluate
+            -- the correlated subquery twice (in WHERE and in SELECT).
+            LIMIT -1)
         WHERE due <= :today
         GROUP BY k
     """
