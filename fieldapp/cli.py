@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fieldapp.commands.serve",
     "fieldapp.commands.admin",
     "fieldapp.commands.demo",
+    "fieldapp.commands.report",
 )
 
 
