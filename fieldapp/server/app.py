@@ -38,6 +38,7 @@ __all__ = ["ROUTER_MODULES", "create_app"]
 ROUTER_MODULES: tuple[str, ...] = (
     "fieldapp.server.routes_sync",
     "fieldapp.server.routes_admin",
+    "fieldapp.server.routes_coverage",
 )
 
 
