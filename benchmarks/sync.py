@@ -46,9 +46,20 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "fieldapp", "serve", "--database", str(db),
-             "--port", str(self.port), "--log-level", "warning"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "fieldapp",
+                "serve",
+                "--database",
+                str(db),
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(200):
             try:
@@ -88,11 +99,18 @@ def fill(store: DeviceStore, visits: int, village: str, households: int = 50) ->
             hs.append(hid)
         for i in range(visits):
             vid = str(uuid.uuid4())
-            store.save_visit({
-                "id": vid, "household_id": hs[i % households], "member_id": member,
-                "visited_at": "2026-11-20T09:00:00+07:00", "consent": "given", "outcome": "done",
-                "people_guided": 1, "activities": [{"kind": "vneid_installed"}],
-            })
+            store.save_visit(
+                {
+                    "id": vid,
+                    "household_id": hs[i % households],
+                    "member_id": member,
+                    "visited_at": "2026-11-20T09:00:00+07:00",
+                    "consent": "given",
+                    "outcome": "done",
+                    "people_guided": 1,
+                    "activities": [{"kind": "vneid_installed"}],
+                }
+            )
             ids.add(vid)
     return ids
 
@@ -111,7 +129,7 @@ class Timed(httpx.BaseTransport):
         return response
 
 
-def push_backlog(tmp: Path, batch: int, label: str) -> float:
+def push_backlog(tmp: Path, batch: int, label: str, trace: bool = False) -> float:
     db = tmp / f"{label}.db"
     code = seed(db, 1, 1)[0]
     server = Server(db)
@@ -122,16 +140,25 @@ def push_backlog(tmp: Path, batch: int, label: str) -> float:
             fill(store, BACKLOG, "v0")
             client = SyncClient(store, http, batch_records=batch)
             client._reconcile(client.device_state())
-            tracemalloc.start()
+            if trace:
+                tracemalloc.start()
             start = time.perf_counter()
             client.push_all(SyncReport())
             elapsed = time.perf_counter() - start
-            _, peak = tracemalloc.get_traced_memory()
+            peak = tracemalloc.get_traced_memory()[1] if trace else 0
             tracemalloc.stop()
         assert store.pending_count() == 0
         rate = BACKLOG / elapsed
-        print(f"({label}) {BACKLOG} visits (+50 households), batch={batch}: {elapsed:.2f} s, "
-              f"{rate:,.0f} visits/s, client peak memory {peak / 1e6:.1f} MB")
+        if trace:
+            print(
+                f"    client peak memory while pushing {BACKLOG} visits (tracemalloc, "
+                f"separate run): {peak / 1e6:.1f} MB"
+            )
+        else:
+            print(
+                f"({label}) {BACKLOG} visits (+50 households), batch={batch}: {elapsed:.2f} s, "
+                f"{rate:,.0f} visits/s"
+            )
         store.close()
         return rate
     finally:
@@ -173,15 +200,19 @@ def many_devices(tmp: Path) -> None:
             held = [r[0] for r in conn.execute("SELECT id FROM visits")]
         storage.close()
         q = statistics.quantiles(latencies, n=20)
-        print(f"(c) {len(stores)} devices × {PER_DEVICE} visits at once: {elapsed:.2f} s, "
-              f"{len(expected) / elapsed:,.0f} visits/s (push+pull), push p50 "
-              f"{statistics.median(latencies) * 1000:.0f} ms, p95 {q[18] * 1000:.0f} ms, "
-              f"{len(latencies)} push requests, failed syncs: {len(failed)}")
+        print(
+            f"(c) {len(stores)} devices × {PER_DEVICE} visits at once: {elapsed:.2f} s, "
+            f"{len(expected) / elapsed:,.0f} visits/s (push+pull), push p50 "
+            f"{statistics.median(latencies) * 1000:.0f} ms, p95 {q[18] * 1000:.0f} ms, "
+            f"{len(latencies)} push requests, failed syncs: {len(failed)}"
+        )
         lost = expected - set(held)
         doubled = len(held) - len(set(held))
         extra = set(held) - expected
-        print(f"    server holds {len(held)} visits: lost {len(lost)}, doubled {doubled}, "
-              f"unexpected {len(extra)} → {'OK' if not (lost or doubled or extra) else 'MISMATCH'}")
+        print(
+            f"    server holds {len(held)} visits: lost {len(lost)}, doubled {doubled}, "
+            f"unexpected {len(extra)} → {'OK' if not (lost or doubled or extra) else 'MISMATCH'}"
+        )
         for s in stores:
             s.close()
     finally:
@@ -192,6 +223,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="fieldapp-bench-") as d:
         tmp = Path(d)
         a = push_backlog(tmp, 500, "a")
+        push_backlog(tmp, 500, "a-mem", trace=True)
         b = push_backlog(tmp, 1, "b")
         print(f"    ratio (a)/(b): {a / b:.1f}× faster batched")
         many_devices(tmp)

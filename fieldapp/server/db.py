@@ -57,6 +57,8 @@ class Writer:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self._next: int | None = None
+        # (entity, id) → (village, change_seq): written together when the write ends.
+        self.stamps: dict[tuple[str, str], tuple[str, int]] = {}
 
     def next_change_seq(self) -> int:
         """A new cursor value; persisted when the transaction commits."""
@@ -69,6 +71,14 @@ class Writer:
         return self._next
 
     def flush(self) -> None:
+        if self.stamps:
+            self.conn.executemany(
+                "INSERT INTO changes (entity, entity_id, village_id, change_seq)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (entity, entity_id) DO UPDATE SET"
+                " village_id = excluded.village_id, change_seq = excluded.change_seq",
+                [(e, i, v, s) for (e, i), (v, s) in self.stamps.items()],
+            )
+            self.stamps.clear()
         if self._next is not None:
             self.conn.execute(
                 "UPDATE server_meta SET value = ? WHERE key = 'change_seq'", [str(self._next)]

@@ -81,6 +81,7 @@ class _Batch:
     received_at: str
     procedures: dict[str, Any]
     touched_households: set[str] = field(default_factory=set)
+    log: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 class _Quarantine(Exception):
@@ -102,12 +103,7 @@ def digest(m: Mutation) -> str:
 def stamp_change(w: Writer, entity: str, entity_id: str, village_id: str) -> int:
     """Put a record on the pull feed with a fresh, commit-ordered cursor value."""
     seq = w.next_change_seq()
-    w.conn.execute(
-        "INSERT INTO changes (entity, entity_id, village_id, change_seq) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (entity, entity_id) DO UPDATE SET village_id = excluded.village_id,"
-        " change_seq = excluded.change_seq",
-        [entity, entity_id, village_id, seq],
-    )
+    w.stamps[(entity, entity_id)] = (village_id, seq)
     return seq
 
 
@@ -130,6 +126,11 @@ def apply_batch(
         results.append(_apply_one(ctx, m))
         expected += 1
     new_hwm = expected - 1
+    w.conn.executemany(
+        "INSERT INTO mutation_log (device_id, seq, digest, entity, entity_id, status, code,"
+        " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ctx.log,
+    )
     refresh_summaries(w, ctx.touched_households)
     w.conn.execute(
         "UPDATE devices SET hwm = ?, last_seen_at = ? WHERE id = ?",
@@ -150,29 +151,24 @@ def _resend(ctx: _Batch, m: Mutation) -> MutationResult:
 
 
 def _apply_one(ctx: _Batch, m: Mutation) -> MutationResult:
-    ctx.w.conn.execute("SAVEPOINT mutation")
+    # Every quarantine decision is taken before the first write of a mutation, so a
+    # quarantined mutation has written nothing (no savepoint needed).
     try:
         if m.entity == Entity.VISIT:
             conflicts: list[str] = []
             _apply_visit(ctx, m)
         else:
             conflicts = _apply_household(ctx, m)
-        ctx.w.conn.execute("RELEASE mutation")
         result = MutationResult(seq=m.seq, status=ResultStatus.APPLIED, conflicts=conflicts)
     except _Quarantine as q:
-        # Undo any half-applied effect, then keep the mutation for review.
-        ctx.w.conn.execute("ROLLBACK TO mutation")
-        ctx.w.conn.execute("RELEASE mutation")
         result = _quarantine(ctx, m, q)
     _log(ctx, m, result)
     return result
 
 
 def _log(ctx: _Batch, m: Mutation, result: MutationResult) -> None:
-    ctx.w.conn.execute(
-        "INSERT INTO mutation_log (device_id, seq, digest, entity, entity_id, status, code,"
-        " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
+    ctx.log.append(
+        (
             ctx.device_id,
             m.seq,
             digest(m),
@@ -181,7 +177,7 @@ def _log(ctx: _Batch, m: Mutation, result: MutationResult) -> None:
             str(result.status),
             result.code,
             ctx.received_at,
-        ],
+        )
     )
 
 

@@ -142,8 +142,36 @@ def apply_push_results(
                 _issue(
                     store, "conflict", entry.entity, entry.entity_id, r.seq, {"fields": r.conflicts}
                 )
-        store.mark_acked(hwm)
+        _ack_upto(store, hwm)
         store.meta_set("last_acked_seq", str(hwm))
+
+
+def _ack_upto(store: DeviceStore, hwm: int) -> None:
+    """Same effect as :meth:`DeviceStore.mark_acked`, touching only the newly acked range.
+
+    (``mark_acked`` rescans every acknowledged entry, which grows with the backlog.)
+    """
+    row = store.db.execute("SELECT min(seq) FROM outbox WHERE state = 'pending'").fetchone()
+    if row[0] is None or row[0] > hwm:
+        return
+    lo = row[0]
+    store.db.execute(
+        "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq BETWEEN ? AND ?",
+        [lo, hwm],
+    )
+    store.db.execute(
+        "UPDATE visits SET sync_status = 'synced' WHERE sync_status = 'pending' AND id IN"
+        " (SELECT entity_id FROM outbox WHERE seq BETWEEN ? AND ? AND entity = 'visit'"
+        " AND state = 'acked')",
+        [lo, hwm],
+    )
+    store.db.execute(
+        "UPDATE households SET dirty = 0 WHERE dirty = 1 AND id IN (SELECT entity_id FROM outbox"
+        " WHERE seq BETWEEN ? AND ? AND entity = 'household') AND NOT EXISTS (SELECT 1 FROM"
+        " outbox o WHERE o.entity = 'household' AND o.entity_id = households.id"
+        " AND o.state = 'pending')",
+        [lo, hwm],
+    )
 
 
 def _upsert_household(store: DeviceStore, data: dict[str, Any], version: int) -> None:
