@@ -1,0 +1,458 @@
+"""The leader's coverage screen (Flet 1.0), offline from the device store.
+
+Thin views over :class:`fieldapp.coverage.CoverageService`: builder functions turn result
+dataclasses into controls (testable without a page); :class:`CoverageScreen` loads data
+with ``asyncio.to_thread`` (never SQL on the event loop) and re-renders. Every figure is
+labelled as the team's own activity, not official statistics.
+
+Entry point for navigation: ``build_coverage_screen(store_or_service)`` → an object whose
+``control`` goes on the page; it loads itself when mounted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+import flet_charts as fch
+
+from fieldapp.coverage import (
+    DATA_LABEL_EN,
+    DATA_LABEL_VI,
+    CoverageService,
+    GapPage,
+    MemberActivity,
+    Overview,
+    Period,
+    VillageCoverage,
+    WeekPoint,
+)
+from fieldapp.coverage.export import export_report, fmt_day, fmt_int, fmt_pct
+
+__all__ = [
+    "CoverageData",
+    "CoverageScreen",
+    "build_coverage_screen",
+    "data_label",
+    "gap_list",
+    "indicator_charts",
+    "member_table",
+    "village_table",
+    "weekly_chart",
+]
+
+GAP_PAGE = 30
+
+
+def data_label() -> ft.Control:
+    """The label every coverage view carries."""
+    return ft.Semantics(
+        identifier="coverage-label",
+        content=ft.Text(
+            f"{DATA_LABEL_VI}\n({DATA_LABEL_EN})", italic=True, size=12, color=ft.Colors.ORANGE_900
+        ),
+    )
+
+
+def _cell(text: str) -> ft.DataCell:
+    return ft.DataCell(ft.Text(text))
+
+
+def village_table(villages: Sequence[VillageCoverage]) -> ft.DataTable:
+    """One row per village: households, reached and %, then each indicator vs its target."""
+    indicators = villages[0].indicators if villages else ()
+    columns = [
+        ft.DataColumn(ft.Text("Thôn/TDP")),
+        ft.DataColumn(ft.Text("Số hộ"), numeric=True),
+        ft.DataColumn(ft.Text("Đã thăm"), numeric=True),
+        ft.DataColumn(ft.Text("Người được HD"), numeric=True),
+        ft.DataColumn(ft.Text("Hẹn đến hạn"), numeric=True),
+        *(
+            ft.DataColumn(ft.Text(f"{i.name_vi} (chỉ tiêu {fmt_pct(i.target)})"), numeric=True)
+            for i in indicators
+        ),
+    ]
+    rows = []
+    for v in villages:
+        f = v.figures
+        rows.append(
+            ft.DataRow(
+                cells=[
+                    _cell(v.village_name),
+                    _cell(fmt_int(f.households_total)),
+                    _cell(f"{fmt_int(f.households_visited)} ({fmt_pct(f.share('visited_share'))})"),
+                    _cell(fmt_int(f.people_guided)),
+                    _cell(fmt_int(f.follow_ups_due)),
+                    *(_cell(fmt_pct(i.value)) for i in v.indicators),
+                ]
+            )
+        )
+    return ft.DataTable(columns=columns, rows=rows)
+
+
+def indicator_charts(villages: Sequence[VillageCoverage]) -> list[ft.Control]:
+    """A bar chart per indicator: each village's value in %, the target as a dashed line.
+
+    Villages with no data get no bar (a missing bar, not a zero one) and say so below.
+    """
+    charts: list[ft.Control] = []
+    indicators = villages[0].indicators if villages else ()
+    for k, ind in enumerate(indicators):
+        groups, labels, no_data = [], [], []
+        top = 100.0
+        for x, v in enumerate(villages):
+            value = v.indicators[k].value
+            labels.append(fch.ChartAxisLabel(value=x, label=ft.Text(v.village_name, size=10)))
+            if value is None:
+                no_data.append(v.village_name)
+                groups.append(fch.BarChartGroup(x=x, rods=[]))
+                continue
+            pct = round(value * 100, 1)
+            top = max(top, pct)
+            met = value >= ind.target
+            groups.append(
+                fch.BarChartGroup(
+                    x=x,
+                    rods=[
+                        fch.BarChartRod(
+                            from_y=0,
+                            to_y=pct,
+                            width=14,
+                            color=ft.Colors.GREEN_600 if met else ft.Colors.AMBER_700,
+                            tooltip=f"{v.village_name}: {fmt_pct(value)}",
+                        )
+                    ],
+                )
+            )
+        chart = fch.BarChart(
+            groups=groups,
+            min_y=0,
+            max_y=top,
+            height=220,
+            bottom_axis=fch.ChartAxis(labels=labels, label_size=36),
+            left_axis=fch.ChartAxis(title=ft.Text("%"), label_size=36),
+            horizontal_grid_lines=fch.ChartGridLines(interval=25),
+        )
+        caption = f"{ind.name_vi} — chỉ tiêu {fmt_pct(ind.target)}"
+        note = f"Không có số liệu: {', '.join(no_data)}" if no_data else ""
+        charts.append(
+            ft.Semantics(
+                identifier=f"coverage-chart-{ind.key}",
+                content=ft.Column(
+                    [ft.Text(caption, weight=ft.FontWeight.BOLD), chart, ft.Text(note, size=12)]
+                ),
+            )
+        )
+    return charts
+
+
+def weekly_chart(weeks: Sequence[WeekPoint]) -> ft.Control:
+    """Visits and households reached per week (Monday dates on the axis)."""
+    visits = [fch.LineChartDataPoint(x=i, y=w.figures.visits) for i, w in enumerate(weeks)]
+    reached = [
+        fch.LineChartDataPoint(x=i, y=w.figures.households_visited) for i, w in enumerate(weeks)
+    ]
+    step = max(1, len(weeks) // 6)
+    labels = [
+        fch.ChartAxisLabel(value=i, label=ft.Text(w.week_start.strftime("%d/%m"), size=10))
+        for i, w in enumerate(weeks)
+        if i % step == 0
+    ]
+    chart = fch.LineChart(
+        data_series=[
+            fch.LineChartData(points=visits, color=ft.Colors.BLUE_700, stroke_width=3),
+            fch.LineChartData(points=reached, color=ft.Colors.GREEN_700, stroke_width=3),
+        ],
+        min_y=0,
+        height=220,
+        bottom_axis=fch.ChartAxis(labels=labels, label_size=28),
+        left_axis=fch.ChartAxis(label_size=36),
+    )
+    return ft.Semantics(
+        identifier="coverage-weekly",
+        content=ft.Column(
+            [
+                ft.Text("Theo tuần: lượt thăm (xanh dương), hộ đã thăm (xanh lá)"),
+                chart,
+            ]
+        ),
+    )
+
+
+def member_table(members: Sequence[MemberActivity]) -> ft.DataTable:
+    headers = ("Tổ viên", "Lượt thăm", "Hộ đã thăm", "Người được HD", "Hồ sơ", "VNeID mức 2")
+    return ft.DataTable(
+        columns=[ft.DataColumn(ft.Text(h), numeric=i > 0) for i, h in enumerate(headers)],
+        rows=[
+            ft.DataRow(
+                cells=[
+                    _cell(m.member_name),
+                    _cell(fmt_int(m.figures.visits)),
+                    _cell(fmt_int(m.figures.households_visited)),
+                    _cell(fmt_int(m.figures.people_guided)),
+                    _cell(fmt_int(m.figures.dossiers_online)),
+                    _cell(fmt_int(m.figures.vneid_level2)),
+                ]
+            )
+            for m in members
+        ],
+    )
+
+
+def gap_tile(g: Any) -> ft.Control:
+    detail = g.reason_vi
+    if g.follow_up_on:
+        detail += f" · hẹn {fmt_day(g.follow_up_on)}"
+    elif g.last_visit_at:
+        detail += f" · lần cuối {fmt_day(g.last_visit_at)}"
+    title = g.head_name or g.address_detail or "(không có tên)"
+    subtitle = f"{g.address_detail} · {detail}" if g.head_name and g.address_detail else detail
+    return ft.ListTile(title=ft.Text(title), subtitle=ft.Text(subtitle))
+
+
+def gap_list(page: GapPage) -> ft.Column:
+    """One page of the gap list (the screen appends further pages on "Xem thêm")."""
+    if not page.items:
+        return ft.Column([ft.Text("Không còn hộ nào cần đến. (No gaps.)")])
+    return ft.Column([gap_tile(g) for g in page.items])
+
+
+@dataclass(frozen=True)
+class CoverageData:
+    overview: Overview
+    members: tuple[MemberActivity, ...]
+    weeks: tuple[WeekPoint, ...]
+    gap_village: str | None
+    gaps: GapPage
+
+
+def default_export_dir() -> Path:
+    """Where exports go: the app's storage folder, else a folder in the home directory."""
+    base = os.environ.get("FLET_APP_STORAGE_DATA")
+    return Path(base) / "exports" if base else Path.home() / "fieldapp-exports"
+
+
+class CoverageScreen:
+    """The whole coverage screen; ``control`` goes on the page."""
+
+    def __init__(
+        self,
+        service: CoverageService,
+        *,
+        today: date | None = None,
+        period: Period | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
+        self.service = service
+        self.today = today or date.today()
+        self.period = period or service.campaign_period(self.today)
+        self.export_dir = export_dir or default_export_dir()
+        self.data: CoverageData | None = None
+        self.gap_village: str | None = None
+        self._gap_after: tuple[str, str] | None = None
+
+        self.status = ft.Text("Đang tải… (Loading…)")
+        self.period_text = ft.Text(
+            f"Kỳ: {fmt_day(self.period.start)} – {fmt_day(self.period.end)}", size=14
+        )
+        self.summary = ft.Column()
+        self.table_box = ft.Semantics(identifier="coverage-village-table", content=ft.Row([]))
+        self.charts = ft.Column()
+        self.weekly_box = ft.Column()
+        self.members_box = ft.Semantics(identifier="coverage-member-table", content=ft.Row([]))
+        self.village_pick = ft.Dropdown(label="Thôn/TDP", options=[], on_select=self._on_village)
+        self.gap_box = ft.Column()
+        self.more_button = ft.TextButton("Xem thêm", visible=False, on_click=self._on_more)
+        self.export_buttons = ft.Row(
+            [
+                ft.Semantics(
+                    identifier=f"coverage-export-{kind}-{fmt}",
+                    content=ft.OutlinedButton(
+                        f"{label} ({fmt.upper()})",
+                        icon=ft.Icons.DOWNLOAD,
+                        on_click=self._export_handler(kind, fmt),
+                    ),
+                )
+                for kind, label in (
+                    ("villages", "Bảng thôn"),
+                    ("members", "Tổ viên"),
+                    ("visits", "Nhật ký"),
+                )
+                for fmt in ("xlsx", "csv")
+            ],
+            wrap=True,
+        )
+        self.export_status = ft.Text("")
+        self.control = _MountingColumn(
+            self,
+            [
+                ft.Text("Độ phủ của tổ", size=22, weight=ft.FontWeight.BOLD),
+                data_label(),
+                self.period_text,
+                self.status,
+                self.summary,
+                ft.Row([self.table_box], scroll=ft.ScrollMode.AUTO),
+                ft.Text("Tiến độ theo chỉ tiêu", size=18, weight=ft.FontWeight.BOLD),
+                self.charts,
+                self.weekly_box,
+                ft.Text("Hoạt động theo tổ viên", size=18, weight=ft.FontWeight.BOLD),
+                ft.Row([self.members_box], scroll=ft.ScrollMode.AUTO),
+                ft.Text("Hộ cần đến (danh sách khoảng trống)", size=18, weight=ft.FontWeight.BOLD),
+                self.village_pick,
+                ft.Semantics(identifier="coverage-gap-list", content=self.gap_box),
+                self.more_button,
+                ft.Text("Xuất báo cáo", size=18, weight=ft.FontWeight.BOLD),
+                self.export_buttons,
+                self.export_status,
+            ],
+            scroll=ft.ScrollMode.AUTO,
+            expand=True,
+        )
+
+    # -- loading (blocking work off the event loop) -------------------------------------
+
+    def load(self) -> CoverageData:
+        """Blocking: every query the screen needs. Call through ``asyncio.to_thread``."""
+        overview = self.service.overview(self.period, self.today)
+        village = self.gap_village or (
+            overview.villages[0].village_id if overview.villages else None
+        )
+        gaps = (
+            self.service.gaps(village, self.today, limit=GAP_PAGE) if village else GapPage((), None)
+        )
+        return CoverageData(
+            overview=overview,
+            members=tuple(self.service.members(self.period, self.today)),
+            weeks=tuple(self.service.weekly(self.period)),
+            gap_village=village,
+            gaps=gaps,
+        )
+
+    async def refresh(self) -> None:
+        self.status.value = "Đang tải… (Loading…)"
+        self._update()
+        try:
+            data = await asyncio.to_thread(self.load)
+        except Exception as exc:  # shown, never swallowed silently
+            self.status.value = f"Không tải được số liệu: {exc}"
+            self._update()
+            raise
+        self.render(data)
+        self._update()
+
+    def render(self, data: CoverageData) -> None:
+        """Fill every control from ``data`` (no I/O)."""
+        self.data = data
+        self.gap_village = data.gap_village
+        ov = data.overview
+        t = ov.total
+        self.status.value = ""
+        self.summary.controls = [
+            ft.Text(
+                f"{fmt_int(t.households_visited)}/{fmt_int(t.households_total)} hộ đã thăm"
+                f" ({fmt_pct(t.share('visited_share'))}) · {fmt_int(t.visits)} lượt thăm ·"
+                f" {fmt_int(t.people_guided)} người được hướng dẫn · {fmt_int(t.follow_ups_due)}"
+                f" hẹn đến hạn ({fmt_int(t.follow_ups_overdue)} quá hạn)"
+            )
+        ]
+        self.table_box.content = village_table(ov.villages)
+        self.charts.controls = indicator_charts(ov.villages)
+        self.weekly_box.controls = [weekly_chart(data.weeks)]
+        self.members_box.content = member_table(data.members)
+        self.village_pick.options = [
+            ft.DropdownOption(key=v.village_id, text=v.village_name) for v in ov.villages
+        ]
+        self.village_pick.value = data.gap_village
+        self.gap_box.controls = list(gap_list(data.gaps).controls)
+        self._gap_after = data.gaps.next_after
+        self.more_button.visible = data.gaps.next_after is not None
+
+    def _update(self) -> None:
+        # Work started from did_mount/run_task is not auto-updated; without a page
+        # (tests) there is nothing to update.
+        try:
+            self.control.update()
+        except RuntimeError:
+            pass
+
+    # -- handlers ---------------------------------------------------------------------------
+
+    async def _on_village(self, e: Any) -> None:
+        self.gap_village = self.village_pick.value
+        village = self.gap_village
+        if not village:
+            return
+        page = await asyncio.to_thread(self.service.gaps, village, self.today, limit=GAP_PAGE)
+        self.gap_box.controls = list(gap_list(page).controls)
+        self._gap_after = page.next_after
+        self.more_button.visible = page.next_after is not None
+
+    async def _on_more(self, e: Any) -> None:
+        if not self.gap_village or self._gap_after is None:
+            return
+        page = await asyncio.to_thread(
+            self.service.gaps, self.gap_village, self.today, limit=GAP_PAGE, after=self._gap_after
+        )
+        self.gap_box.controls = [*self.gap_box.controls, *(gap_tile(g) for g in page.items)]
+        self._gap_after = page.next_after
+        self.more_button.visible = page.next_after is not None
+
+    def _export_handler(self, kind: str, fmt: str) -> Any:
+        async def handler(e: Any) -> None:
+            await self.export(kind, fmt)
+
+        return handler
+
+    async def export(self, kind: str, fmt: str) -> Path:
+        """Write one report file off the event loop; returns its path."""
+        stamp = self.today.strftime("%Y%m%d")
+        path = self.export_dir / f"do-phu-{kind}-{stamp}.{fmt}"
+        self.export_status.value = "Đang xuất… (Exporting…)"
+        self._update()
+
+        def work() -> int:
+            self.export_dir.mkdir(parents=True, exist_ok=True)
+            return export_report(self.service, kind, fmt, path, self.period, self.today)  # type: ignore[arg-type]
+
+        try:
+            n = await asyncio.to_thread(work)
+        except OSError as exc:
+            self.export_status.value = f"Không ghi được tệp: {exc}"
+            self._update()
+            raise
+        self.export_status.value = f"Đã xuất {fmt_int(n)} dòng: {path}"
+        self._update()
+        return path
+
+
+class _MountingColumn(ft.Column):
+    """A Column that asks its screen to load once it is on a page."""
+
+    def __init__(self, screen: CoverageScreen, controls: list[ft.Control], **kw: Any) -> None:
+        super().__init__(controls=controls, **kw)
+        self._screen = screen
+
+    def did_mount(self) -> None:
+        super().did_mount()
+        self.page.run_task(self._screen.refresh)
+
+
+def build_coverage_screen(
+    source: Any,
+    *,
+    today: date | None = None,
+    period: Period | None = None,
+    export_dir: Path | None = None,
+) -> CoverageScreen:
+    """The coverage screen over a :class:`CoverageService` or a device store.
+
+    A device store holds only its team's villages, so its whole content is the scope.
+    """
+    service = source if isinstance(source, CoverageService) else CoverageService(source.db)
+    return CoverageScreen(service, today=today, period=period, export_dir=export_dir)
