@@ -54,7 +54,12 @@ def push(body: PushRequest, principal: CurrentPrincipal, storage: StorageDep) ->
     counts = {s.value: 0 for s in ResultStatus}
     for r in result.results:
         counts[r.status.value] += 1
-    log_event("push", device_id=principal.device_id, hwm=result.high_water_mark, **counts)
+    log_event(
+        "push",
+        device_id=principal.device_id,
+        hwm=result.high_water_mark,
+        counts=counts,
+    )
     return result
 
 

@@ -156,7 +156,7 @@ def m001_initial(db: Database) -> None:
         """
     )
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    db["server_meta"].insert_all(
+    db.table("server_meta").insert_all(
         [
             # The epoch changes when the database is restored or replaced (see docs).
             {"key": "epoch", "value": secrets.token_hex(8)},

@@ -254,3 +254,19 @@ def test_commands_documented(command, capsys):
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert "--database" in capsys.readouterr().out or command == "admin"
+
+
+def test_logs_are_json_without_personal_data(world: World, capsys):
+    from fieldapp.server.logs import setup_logging
+
+    setup_logging("info")
+    a = world.device("a1")
+    h = household(a, name="Nguyễn Thị Ánh", phone="0912345678")
+    visit(a, h, notes="Bà Ánh nhờ hướng dẫn")
+    assert world.sync(a).ok
+    world.client.get("/api/v1/me", headers=API)
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    assert {x["event"] for x in lines} >= {"enrolled", "push", "pull", "request_refused"}
+    text = json.dumps(lines, ensure_ascii=False)
+    for secret in ("Ánh", "0912345678", "+84912345678", "hướng dẫn", a.meta_get("device_token")):
+        assert secret not in text
