@@ -42,8 +42,23 @@ def _sid(page, identifier: str):
 
 
 def _type_into(page, identifier: str, text: str) -> None:
-    _sid(page, identifier).locator("input, textarea").first.click()
-    page.keyboard.type(text)
+    """Click a text field and type; retype if Flutter's editing element missed the keys."""
+    typed = "t => [...document.querySelectorAll('input, textarea')].some(e => e.value.includes(t))"
+    for _attempt in range(3):
+        _sid(page, identifier).locator("input, textarea").first.click()
+        # Flutter swaps in its own editing element after focus; wait for it to be active.
+        page.wait_for_function(
+            "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
+            timeout=5_000,
+        )
+        time.sleep(0.2)
+        page.keyboard.type(text, delay=30)  # a quick thumb: one on_change per letter
+        time.sleep(0.3)
+        if page.evaluate(typed, text):
+            return
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+    raise AssertionError(f"could not type into {identifier!r}")
 
 
 def _click(page, identifier: str) -> None:
@@ -63,6 +78,7 @@ def _wait_text(page, text: str, timeout: float = 20.0) -> None:
         if page.evaluate(js, text):
             return
         time.sleep(0.2)
+    _shot(page, "failed")
     raise AssertionError(f"text not shown: {text!r}")
 
 
