@@ -121,7 +121,7 @@ def _aggregate(
             GROUP BY {inner})
         GROUP BY k
     """
-    names = (
+    names: tuple[str, ...] = (
         "visits",
         "households_visited",
         "households_nobody_home",
