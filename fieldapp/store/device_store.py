@@ -246,7 +246,9 @@ class DeviceStore:
             current = self._household_dict(household.id)
             new = household.to_dict()
             if current is None:
-                self.db.table("households").insert(household_row(household, dirty=1, updated_at=_now()))
+                self.db.table("households").insert(
+                    household_row(household, dirty=1, updated_at=_now())
+                )
                 self._enqueue("household", household.id, "create", new, None)
             else:
                 changed = {k: new[k] for k in _HOUSEHOLD_FIELDS if new[k] != current[k]}
