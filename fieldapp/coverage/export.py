@@ -102,14 +102,18 @@ class Table:
 
 
 def fmt_int(n: int) -> str:
-    """>>> fmt_int(1234567)
+    """Example:
+
+    >>> fmt_int(1234567)
     '1.234.567'
     """
     return f"{n:,}".replace(",", ".")
 
 
 def fmt_pct(value: float | None) -> str:
-    """>>> fmt_pct(0.755), fmt_pct(None)
+    """Example:
+
+    >>> fmt_pct(0.755), fmt_pct(None)
     ('75,5%', 'không có số liệu')
     """
     if value is None:
@@ -118,7 +122,9 @@ def fmt_pct(value: float | None) -> str:
 
 
 def fmt_day(value: date | str | None) -> str:
-    """>>> fmt_day("2024-06-05T09:00:00+07:00")
+    """Example:
+
+    >>> fmt_day("2024-06-05T09:00:00+07:00")
     '05/06/2024'
     """
     if not value:
@@ -213,7 +219,9 @@ def member_table(
 
 
 def activity_text(activities: Iterable[tuple[str, str | None, str | None, str | None]]) -> str:
-    """>>> activity_text([("dossier_submitted", "1.001193", "full", None)])
+    """Example:
+
+    >>> activity_text([("dossier_submitted", "1.001193", "full", None)])
     'Nộp hồ sơ trực tuyến 1.001193 (toàn trình)'
     """
     parts = []

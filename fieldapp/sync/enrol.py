@@ -1,6 +1,8 @@
 """Enrolment: exchange a one-time code for a device token, then download the scope.
 
->>> # enrol(httpx.Client(), "https://sync.example.vn", "ABCD-EFGH", store)  # doctest: +SKIP
+Usage (needs a running server)::
+
+    result = enrol(httpx.Client(timeout=30), "https://sync.example.vn", "ABCD-EFGH", store)
 """
 
 from __future__ import annotations
