@@ -481,18 +481,28 @@ class DeviceStore:
         longer dirty, so pulled server versions may update them again.
         """
         with self.db.atomic():
+            # Only the newly acknowledged range is touched, so the cost follows the batch,
+            # not the whole history of the outbox.
+            row = self.db.execute("SELECT min(seq) FROM outbox WHERE state = 'pending'").fetchone()
+            if row[0] is None or row[0] > up_to_seq:
+                return 0
+            span = [row[0], up_to_seq]
             changed = self.db.execute(
-                "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq <= ?",
-                [up_to_seq],
+                "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq BETWEEN ? AND ?",
+                span,
             ).rowcount
             self.db.execute(
-                "UPDATE visits SET sync_status = 'synced' WHERE sync_status = 'pending' AND id"
-                " IN (SELECT entity_id FROM outbox WHERE entity = 'visit' AND state = 'acked')"
+                "UPDATE visits SET sync_status = 'synced' WHERE sync_status = 'pending' AND id IN"
+                " (SELECT entity_id FROM outbox WHERE seq BETWEEN ? AND ? AND entity = 'visit'"
+                " AND state = 'acked')",
+                span,
             )
             self.db.execute(
-                "UPDATE households SET dirty = 0 WHERE dirty = 1 AND NOT EXISTS (SELECT 1 FROM"
-                " outbox o WHERE o.entity = 'household' AND o.entity_id = households.id"
-                " AND o.state = 'pending')"
+                "UPDATE households SET dirty = 0 WHERE dirty = 1 AND id IN (SELECT entity_id"
+                " FROM outbox WHERE seq BETWEEN ? AND ? AND entity = 'household') AND NOT EXISTS"
+                " (SELECT 1 FROM outbox o WHERE o.entity = 'household'"
+                " AND o.entity_id = households.id AND o.state = 'pending')",
+                span,
             )
         return changed
 
