@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import socket
 import sys
 
-__all__ = ["register", "run_app"]
+__all__ = ["port_free", "register", "run_app"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,6 +46,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(func=handle)
 
 
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether ``host:port`` can be bound right now (nothing else listens there)."""
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def desktop_available() -> bool:
     """The Flet desktop client ships as the ``flet_desktop`` package."""
     return importlib.util.find_spec("flet_desktop") is not None
@@ -77,6 +88,13 @@ def handle(args: argparse.Namespace) -> int:
             f"fieldapp app --web --port {args.port}\n"
             "The Flet desktop client is not installed here. Run in the browser: "
             f"fieldapp app --web --port {args.port}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.web and not port_free(args.port, args.host):
+        print(
+            f"Lỗi: cổng {args.port} đang được dùng; chọn cổng khác với --port. "
+            f"(Port {args.port} is already in use; pick another with --port.)",
             file=sys.stderr,
         )
         return 2
