@@ -47,6 +47,9 @@ MAX_SHORT = 60
 MAX_ACTIVITIES = 30
 MAX_PEOPLE = 50
 PROCEDURE_CODE = re.compile(r"^\d\.\d{6}$")
+# The canonical text of a UUID: such ids are already what str(uuid.UUID(...)) returns,
+# so the (slower) parse is only needed for other spellings.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # A 9- or 12-digit run looks like a CMND/CCCD number, which we must never store.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
 
@@ -223,6 +226,8 @@ class _Collector:
         if not isinstance(value, str):
             self.add(key, "bad_type")
             return None
+        if _CANONICAL_UUID.fullmatch(value):
+            return value
         try:
             return str(uuid.UUID(value))
         except ValueError:
@@ -244,6 +249,13 @@ class _Collector:
             if required:
                 self.add(path, "required")
             return None
+        # Fast path: the member for an exact value (what enum(value) looks up first).
+        try:
+            member = enum._value2member_map_.get(value)
+        except TypeError:  # unhashable: let enum() give the usual error below
+            member = None
+        if member is not None:
+            return member
         try:
             return enum(value)
         except (ValueError, TypeError):
@@ -321,8 +333,9 @@ def _activity(
     if not isinstance(raw, Mapping):
         c.add(path, "bad_type")
         return None
-    for extra in sorted(set(raw) - _ACTIVITY_FIELDS):
-        c.add(f"{path}.{extra}", "field_not_allowed")
+    if not _ACTIVITY_FIELDS.issuperset(raw):
+        for extra in sorted(set(raw) - _ACTIVITY_FIELDS):
+            c.add(f"{path}.{extra}", "field_not_allowed")
     kind = c.choice(raw, "kind", ActivityKind, path=f"{path}.kind")
     if kind is None:
         return None
@@ -385,8 +398,9 @@ def parse_visit(
     if not isinstance(data, Mapping):
         c.add("body", "bad_type")
         raise ValidationError(c.problems)
-    for extra in sorted(set(data) - _VISIT_FIELDS):
-        c.add(extra, "field_not_allowed")
+    if not _VISIT_FIELDS.issuperset(data):
+        for extra in sorted(set(data) - _VISIT_FIELDS):
+            c.add(extra, "field_not_allowed")
     visit_id = c.uuid(data, "id")
     household_id = c.uuid(data, "household_id")
     member_id = c.uuid(data, "member_id")

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,7 +26,7 @@ from fieldapp.server.accounts import json_dumps
 from fieldapp.server.db import Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.storage import Principal
-from fieldapp.store.device_store import activity_rows, household_row, visit_row
+from fieldapp.store.device_store import household_row
 from fieldapp.sync.protocol import Entity, Mutation, MutationResult, Op, ResultStatus
 
 __all__ = ["apply_batch", "refresh_summaries", "stamp_change"]
@@ -73,6 +73,70 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+# Same text as ``accounts.json_dumps`` (sorted keys, compact, UTF-8), without building an
+# encoder per call; digests of earlier sends must stay byte-identical.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# Same text as ``device_store.visit_row`` writes for activities/GPS (compared on repeats).
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False)
+_GPS_JSON = json.JSONEncoder()
+
+VISIT_COLUMNS = (
+    "id",
+    "household_id",
+    "member_id",
+    "visited_at",
+    "consent",
+    "outcome",
+    "people_guided",
+    "activities",
+    "follow_up_on",
+    "notes",
+    "gps",
+    "supersedes",
+    "village_id",
+    "device_id",
+    "received_at",
+    "clock_suspect",
+)
+# What two sends of one visit id must share to be "the same visit" (columns 1..11).
+_CONTENT = slice(1, 12)
+_INSERT_VISIT = (
+    f"INSERT INTO visits ({', '.join(VISIT_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(VISIT_COLUMNS))})"
+)
+_INSERT_ACTIVITY = (
+    "INSERT INTO visit_activities (visit_id, household_id, kind, procedure_code, level,"
+    " payment_status) VALUES (?, ?, ?, ?, ?, ?)"
+)
+# Ids per ``IN (...)`` lookup: well under SQLite's bound-parameter limit.
+_CHUNK = 500
+
+
+@dataclass
+class _Clock:
+    """Bounds for :func:`clock_suspect`, computed once per batch."""
+
+    received_at: str
+    earliest: datetime
+    latest: datetime
+
+    @classmethod
+    def at(cls, received_at: str) -> _Clock:
+        received = datetime.fromisoformat(received_at)
+        return cls(received_at, datetime(2024, 1, 1, tzinfo=UTC), received + timedelta(days=1))
+
+    def suspect(self, device_time: str | None) -> bool:
+        if not device_time:
+            return False
+        try:
+            t = datetime.fromisoformat(device_time)
+        except ValueError:
+            return True
+        if t.tzinfo is None:
+            t = t.replace(tzinfo=UTC)
+        return t < self.earliest or t > self.latest
+
+
 @dataclass
 class _Batch:
     w: Writer
@@ -80,8 +144,18 @@ class _Batch:
     device_id: str
     received_at: str
     procedures: dict[str, Any]
+    clock: _Clock
     touched_households: set[str] = field(default_factory=set)
     log: list[tuple[Any, ...]] = field(default_factory=list)
+    # household id → village id, or None when the server has no such household. Loaded
+    # in bulk for the batch's visits; entries are dropped when a household is written.
+    villages: dict[str, str | None] = field(default_factory=dict)
+    # visit id → stored row (VISIT_COLUMNS order) for the batch's visit ids that exist,
+    # including those inserted earlier in this batch.
+    visits: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # Visit and activity rows not yet inserted (one executemany each; see _flush_visits).
+    visit_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    activity_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 class _Quarantine(Exception):
@@ -96,7 +170,7 @@ class _Quarantine(Exception):
 
 def digest(m: Mutation) -> str:
     """What makes two sends "the same mutation" (the device's created_at excluded)."""
-    body = json_dumps([str(m.entity), m.entity_id, str(m.op), m.payload, m.base_version])
+    body = _CANONICAL.encode([str(m.entity), m.entity_id, str(m.op), m.payload, m.base_version])
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -113,7 +187,9 @@ def apply_batch(
     """Apply a batch; returns (new high-water mark, one result per mutation)."""
     row = w.conn.execute("SELECT hwm FROM devices WHERE id = ?", [device_id]).fetchone()
     hwm: int = row[0]
-    ctx = _Batch(w, principal, device_id, now_iso(), load_procedures())
+    received_at = now_iso()
+    ctx = _Batch(w, principal, device_id, received_at, load_procedures(), _Clock.at(received_at))
+    _preload(ctx, [m for m in batch if m.seq > hwm])
     results: list[MutationResult] = []
     expected = hwm + 1
     for m in batch:
@@ -126,6 +202,7 @@ def apply_batch(
         results.append(_apply_one(ctx, m))
         expected += 1
     new_hwm = expected - 1
+    _flush_visits(ctx)
     w.conn.executemany(
         "INSERT INTO mutation_log (device_id, seq, digest, entity, entity_id, status, code,"
         " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -137,6 +214,54 @@ def apply_batch(
         [new_hwm, ctx.received_at, device_id],
     )
     return new_hwm, results
+
+
+def _rows_by_id(w: Writer, sql: str, ids: Iterable[str]) -> Iterable[tuple[Any, ...]]:
+    """Rows of ``sql`` (with one ``{}`` for the placeholders) for ``ids``, in chunks."""
+    wanted = sorted(set(ids))
+    for i in range(0, len(wanted), _CHUNK):
+        chunk = wanted[i : i + _CHUNK]
+        yield from w.conn.execute(sql.format(", ".join("?" * len(chunk))), chunk)
+
+
+def _preload(ctx: _Batch, batch: Sequence[Mutation]) -> None:
+    """Read what the batch's visits will ask about in two queries instead of two per visit."""
+    visit_ids = [m.entity_id for m in batch if m.entity == Entity.VISIT]
+    if not visit_ids:
+        return
+    household_ids = {
+        h
+        for m in batch
+        if m.entity == Entity.VISIT and isinstance(h := m.payload.get("household_id"), str)
+    }
+    ctx.villages = dict.fromkeys(household_ids)
+    sql = "SELECT id, village_id FROM households WHERE id IN ({})"
+    for household_id, village in _rows_by_id(ctx.w, sql, household_ids):
+        ctx.villages[household_id] = village
+    cols = ", ".join(VISIT_COLUMNS)
+    for row in _rows_by_id(ctx.w, f"SELECT {cols} FROM visits WHERE id IN ({{}})", visit_ids):
+        ctx.visits[row[0]] = row
+
+
+def _flush_visits(ctx: _Batch) -> None:
+    """Insert the buffered visit rows, then their activities (they reference the visits)."""
+    if ctx.visit_rows:
+        ctx.w.conn.executemany(_INSERT_VISIT, ctx.visit_rows)
+        ctx.visit_rows.clear()
+    if ctx.activity_rows:
+        ctx.w.conn.executemany(_INSERT_ACTIVITY, ctx.activity_rows)
+        ctx.activity_rows.clear()
+
+
+def _household_village(ctx: _Batch, household_id: str) -> str | None:
+    if household_id in ctx.villages:
+        return ctx.villages[household_id]
+    row = ctx.w.conn.execute(
+        "SELECT village_id FROM households WHERE id = ?", [household_id]
+    ).fetchone()
+    village: str | None = row[0] if row else None
+    ctx.villages[household_id] = village
+    return village
 
 
 def _resend(ctx: _Batch, m: Mutation) -> MutationResult:
@@ -158,6 +283,10 @@ def _apply_one(ctx: _Batch, m: Mutation) -> MutationResult:
             conflicts: list[str] = []
             _apply_visit(ctx, m)
         else:
+            # Household writes may move visits (and create households visits refer to):
+            # buffered visits go in first, the village cache forgets this household.
+            _flush_visits(ctx)
+            ctx.villages.pop(m.entity_id, None)
             conflicts = _apply_household(ctx, m)
         result = MutationResult(seq=m.seq, status=ResultStatus.APPLIED, conflicts=conflicts)
     except _Quarantine as q:
@@ -219,16 +348,7 @@ def _problems(exc: ValidationError) -> dict[str, Any]:
 
 def clock_suspect(device_time: str | None, received_at: str) -> bool:
     """Device clocks are data: flag times before 2024 or more than a day ahead."""
-    if not device_time:
-        return False
-    try:
-        t = datetime.fromisoformat(device_time)
-    except ValueError:
-        return True
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=UTC)
-    received = datetime.fromisoformat(received_at)
-    return t < datetime(2024, 1, 1, tzinfo=UTC) or t > received + timedelta(days=1)
+    return _Clock.at(received_at).suspect(device_time)
 
 
 # -- visits --------------------------------------------------------------------------------
@@ -243,89 +363,97 @@ def _apply_visit(ctx: _Batch, m: Mutation) -> None:
         raise _Quarantine("invalid", _problems(exc)) from None
     if visit.id != m.entity_id:
         raise _Quarantine("id_mismatch")
-    conn = ctx.w.conn
-    house = conn.execute(
-        "SELECT village_id FROM households WHERE id = ?", [visit.household_id]
-    ).fetchone()
-    if house is None:
+    village = _household_village(ctx, visit.household_id)
+    if village is None:
         raise _Quarantine("unknown_household")
-    village = house[0]
     if village not in ctx.principal.village_ids:
         raise _Quarantine("out_of_scope", village=village)
     if visit.member_id != ctx.principal.member_id:
         raise _Quarantine("member_mismatch", village=village)
-    existing = conn.execute(
-        "SELECT household_id, member_id, visited_at, consent, outcome, people_guided, activities,"
-        " follow_up_on, notes, gps, supersedes FROM visits WHERE id = ?",
-        [visit.id],
-    ).fetchone()
+    suspect = ctx.clock.suspect(visit.visited_at) or ctx.clock.suspect(m.created_at)
+    row = visit_values(visit, village, ctx.device_id, ctx.received_at, suspect)
+    existing = ctx.visits.get(visit.id)
     if existing is not None:
-        if _visit_tuple(visit) == existing:
+        if row[_CONTENT] == existing[_CONTENT]:
             return  # same id, same content: a harmless repeat
         raise _Quarantine("visit_conflict", village=village)
     if visit.supersedes:
-        old = conn.execute(
+        _flush_visits(ctx)  # the visit it corrects may be waiting in the buffer
+        old = ctx.w.conn.execute(
             "SELECT household_id, superseded_by FROM visits WHERE id = ?", [visit.supersedes]
         ).fetchone()
         if old is None or old[0] != visit.household_id:
             raise _Quarantine("unknown_supersedes", village=village)
         if old[1]:
             raise _Quarantine("already_superseded", village=village)
-    suspect = clock_suspect(visit.visited_at, ctx.received_at) or clock_suspect(
-        m.created_at, ctx.received_at
-    )
-    insert_visit(ctx.w, visit, village, ctx.device_id, ctx.received_at, suspect)
+    ctx.visit_rows.append(row)
+    ctx.activity_rows.extend(activity_values(visit))
+    ctx.visits[visit.id] = row
+    if visit.supersedes:
+        _flush_visits(ctx)
+        _link_correction(ctx.w, visit, village)
+    stamp_change(ctx.w, "visit", visit.id, village)
     ctx.touched_households.add(visit.household_id)
+
+
+def visit_values(
+    visit: Visit, village: str, device_id: str | None, received_at: str, suspect: bool
+) -> tuple[Any, ...]:
+    """The ``visits`` row in :data:`VISIT_COLUMNS` order (same text as the device stores)."""
+    acts = [a.to_dict() for a in visit.activities]
+    gps = visit.gps
+    return (
+        visit.id,
+        visit.household_id,
+        visit.member_id,
+        visit.visited_at,
+        str(visit.consent) if visit.consent else None,
+        str(visit.outcome),
+        visit.people_guided,
+        _ROW_JSON.encode(acts),
+        visit.follow_up_on,
+        visit.notes,
+        _GPS_JSON.encode(asdict(gps)) if gps else None,
+        visit.supersedes,
+        village,
+        device_id,
+        received_at,
+        int(suspect),
+    )
+
+
+def activity_values(visit: Visit) -> list[tuple[Any, ...]]:
+    """The ``visit_activities`` rows of a visit (flattened for SQL aggregation)."""
+    return [
+        (
+            visit.id,
+            visit.household_id,
+            str(a.kind),
+            a.procedure_code,
+            str(a.level) if a.level else None,
+            str(a.payment_status) if a.payment_status else None,
+        )
+        for a in visit.activities
+    ]
+
+
+def _link_correction(w: Writer, visit: Visit, village: str) -> None:
+    assert visit.supersedes
+    w.conn.execute("UPDATE visits SET superseded_by = ? WHERE id = ?", [visit.id, visit.supersedes])
+    stamp_change(w, "visit", visit.supersedes, village)
 
 
 def insert_visit(
     w: Writer, visit: Visit, village: str, device_id: str | None, received_at: str, suspect: bool
 ) -> None:
-    row = visit_row(
-        visit,
-        village_id=village,
-        device_id=device_id,
-        received_at=received_at,
-        clock_suspect=int(suspect),
-    )
-    cols = ", ".join(row)
-    w.conn.execute(
-        f"INSERT INTO visits ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values())
-    )
-    acts = activity_rows(visit)
+    """Insert one visit and its activities now (imports; pushes buffer them instead)."""
+    w.conn.execute(_INSERT_VISIT, visit_values(visit, village, device_id, received_at, suspect))
+    acts = activity_values(visit)
     if acts:
-        w.conn.executemany(
-            "INSERT INTO visit_activities (visit_id, household_id, kind, procedure_code, level,"
-            " payment_status) VALUES (:visit_id, :household_id, :kind, :procedure_code, :level,"
-            " :payment_status)",
-            acts,
-        )
+        w.conn.executemany(_INSERT_ACTIVITY, acts)
     if visit.supersedes:
-        w.conn.execute(
-            "UPDATE visits SET superseded_by = ? WHERE id = ?", [visit.id, visit.supersedes]
-        )
-        stamp_change(w, "visit", visit.supersedes, village)
+        _link_correction(w, visit, village)
     stamp_change(w, "visit", visit.id, village)
-
-
-def _visit_tuple(v: Visit) -> tuple[Any, ...]:
-    row = visit_row(v)
-    return tuple(
-        row[k]
-        for k in (
-            "household_id",
-            "member_id",
-            "visited_at",
-            "consent",
-            "outcome",
-            "people_guided",
-            "activities",
-            "follow_up_on",
-            "notes",
-            "gps",
-            "supersedes",
-        )
-    )
 
 
 def _op_problem() -> dict[str, str]:

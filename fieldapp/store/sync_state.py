@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from json.encoder import encode_basestring
+from typing import Any, Protocol
 
 from fieldapp.domain.model import Household, Visit
-from fieldapp.store.device_store import (
-    DeviceStore,
-    OutboxEntry,
-    household_row,
-)
+from fieldapp.store.device_store import DeviceStore, household_row
 from fieldapp.sync.protocol import Change, MutationResult, ResultStatus, row_hash, scope_checksum
 
 __all__ = [
@@ -35,6 +33,7 @@ __all__ = [
     "local_checksum",
     "next_seq",
     "outbox_max_seq",
+    "pending_push",
     "requeue_after",
     "set_cursor",
 ]
@@ -98,6 +97,61 @@ def requeue_after(store: DeviceStore, hwm: int) -> int:
     return n
 
 
+class Sent(Protocol):
+    """What :func:`apply_push_results` needs of each entry it sent."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def entity_id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class SentEntry:
+    seq: int
+    entity: str
+    entity_id: str
+
+
+def _str(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+def pending_push(
+    store: DeviceStore, device_id: str, *, after_seq: int = 0, limit: int, max_bytes: int
+) -> tuple[list[SentEntry], bytes]:
+    """The next push batch (bounded like :meth:`DeviceStore.pending_outbox`) as a JSON body.
+
+    The payloads are spliced in as stored (the outbox holds them as JSON text), so a
+    backlog is not decoded and encoded again on its way out. ``after_seq``: the caller
+    knows nothing at or below it is pending, so the scan starts there instead of
+    walking every acknowledged entry.
+    """
+    rows = store.db.execute(
+        "SELECT seq, entity, entity_id, op, payload, base_version, created_at FROM outbox"
+        " WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
+        [after_seq, limit],
+    ).fetchall()
+    sent: list[SentEntry] = []
+    parts: list[str] = []
+    size = 0
+    for seq, entity, entity_id, op, payload, base, created in rows:
+        size += len(payload)
+        if sent and size > max_bytes:
+            break
+        sent.append(SentEntry(seq, entity, entity_id))
+        parts.append(
+            f'{{"seq":{int(seq)},"entity":{_str(entity)},"entity_id":{_str(entity_id)},'
+            f'"op":{_str(op)},"payload":{payload},'
+            f'"base_version":{"null" if base is None else int(base)},'
+            f'"created_at":{_str(created)}}}'
+        )
+    body = f'{{"device_id":{_str(device_id)},"batch":[{",".join(parts)}]}}'
+    return sent, body.encode()
+
+
 def _issue(
     store: DeviceStore,
     kind: str,
@@ -114,9 +168,18 @@ def _issue(
 
 
 def apply_push_results(
-    store: DeviceStore, entries: Sequence[OutboxEntry], hwm: int, results: Sequence[MutationResult]
+    store: DeviceStore,
+    entries: Sequence[Sent],
+    hwm: int,
+    results: Sequence[MutationResult],
+    *,
+    lowest_pending: int | None = None,
 ) -> None:
-    """Record rejections and conflicts, then acknowledge up to ``hwm``, in one transaction."""
+    """Record rejections and conflicts, then acknowledge up to ``hwm``, in one transaction.
+
+    ``lowest_pending``, when the caller knows it (the first entry of a batch taken from
+    the head of the queue), spares a scan of the outbox for it.
+    """
     by_seq = {e.seq: e for e in entries}
     with store.db.atomic():
         for r in results:
@@ -142,19 +205,21 @@ def apply_push_results(
                 _issue(
                     store, "conflict", entry.entity, entry.entity_id, r.seq, {"fields": r.conflicts}
                 )
-        _ack_upto(store, hwm)
+        _ack_upto(store, hwm, lowest_pending)
         store.meta_set("last_acked_seq", str(hwm))
 
 
-def _ack_upto(store: DeviceStore, hwm: int) -> None:
+def _ack_upto(store: DeviceStore, hwm: int, lo: int | None = None) -> None:
     """Same effect as :meth:`DeviceStore.mark_acked`, touching only the newly acked range.
 
-    (``mark_acked`` rescans every acknowledged entry, which grows with the backlog.)
+    ``lo`` is the lowest pending seq (looked up when not given). Every statement works
+    on the range ``lo..hwm`` of the outbox's primary key, so the cost follows the batch,
+    not the history.
     """
-    row = store.db.execute("SELECT min(seq) FROM outbox WHERE state = 'pending'").fetchone()
-    if row[0] is None or row[0] > hwm:
+    if lo is None:
+        lo = store.db.execute("SELECT min(seq) FROM outbox WHERE state = 'pending'").fetchone()[0]
+    if lo is None or lo > hwm:
         return
-    lo = row[0]
     store.db.execute(
         "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq BETWEEN ? AND ?",
         [lo, hwm],
@@ -168,9 +233,10 @@ def _ack_upto(store: DeviceStore, hwm: int) -> None:
     store.db.execute(
         "UPDATE households SET dirty = 0 WHERE dirty = 1 AND id IN (SELECT entity_id FROM outbox"
         " WHERE seq BETWEEN ? AND ? AND entity = 'household') AND NOT EXISTS (SELECT 1 FROM"
-        " outbox o WHERE o.entity = 'household' AND o.entity_id = households.id"
+        " outbox o WHERE o.seq > ? AND o.entity = 'household' AND o.entity_id = households.id"
         " AND o.state = 'pending')",
-        [lo, hwm],
+        # Nothing at or below hwm is pending any more (lo was the lowest pending).
+        [lo, hwm, hwm],
     )
 
 

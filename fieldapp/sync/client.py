@@ -21,7 +21,7 @@ import gzip
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,13 +159,20 @@ class SyncClient:
         done = 0
         self._progress(0, total)
         gaps = 0
+        # Nothing at or below `floor` is pending: each acknowledgement raises it, so each
+        # batch is read (and acknowledged) without walking the acknowledged history.
+        floor = 0
         while True:
-            entries = self.store.pending_outbox(
-                limit=self.batch_records, max_bytes=self.batch_bytes
+            entries, body = sync_state.pending_push(
+                self.store,
+                self.store.device_id,
+                after_seq=floor,
+                limit=self.batch_records,
+                max_bytes=self.batch_bytes,
             )
             if not entries:
                 break
-            response = self._push(entries)
+            response = self._push(entries, body)
             if response is None:  # the server asked to resend from an earlier seq
                 gaps += 1
                 if gaps > 3:
@@ -175,10 +182,16 @@ class SyncClient:
                         "The server keeps reporting missing changes; tell your team leader.",
                     )
                 total = max(total, done + self.store.pending_count())
+                floor = 0  # entries were put back to pending
                 continue
             sync_state.apply_push_results(
-                self.store, entries, response.high_water_mark, response.results
+                self.store,
+                entries,
+                response.high_water_mark,
+                response.results,
+                lowest_pending=entries[0].seq,
             )
+            floor = max(floor, response.high_water_mark)
             for r in response.results:
                 if r.status == ResultStatus.APPLIED:
                     report.pushed += 1
@@ -191,23 +204,29 @@ class SyncClient:
             done += len(entries)
             self._progress(min(done, total), max(total, done))
 
-    def _push(self, entries: list[OutboxEntry]) -> PushResponse | None:
-        body = {
-            "device_id": self.store.device_id,
-            "batch": [
-                {
-                    "seq": e.seq,
-                    "entity": e.entity,
-                    "entity_id": e.entity_id,
-                    "op": e.op,
-                    "payload": e.payload,
-                    "base_version": e.base_version,
-                    "created_at": e.created_at,
-                }
-                for e in entries
-            ],
-        }
-        response = self._call("POST", "/api/v1/push", body=body, allow={409})
+    def _push(
+        self, entries: Sequence[OutboxEntry | sync_state.SentEntry], raw: bytes | None = None
+    ) -> PushResponse | None:
+        """Send one batch: ``raw`` is its JSON body when already built (see pending_push)."""
+        body: dict[str, Any] | None = None
+        if raw is None:
+            body = {
+                "device_id": self.store.device_id,
+                "batch": [
+                    {
+                        "seq": e.seq,
+                        "entity": e.entity,
+                        "entity_id": e.entity_id,
+                        "op": e.op,
+                        "payload": e.payload,
+                        "base_version": e.base_version,
+                        "created_at": e.created_at,
+                    }
+                    for e in entries
+                    if isinstance(e, OutboxEntry)
+                ],
+            }
+        response = self._call("POST", "/api/v1/push", body=body, raw=raw, allow={409})
         if response.status_code == 409:
             error = _error(response)
             if error.get("code") == "sequence_gap" and error.get("expected_seq"):
@@ -286,15 +305,20 @@ class SyncClient:
         path: str,
         *,
         body: dict[str, Any] | None = None,
+        raw: bytes | None = None,
         params: dict[str, Any] | None = None,
         allow: frozenset[int] | set[int] = frozenset(),
     ) -> httpx.Response:
-        """One request with retries for transient trouble; raises SyncError otherwise."""
+        """One request with retries for transient trouble; raises SyncError otherwise.
+
+        The JSON body is ``body`` encoded, or ``raw`` when the caller built it already.
+        """
         url = self._url(path)
         headers = self._headers()
-        content: bytes | None = None
+        content: bytes | None = raw
         if body is not None:
             content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        if content is not None:
             headers["Content-Type"] = "application/json"
             if self.compress and len(content) > 1024:
                 content = gzip.compress(content, compresslevel=1)
