@@ -49,6 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
     """Whether ``host:port`` can be bound right now (nothing else listens there)."""
     with socket.socket() as s:
+        # As the servers do: connections of a just-stopped server (TIME_WAIT) must not
+        # make its port look taken; a live listener still does.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:

@@ -67,7 +67,7 @@ class HouseholdsScreen:
         return ft.Column(
             [
                 *hint,
-                sid("hh-village", ft.Row([self.village])),
+                sid("hh-village", _top_row(self.village)),
                 sid("hh-search", self.query),
                 self.chips,
                 self.count,
@@ -219,7 +219,7 @@ class HouseholdFormScreen:
     def build(self) -> ft.Control:
         return ft.Column(
             [
-                sid("hf-village", ft.Row([self.village])),
+                sid("hf-village", _top_row(self.village)),
                 sid("hf-head-name", self.head_name),
                 sid("hf-address", self.address),
                 sid("hf-phone", self.phone),
@@ -383,3 +383,9 @@ class HouseholdDetailScreen:
     async def on_edit(self, _e: Any) -> None:
         if self.detail:
             await self.app.push(HouseholdFormScreen(self.app, self.detail.household))
+
+
+def _top_row(control: ft.Control) -> ft.Control:
+    """A full-width row for the first field of a scrolling screen: the outlined field's
+    floating label sits half above its box and the scroll view would clip it."""
+    return ft.Container(content=ft.Row([control]), padding=ft.Padding.only(top=8))

@@ -189,11 +189,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data_dir": ("Dữ liệu lưu tại: {path}", "Data stored in: {path}"),
     # QR / leader
     "invite_intro": (
-        "Cho thành viên mới quét mã này để đăng ký thiết bị.",
-        "Let the new member scan this code to enrol their device.",
+        "Chạm vào tên thành viên cần đăng ký máy: máy chủ tạo mã dùng một lần, "
+        "thành viên quét mã QR để đăng ký.",
+        "Tap the member whose phone to enrol: the server creates a one-time code "
+        "and the member scans the QR code to enrol.",
     ),
-    "invite_member": ("Chọn thành viên cần đăng ký máy", "Choose the member to enrol"),
-    "issue_code": ("Tạo mã đăng ký", "Create an enrolment code"),
+    "invite_me": ("{name} (bạn, máy mới)", "{name} (you, a new phone)"),
+    "invite_tap": ("Chạm để tạo mã đăng ký", "Tap to create an enrolment code"),
+    "invite_none": ("Tổ chưa có thành viên nào.", "The team has no members yet."),
+    "invite_issuing": ("Đang tạo mã cho {name}…", "Creating a code for {name}…"),
+    "invite_for": ("Mã đăng ký cho {name}", "Enrolment code for {name}"),
+    "invite_code": ("Mã: {code}", "Code: {code}"),
+    "invite_once": (
+        "Mã chỉ dùng được một lần. Nếu không quét được, nhập mã và địa chỉ máy chủ bằng tay.",
+        "The code works once. If scanning fails, type the code and the server address.",
+    ),
+    "invite_another": ("Mời thành viên khác", "Invite another member"),
     "not_available": ("Chức năng này chưa có.", "This feature is not available yet."),
 }
 

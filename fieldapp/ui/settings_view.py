@@ -124,7 +124,8 @@ class SettingsScreen:
     async def on_coverage(self, _e: Any) -> None:
         from fieldapp.ui.coverage_link import coverage_screen
 
-        await self.app.push(_Wrapped(self.app.tr("nav_coverage"), coverage_screen(self.app)))
+        control = await coverage_screen(self.app)
+        await self.app.push(_Wrapped(self.app.tr("nav_coverage"), control))
 
 
 class _Wrapped:

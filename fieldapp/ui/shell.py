@@ -16,6 +16,7 @@ import flet as ft
 
 from fieldapp.app_services.context import AppContext
 from fieldapp.app_services.sync_service import SyncService
+from fieldapp.store import DeviceStore
 from fieldapp.ui.i18n import t
 
 __all__ = ["AUTO_SYNC_SECONDS", "FieldApp", "Screen"]
@@ -49,6 +50,7 @@ class FieldApp:
         self.status_icon = ft.Icon(ft.Icons.CLOUD_OFF, size=18)
         self._sync_lock = asyncio.Lock()
         self._loop_task: Any = None
+        self._side_store: DeviceStore | None = None
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -61,6 +63,19 @@ class FieldApp:
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a store call off the event loop, serialised with all others."""
         return await self.ctx.runner.call(fn, *args, **kwargs)
+
+    async def side_store(self) -> DeviceStore:
+        """A second connection to this device's store, for screens that run their own
+        long reads in threads (coverage) without holding the UI's store lock."""
+        if self._side_store is None:
+            self._side_store = await asyncio.to_thread(DeviceStore.open, self.ctx.store_path)
+        return self._side_store
+
+    def _close_side_store(self) -> None:
+        if self._side_store is not None:
+            with contextlib.suppress(Exception):
+                self._side_store.close()
+            self._side_store = None
 
     # -- start ------------------------------------------------------------------------
 
@@ -79,6 +94,8 @@ class FieldApp:
 
     async def show_enrol(self) -> None:
         from fieldapp.ui.enrol_view import EnrolScreen
+
+        self._close_side_store()  # signed out: the store was wiped
 
         self.page.navigation_bar = None
         self.page.floating_action_button = None

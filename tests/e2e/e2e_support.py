@@ -157,3 +157,119 @@ def start_app(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
         stop(proc)
         raise
     return proc
+
+
+# -- driving the Flutter page (accessibility tree on) ------------------------------
+
+
+def sid(page, identifier: str):
+    return page.locator(f'[flt-semantics-identifier="{identifier}"]')
+
+
+def type_into(page, identifier: str, text: str) -> None:
+    """Click a text field and type; retype if Flutter's editing element missed the keys."""
+    typed = "t => [...document.querySelectorAll('input, textarea')].some(e => e.value.includes(t))"
+    for _attempt in range(3):
+        sid(page, identifier).locator("input, textarea").first.click()
+        # Flutter swaps in its own editing element after focus; wait for it to be active.
+        page.wait_for_function(
+            "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
+            timeout=5_000,
+        )
+        time.sleep(0.2)
+        page.keyboard.type(text, delay=30)  # a quick thumb: one on_change per letter
+        time.sleep(0.3)
+        if page.evaluate(typed, text):
+            return
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+    raise AssertionError(f"could not type into {identifier!r}")
+
+
+def click(page, identifier: str) -> None:
+    box = sid(page, identifier)
+    button = box.get_by_role("button")
+    (button.first if button.count() else box).click()
+
+
+def wait_text(page, text: str, timeout: float = 20.0) -> None:
+    """Wait until some semantics node's label or text contains ``text``."""
+    deadline = time.monotonic() + timeout
+    js = (
+        # Selectable text is exposed as a read-only textarea's aria-label.
+        "t => [...document.querySelectorAll('flt-semantics, [role], textarea')]"
+        ".some(e => ((e.getAttribute('aria-label') || '') + e.textContent).includes(t))"
+    )
+    while time.monotonic() < deadline:
+        if page.evaluate(js, text):
+            return
+        time.sleep(0.2)
+    shot(page, "failed")
+    raise AssertionError(f"text not shown: {text!r}")
+
+
+def shot(page, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    time.sleep(0.6)  # let the last frame paint
+    page.screenshot(path=str(SCREENS / f"{name}.png"))
+
+
+def open_app(browser, url: str, *, height: int = 860):
+    """A new phone-sized tab on ``url``, first frame drawn, accessibility tree on."""
+    page = browser.new_page(viewport={"width": 400, "height": height})  # a 6-inch phone
+    page.goto(url)
+    page.wait_for_function("() => !document.getElementById('loading')", timeout=60_000)
+    page.locator("flt-semantics-placeholder").dispatch_event("click")
+    sid(page, "enrol-server").or_(page.get_by_role("tab").first).first.wait_for(timeout=30_000)
+    return page
+
+
+def enrol(page, server_url: str, code: str, expect: str) -> None:
+    """Enrol through the app's first screen; ``expect`` is the "Đã đăng ký: …" line."""
+    if server_url:
+        type_into(page, "enrol-server", server_url)
+    type_into(page, "enrol-code", code)
+    click(page, "enrol-submit")
+    wait_text(page, expect, timeout=60)
+    click(page, "enrol-continue")
+    wait_text(page, "Xin chào", timeout=30)
+
+
+def texts_in(page, identifier: str) -> list[str]:
+    """Every label and text under one ``flt-semantics-identifier`` node."""
+    return page.evaluate(
+        """id => [...document.querySelectorAll(`[flt-semantics-identifier="${id}"] *`)]
+            .flatMap(e => [e.getAttribute('aria-label') || '', e.childElementCount ? ''
+                           : (e.textContent || '')])
+            .map(s => s.trim()).filter(s => s)""",
+        identifier,
+    )
+
+
+def scroll_until(page, identifier: str, predicate, *, steps: int = 30) -> list[str]:
+    """Wheel down the screen until the texts under ``identifier`` satisfy ``predicate``."""
+    page.mouse.move(200, 400)
+    texts: list[str] = []
+    for _ in range(steps):
+        texts = texts_in(page, identifier)
+        if predicate(texts):
+            return texts
+        page.mouse.wheel(0, 400)
+        time.sleep(0.4)
+    shot(page, "failed")
+    raise AssertionError(f"{identifier!r} never showed what was expected; last saw {texts!r}")
+
+
+def scroll_into_view(page, identifier: str, *, steps: int = 40) -> None:
+    """Wheel the screen until the node's top is on screen (for a screenshot of it)."""
+    node = sid(page, identifier).first
+    page.mouse.move(200, 400)
+    height = page.viewport_size["height"] if page.viewport_size else 860
+    for _ in range(steps):
+        box = node.bounding_box()
+        if box and 60 <= box["y"] <= height * 0.6:
+            time.sleep(0.4)
+            return
+        page.mouse.wheel(0, 300 if not box or box["y"] > 60 else -300)
+        time.sleep(0.3)
+    raise AssertionError(f"could not scroll {identifier!r} into view")

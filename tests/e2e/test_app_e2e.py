@@ -8,19 +8,32 @@ Screenshots of each main screen go to artifacts/screens/ (git-ignored).
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
 from e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    SCREENS,
     free_port,
     seed_server,
     start_app,
     start_server,
     stop,
+)
+from e2e_support import (
+    click as _click,
+)
+from e2e_support import (
+    shot as _shot,
+)
+from e2e_support import (
+    sid as _sid,
+)
+from e2e_support import (
+    type_into as _type_into,
+)
+from e2e_support import (
+    wait_text as _wait_text,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -35,57 +48,6 @@ HOUSEHOLDS = [
     "Trần Thị Lan",
     "Hoàng Văn Sơn",
 ]
-
-
-def _sid(page, identifier: str):
-    return page.locator(f'[flt-semantics-identifier="{identifier}"]')
-
-
-def _type_into(page, identifier: str, text: str) -> None:
-    """Click a text field and type; retype if Flutter's editing element missed the keys."""
-    typed = "t => [...document.querySelectorAll('input, textarea')].some(e => e.value.includes(t))"
-    for _attempt in range(3):
-        _sid(page, identifier).locator("input, textarea").first.click()
-        # Flutter swaps in its own editing element after focus; wait for it to be active.
-        page.wait_for_function(
-            "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
-            timeout=5_000,
-        )
-        time.sleep(0.2)
-        page.keyboard.type(text, delay=30)  # a quick thumb: one on_change per letter
-        time.sleep(0.3)
-        if page.evaluate(typed, text):
-            return
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Backspace")
-    raise AssertionError(f"could not type into {identifier!r}")
-
-
-def _click(page, identifier: str) -> None:
-    box = _sid(page, identifier)
-    button = box.get_by_role("button")
-    (button.first if button.count() else box).click()
-
-
-def _wait_text(page, text: str, timeout: float = 20.0) -> None:
-    """Wait until some semantics node's label or text contains ``text``."""
-    deadline = time.monotonic() + timeout
-    js = (
-        "t => [...document.querySelectorAll('flt-semantics, [role]')]"
-        ".some(e => ((e.getAttribute('aria-label') || '') + e.textContent).includes(t))"
-    )
-    while time.monotonic() < deadline:
-        if page.evaluate(js, text):
-            return
-        time.sleep(0.2)
-    _shot(page, "failed")
-    raise AssertionError(f"text not shown: {text!r}")
-
-
-def _shot(page, name: str) -> None:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    time.sleep(0.6)  # let the last frame paint
-    page.screenshot(path=str(SCREENS / f"{name}.png"))
 
 
 @pytest.fixture
