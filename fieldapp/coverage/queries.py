@@ -57,12 +57,14 @@ class Executor(Protocol):
     def execute(self, sql: str, parameters: Any = ...) -> Any: ...
 
 
-# Group-by expressions over ``visits v JOIN households h``.
-_BY_VILLAGE = "h.village_id"
-_BY_MEMBER = "v.member_id"
+# Group keys over ``coverage_days`` / ``coverage_village_days`` / ``coverage_followups``
+# (see rollup.py).
+_BY_VILLAGE = "village_id"
+_BY_MEMBER = "member_id"
 # Monday on or before the visit's local day.
-_BY_WEEK = "date(substr(v.visited_at, 1, 10), '-6 days', 'weekday 1')"
+_BY_WEEK = "date(day, '-6 days', 'weekday 1')"
 
+# Effective visits of live households in the period, over ``visits v JOIN households h``.
 _EFFECTIVE_IN_PERIOD = (
     "v.superseded_by IS NULL AND v.visited_at >= :start AND v.visited_at < :after AND h.deleted = 0"
 )
@@ -78,12 +80,49 @@ def _params(
     p: dict[str, Any] = {}
     if period is not None:
         p["start"] = period.start.isoformat()
+        p["end"] = period.end.isoformat()
         p["after"] = (period.end + timedelta(days=1)).isoformat()
     if today is not None:
         p["today"] = today.isoformat()
     if village_ids is not None:
         p["scope"] = json.dumps(list(village_ids))
     return p
+
+
+# Additive figures: column of the roll-up tables → Figures field.
+_SUMS: dict[str, str] = {
+    "visits": "visits",
+    "declined": "visits_declined",
+    "people": "people_guided",
+    "dossiers": "dossiers_online",
+    "dossiers_full": "dossiers_full_online",
+    "fees_verified": "fees_paid_verified",
+    "fees_self_reported": "fees_paid_self_reported",
+    "fees_unknown": "fees_paid_unknown",
+    "vneid_level2": "vneid_level2",
+    "payment_accounts": "payment_accounts",
+    "digital_signatures": "digital_signatures",
+}
+# Per-household figures, from one row per household and group.
+_DISTINCT: tuple[str, ...] = (
+    "households_visited",
+    "households_nobody_home",
+    "dossier_households",
+)
+
+
+def _in_period(first: str, last: str, detail: str) -> str:
+    """1 if the household (a ``coverage_households h`` row) has a day in the period.
+
+    Decided from its first/last day unless the period lies strictly inside that span;
+    only then are its ``coverage_days`` rows (matching ``detail``) looked at.
+    """
+    return f"""CASE WHEN {first} IS NULL OR {first} > :end OR {last} < :start THEN 0
+                    WHEN {first} >= :start OR {last} <= :end THEN 1
+                    ELSE EXISTS (SELECT 1 FROM coverage_days d
+                                 WHERE d.village_id = h.village_id
+                                   AND d.household_id = h.household_id
+                                   AND d.day >= :start AND d.day <= :end{detail}) END"""
 
 
 def _aggregate(
@@ -95,109 +134,70 @@ def _aggregate(
 ) -> dict[Any, dict[str, int]]:
     """Visit, activity and (if ``today``) follow-up counts per group key.
 
-    Plan (see docs/coverage.md): households drive the loop (``CROSS JOIN`` fixes the
-    order) and visits/activities are read from covering indexes keyed by household, so
-    a ward reads only its own rows and the province walks the indexes in order. Rows
-    are first grouped per household, which turns "distinct households" into plain sums.
+    Reads the trigger-maintained roll-up (:mod:`fieldapp.coverage.rollup`), never the
+    visits. "Distinct households" figures group ``coverage_days`` per household first
+    (its key starts ``(village_id, household_id)``, so for villages that is an in-order
+    scan without a sort) and then sum. Additive figures of villages and weeks come from
+    the much smaller ``coverage_village_days``; members need ``coverage_days`` for both.
     """
     params = _params(period, today, village_ids)
-    scope = _scope(village_ids)
-    # Per-household inner groups; for villages the household alone is the group.
-    inner = "h.id" if group == _BY_VILLAGE else "k, h.id"
+    scope = _scope(village_ids, "village_id")
+    where = f"day >= :start AND day <= :end{scope}"
     out: dict[Any, dict[str, int]] = {}
 
-    def put(key: Any, values: dict[str, Any]) -> None:
-        out.setdefault(key, {}).update({k: int(v or 0) for k, v in values.items()})
+    def put(rows: Any, names: Sequence[str]) -> None:
+        for k, *values in rows:
+            out.setdefault(k, {}).update(
+                {n: int(v or 0) for n, v in zip(names, values, strict=True)}
+            )
 
-    sql = f"""
-        SELECT k, sum(n), sum(reached), count(*) - sum(reached), sum(declined), sum(people)
-        FROM (
-            SELECT {group} AS k, count(*) AS n,
-                   max(v.outcome <> 'nobody_home') AS reached,
-                   sum(v.consent IN ('declined', 'withdrawn')) AS declined,
-                   sum(v.people_guided) AS people
-            FROM households h CROSS JOIN visits v ON v.household_id = h.id
-            WHERE {_EFFECTIVE_IN_PERIOD}{scope}
-            GROUP BY {inner})
-        GROUP BY k
-    """
-    names: tuple[str, ...] = (
-        "visits",
-        "households_visited",
-        "households_nobody_home",
-        "visits_declined",
-        "people_guided",
-    )
-    for k, *values in db.execute(sql, params).fetchall():
-        put(k, dict(zip(names, values, strict=True)))
-
-    # No filter on a.kind: an IN list would cost one index probe per kind per visit.
-    sql = f"""
-        SELECT k, sum(d), sum(df), sum(d > 0), sum(fv), sum(fs), sum(fu), sum(l2), sum(pa),
-               sum(ds)
-        FROM (
-            SELECT {group} AS k,
-                   sum(a.kind = 'dossier_submitted') AS d,
-                   sum(a.kind = 'dossier_submitted' AND a.level = 'full') AS df,
-                   sum(a.kind = 'fee_paid' AND a.payment_status = 'verified') AS fv,
-                   sum(a.kind = 'fee_paid' AND a.payment_status = 'self_reported') AS fs,
-                   sum(a.kind = 'fee_paid' AND coalesce(a.payment_status, 'unknown')
-                       NOT IN ('verified', 'self_reported')) AS fu,
-                   sum(a.kind = 'vneid_level2') AS l2,
-                   sum(a.kind = 'payment_account') AS pa,
-                   sum(a.kind = 'digital_signature') AS ds
-            FROM households h CROSS JOIN visits v ON v.household_id = h.id
-                 CROSS JOIN visit_activities a
-                     ON a.household_id = v.household_id AND a.visit_id = v.id
-            WHERE {_EFFECTIVE_IN_PERIOD}{scope}
-            GROUP BY {inner})
-        GROUP BY k
-    """
-    names = (
-        "dossiers_online",
-        "dossiers_full_online",
-        "dossier_households",
-        "fees_paid_verified",
-        "fees_paid_self_reported",
-        "fees_paid_unknown",
-        "vneid_level2",
-        "payment_accounts",
-        "digital_signatures",
-    )
-    for k, *values in db.execute(sql, params).fetchall():
-        put(k, dict(zip(names, values, strict=True)))
+    additive = group == _BY_MEMBER
+    if additive:
+        inner_cols = ", ".join(f"sum({c}) AS {c}" for c in _SUMS)
+        outer_cols = "".join(f", sum({c})" for c in _SUMS)
+        names: tuple[str, ...] = (*_DISTINCT, *_SUMS.values())
+    else:
+        inner_cols, outer_cols, names = "sum(dossiers) AS dossiers", "", _DISTINCT
+    if group == _BY_VILLAGE:
+        # One row per household (coverage_households) instead of one per visit day.
+        sql = f"""
+            SELECT k, r, n - r, d FROM (
+                SELECT village_id AS k,
+                       sum({_in_period("first_reached", "last_reached", " AND d.reached > 0")})
+                           AS r,
+                       sum({_in_period("first_day", "last_day", "")}) AS n,
+                       sum({_in_period("first_dossier", "last_dossier", " AND d.dossiers > 0")})
+                           AS d
+                FROM coverage_households h
+                WHERE first_day <= :end AND last_day >= :start{scope}
+                GROUP BY village_id)
+        """
+    else:
+        sql = f"""
+            SELECT k, sum(r > 0), count(*) - sum(r > 0), sum(dossiers > 0){outer_cols}
+            FROM (
+                SELECT {group} AS k, sum(reached) AS r, {inner_cols}
+                FROM coverage_days WHERE live AND {where}
+                GROUP BY k, household_id)
+            GROUP BY k
+        """
+    put(db.execute(sql, params).fetchall(), names)
+    if not additive:
+        sql = f"""
+            SELECT {group}, {", ".join(f"sum({c})" for c in _SUMS)}
+            FROM coverage_village_days WHERE {where}
+            GROUP BY {group}
+        """
+        put(db.execute(sql, params).fetchall(), tuple(_SUMS.values()))
 
     if today is not None and group != _BY_WEEK:
-        for k, due, overdue in db.execute(_followups_sql(group, scope), params).fetchall():
-            put(k, {"follow_ups_due": due, "follow_ups_overdue": overdue})
+        sql = f"""
+            SELECT {group}, count(*), sum(follow_up_on < :today) FROM coverage_followups
+            WHERE follow_up_on <= :today{scope}
+            GROUP BY {group}
+        """
+        put(db.execute(sql, params).fetchall(), ("follow_ups_due", "follow_ups_overdue"))
     return out
-
-
-def _latest(column: str) -> str:
-    """Scalar subquery: ``column`` of household ``h``'s latest effective visit.
-
-    Latest = ``visited_at`` then ``id``, the order the device store uses for its
-    household summary; read backwards from the covering index, one probe per household.
-    """
-    return f"""(SELECT {column} FROM visits l
-                WHERE l.household_id = h.id AND l.superseded_by IS NULL
-                ORDER BY l.visited_at DESC, l.id DESC LIMIT 1)"""
-
-
-def _followups_sql(group: str, scope: str) -> str:
-    """Households whose latest effective visit asks to come back by ``today``."""
-    key = "h.village_id" if group == _BY_VILLAGE else _latest("l.member_id")
-    due = _latest("CASE WHEN l.outcome = 'follow_up' THEN l.follow_up_on END")
-    return f"""
-        SELECT k, count(*), sum(due < :today) FROM (
-            SELECT {key} AS k, {due} AS due
-            FROM households h WHERE h.deleted = 0{scope}
-            -- LIMIT keeps SQLite from flattening this subquery, which would evaluate
-            -- the correlated subquery twice (in WHERE and in SELECT).
-            LIMIT -1)
-        WHERE due <= :today
-        GROUP BY k
-    """
 
 
 def _figures(values: dict[str, int] | None, households_total: int = 0) -> Figures:

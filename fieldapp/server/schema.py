@@ -187,3 +187,12 @@ def m002_coverage_indexes(db: Database) -> None:
             (village_id, deleted, name_sort, id);
         """
     )
+
+
+@migrations()
+def m003_coverage_rollup(db: Database) -> None:
+    # Trigger-maintained coverage roll-up (coverage_days, coverage_followups), filled
+    # from the existing rows; same tables and triggers as the device store.
+    from fieldapp.coverage.rollup import install_v1
+
+    install_v1(db)
