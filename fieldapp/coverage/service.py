@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from fieldapp.coverage import queries
 from fieldapp.coverage.queries import Executor, VisitLogRow
@@ -25,7 +25,14 @@ from fieldapp.coverage.results import (
 )
 from fieldapp.reference import Campaign, load_campaign
 
-__all__ = ["CoverageService", "Overview"]
+__all__ = ["PERIOD_CHOICES", "CoverageService", "Overview"]
+
+# Period choices offered on the coverage screen: key → (Vietnamese, English).
+PERIOD_CHOICES: dict[str, tuple[str, str]] = {
+    "last_4_weeks": ("4 tuần qua", "Last 4 weeks"),
+    "campaign": ("Chiến dịch", "Campaign"),
+    "this_month": ("Tháng này", "This month"),
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,35 @@ class CoverageService:
         if today > end:
             return Period(start, end)
         return Period(date.fromordinal(today.toordinal() - 29), today)
+
+    def period_choice(self, key: str, today: date) -> Period:
+        """One of :data:`PERIOD_CHOICES` on ``today``.
+
+        ``last_4_weeks``: the 28 days ending today. ``campaign``: the campaign's dates,
+        cut at today while it runs (see :meth:`campaign_period`). ``this_month``: the 1st
+        of today's month to today.
+        """
+        if key == "last_4_weeks":
+            return Period(today - timedelta(days=27), today)
+        if key == "campaign":
+            return self.campaign_period(today)
+        if key == "this_month":
+            return Period(today.replace(day=1), today)
+        raise ValueError(f"unknown period choice: {key}")
+
+    def default_choice(self, today: date) -> str:
+        """``campaign`` while today is inside the campaign, else ``last_4_weeks``.
+
+        A screen opened after (or before) the campaign shows recent work, not an old or
+        empty range.
+        """
+        start = date.fromisoformat(self.campaign.starts_on)
+        end = date.fromisoformat(self.campaign.ends_on)
+        return "campaign" if start <= today <= end else "last_4_weeks"
+
+    def default_period(self, today: date) -> Period:
+        """The period a screen opens with: see :meth:`default_choice`."""
+        return self.period_choice(self.default_choice(today), today)
 
     def _scope(self, village_ids: Sequence[str] | None) -> tuple[str, ...] | None:
         """Narrow to the requested villages, never beyond the service's own scope."""

@@ -34,6 +34,7 @@ from fieldapp.coverage import (
     WeekPoint,
 )
 from fieldapp.coverage.export import export_report, fmt_day, fmt_int, fmt_pct
+from fieldapp.coverage.service import PERIOD_CHOICES
 
 __all__ = [
     "CoverageData",
@@ -251,15 +252,24 @@ class CoverageScreen:
     ) -> None:
         self.service = service
         self.today = today or date.today()
-        self.period = period or service.campaign_period(self.today)
+        # The campaign while it runs, else the last 4 weeks; the leader can switch.
+        self.period_key = "custom" if period else service.default_choice(self.today)
+        self.period = period or service.period_choice(self.period_key, self.today)
         self.export_dir = export_dir or default_export_dir()
         self.data: CoverageData | None = None
         self.gap_village: str | None = None
         self._gap_after: tuple[str, str] | None = None
 
         self.status = ft.Text("Đang tải… (Loading…)")
-        self.period_text = ft.Text(
-            f"Kỳ: {fmt_day(self.period.start)} – {fmt_day(self.period.end)}", size=14
+        self.period_text = ft.Text(self._period_line(), size=14)
+        self.period_pick = ft.Dropdown(
+            label="Kỳ (period)",
+            value=None if period else self.period_key,
+            options=[
+                ft.DropdownOption(key=k, text=f"{vi} ({en})")
+                for k, (vi, en) in PERIOD_CHOICES.items()
+            ],
+            on_select=self._on_period,
         )
         self.summary = ft.Column()
         self.table_box = ft.Semantics(identifier="coverage-village-table", content=ft.Row([]))
@@ -294,6 +304,7 @@ class CoverageScreen:
             [
                 ft.Text("Độ phủ của tổ", size=22, weight=ft.FontWeight.BOLD),
                 data_label(),
+                ft.Semantics(identifier="coverage-period", content=self.period_pick),
                 self.period_text,
                 self.status,
                 self.summary,
@@ -382,6 +393,18 @@ class CoverageScreen:
             pass
 
     # -- handlers ---------------------------------------------------------------------------
+
+    def _period_line(self) -> str:
+        return f"Kỳ: {fmt_day(self.period.start)} – {fmt_day(self.period.end)}"
+
+    async def _on_period(self, e: Any) -> None:
+        key = self.period_pick.value
+        if not key or key not in PERIOD_CHOICES:
+            return
+        self.period_key = key
+        self.period = self.service.period_choice(key, self.today)
+        self.period_text.value = self._period_line()
+        await self.refresh()
 
     async def _on_village(self, e: Any) -> None:
         self.gap_village = self.village_pick.value

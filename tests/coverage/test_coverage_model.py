@@ -236,3 +236,23 @@ def test_campaign_period_defaults():
     assert svc.campaign_period(date(2024, 6, 1)) == Period(date(2024, 5, 9), date(2024, 6, 1))
     assert svc.campaign_period(date(2025, 1, 1)) == Period(date(2024, 5, 9), date(2024, 9, 30))
     assert svc.campaign_period(date(2024, 1, 30)) == Period(date(2024, 1, 1), date(2024, 1, 30))
+
+
+def test_default_period_campaign_while_it_runs_else_last_4_weeks():
+    from fieldapp.coverage import CoverageService
+
+    svc = CoverageService(None, campaign=Campaign("k", "K", "K", "2024-05-09", "2024-09-30", ()))
+    assert svc.default_choice(date(2024, 6, 1)) == "campaign"
+    assert svc.default_period(date(2024, 6, 1)) == Period(date(2024, 5, 9), date(2024, 6, 1))
+    # Demo data in 2026: the screen opens on the last 28 days, not on 2024.
+    assert svc.default_choice(date(2026, 3, 10)) == "last_4_weeks"
+    assert svc.default_period(date(2026, 3, 10)) == Period(date(2026, 2, 11), date(2026, 3, 10))
+    assert svc.default_period(date(2024, 1, 30)) == Period(date(2024, 1, 3), date(2024, 1, 30))
+    assert svc.period_choice("this_month", date(2026, 3, 10)) == Period(
+        date(2026, 3, 1), date(2026, 3, 10)
+    )
+    assert svc.period_choice("campaign", date(2026, 3, 10)) == Period(
+        date(2024, 5, 9), date(2024, 9, 30)
+    )
+    with pytest.raises(ValueError):
+        svc.period_choice("last_year", date(2026, 3, 10))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+from datetime import date
 
 import flet as ft
 import flet_charts as fch
@@ -102,3 +103,18 @@ def test_empty_store_renders(tmp_path):
     assert screen.charts.controls == []
     assert [t for t in texts(screen.gap_box) if "Không còn hộ" in t]
     store.close()
+
+
+def test_period_picker_defaults_and_switches(case, tmp_path):
+    # Today after the campaign: the screen opens on the last 4 weeks.
+    screen = build_coverage_screen(case.store, today=date(2024, 10, 23), export_dir=tmp_path)
+    assert screen.period_pick.value == "last_4_weeks"
+    assert [o.key for o in screen.period_pick.options] == ["last_4_weeks", "campaign", "this_month"]
+    assert screen.period_text.value == "Kỳ: 26/09/2024 – 23/10/2024"
+    asyncio.run(screen.refresh())
+    assert screen.data.overview.total.visits == 0  # nothing in that window
+
+    screen.period_pick.value = "campaign"
+    asyncio.run(screen._on_period(None))
+    assert screen.period_text.value == "Kỳ: 09/05/2024 – 30/09/2024"
+    assert screen.data.overview.total.visits > 0
