@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+
 from fieldapp.domain.model import Household, Visit
 from fieldapp.domain.validation import ValidationError, parse_household, parse_visit
 from fieldapp.reference import load_procedures
@@ -74,7 +76,7 @@ REASONS: dict[str, tuple[str, str]] = {
 
 
 # Same text as ``accounts.json_dumps`` (sorted keys, compact, UTF-8), without building an
-# encoder per call; digests of earlier sends must stay byte-identical.
+# encoder per call: digests logged before orjson must stay byte-identical.
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 # Same text as ``device_store.visit_row`` writes for activities/GPS (compared on repeats).
 _ROW_JSON = json.JSONEncoder(ensure_ascii=False)
@@ -168,10 +170,33 @@ class _Quarantine(Exception):
         self.village = village
 
 
+# Digests written since orjson carry this prefix; older ones (bare hex) were computed
+# with the standard json module and are recomputed that way when compared.
+_DIGEST_V2 = "2:"
+
+
 def digest(m: Mutation) -> str:
     """What makes two sends "the same mutation" (the device's created_at excluded)."""
+    try:
+        body = orjson.dumps(
+            [str(m.entity), m.entity_id, str(m.op), m.payload, m.base_version],
+            option=orjson.OPT_SORT_KEYS,
+        )
+    except (orjson.JSONEncodeError, TypeError):  # e.g. an integer beyond 64 bits
+        return _digest_v1(m)
+    return _DIGEST_V2 + hashlib.sha256(body).hexdigest()
+
+
+def _digest_v1(m: Mutation) -> str:
     body = _CANONICAL.encode([str(m.entity), m.entity_id, str(m.op), m.payload, m.base_version])
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def same_mutation(logged_digest: str, m: Mutation) -> bool:
+    """Whether ``m`` is what was logged under its seq, whichever digest form was stored."""
+    if logged_digest.startswith(_DIGEST_V2):
+        return logged_digest == digest(m)
+    return logged_digest == _digest_v1(m)
 
 
 def stamp_change(w: Writer, entity: str, entity_id: str, village_id: str) -> int:
@@ -269,7 +294,7 @@ def _resend(ctx: _Batch, m: Mutation) -> MutationResult:
         "SELECT digest, status, code FROM mutation_log WHERE device_id = ? AND seq = ?",
         [ctx.device_id, m.seq],
     ).fetchone()
-    if logged is not None and logged[0] != digest(m):
+    if logged is not None and not same_mutation(logged[0], m):
         raise ApiError("device_reset", field="batch")
     code = logged[2] if logged else None
     return MutationResult(seq=m.seq, status=ResultStatus.DUPLICATE, code=code)
@@ -288,7 +313,10 @@ def _apply_one(ctx: _Batch, m: Mutation) -> MutationResult:
             _flush_visits(ctx)
             ctx.villages.pop(m.entity_id, None)
             conflicts = _apply_household(ctx, m)
-        result = MutationResult(seq=m.seq, status=ResultStatus.APPLIED, conflicts=conflicts)
+        # Built from values this module made (no validation needed: once per mutation).
+        result = MutationResult.model_construct(
+            seq=m.seq, status=ResultStatus.APPLIED, conflicts=conflicts
+        )
     except _Quarantine as q:
         result = _quarantine(ctx, m, q)
     _log(ctx, m, result)

@@ -192,3 +192,56 @@ def test_spliced_push_body_is_the_outbox_as_json(world: World):
     assert report.ok and report.pushed == 5 and a.pending_count() == 0
     assert a.db.execute("SELECT dirty FROM households").fetchall() == [(0,)]
     assert a.db.execute("SELECT DISTINCT sync_status FROM visits").fetchall() == [("synced",)]
+
+
+def test_digests_logged_before_orjson_still_recognise_resends(world: World):
+    from fieldapp.server.push import _digest_v1
+    from fieldapp.sync.protocol import Mutation
+
+    a = world.device("a1")
+    member = a.meta_get("member_id")
+    h, v = str(uuid.uuid4()), str(uuid.uuid4())
+    items = [
+        ("household", h, "create", {"id": h, "village_id": "v1", "head_name": "Hộ Ánh"}, None),
+        ("visit", v, "create", _visit(v, h, member, notes="Đã hướng dẫn"), None),
+    ]
+    _push(world, a, items)
+    logged = world.server_rows("SELECT seq, digest FROM mutation_log ORDER BY seq")
+    assert all(d.startswith("2:") for _, d in logged)
+    # The log as an older server wrote it (standard-json digests, no prefix).
+    with world.storage.db.write() as w:
+        for seq, (entity, entity_id, op, payload, base) in enumerate(items, 1):
+            m = Mutation(
+                seq=seq,
+                entity=entity,
+                entity_id=entity_id,
+                op=op,
+                payload=payload,
+                base_version=base,
+                created_at="x",
+            )
+            w.conn.execute("UPDATE mutation_log SET digest = ? WHERE seq = ?", [_digest_v1(m), seq])
+    again = _push(world, a, items)
+    assert [r["status"] for r in again["results"]] == ["duplicate", "duplicate"]
+    changed = [items[0], ("visit", v, "create", _visit(v, h, member, notes="khác"), None)]
+    r = world.client.post(
+        "/api/v1/push",
+        json={
+            "device_id": a.device_id,
+            "batch": [
+                {
+                    "seq": i + 1,
+                    "entity": e,
+                    "entity_id": eid,
+                    "op": op,
+                    "payload": p,
+                    "base_version": b,
+                    "created_at": "x",
+                }
+                for i, (e, eid, op, p, b) in enumerate(changed)
+            ],
+        },
+        headers=world.token_headers(a),
+    )
+    assert r.status_code == 409 and r.json()["error"]["code"] == "device_reset"
+    assert world.count("visits") == 1
