@@ -108,6 +108,10 @@ class VisitFormModel:
     follow_up_on: str = ""
     notes: str = ""
     gps_text: str = ""
+    # Set by "Lấy vị trí": the accuracy belongs to the text it filled in, and only
+    # while that text is unchanged (a hand-edited position has no known accuracy).
+    gps_accuracy_m: float | None = None
+    _gps_filled: str = field(default="", repr=False)
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     supersedes: str | None = None
     visited_at: str | None = None
@@ -129,9 +133,11 @@ class VisitFormModel:
             follow_up_on=_dmy(old.follow_up_on),
             notes=old.notes,
             gps_text=f"{old.gps.lat}, {old.gps.lon}" if old.gps else "",
+            gps_accuracy_m=old.gps.accuracy_m if old.gps else None,
             supersedes=old.id,
             visited_at=old.visited_at,
         )
+        form._gps_filled = form.gps_text  # the correction keeps the fix's accuracy
         for a in old.activities:
             form.activities.add(str(a.kind))
             if a.kind == ActivityKind.DOSSIER_SUBMITTED and a.procedure_code:
@@ -166,6 +172,13 @@ class VisitFormModel:
     def remove_procedure(self, code: str) -> None:
         if code in self.procedure_codes:
             self.procedure_codes.remove(code)
+
+    def apply_fix(self, lat: float, lon: float, accuracy_m: float | None = None) -> str:
+        """Fill the location from a position fix; returns the text the field shows."""
+        self.gps_text = f"{lat:.6f}, {lon:.6f}"
+        self.gps_accuracy_m = accuracy_m
+        self._gps_filled = self.gps_text
+        return self.gps_text
 
     def follow_up_in(self, days: int, today: date | None = None) -> str:
         """Set the follow-up date ``days`` from today (quick chips); returns it as shown."""
@@ -229,6 +242,8 @@ class VisitFormModel:
         if self.personal_allowed and self.gps_text.strip():
             # Unreadable text is sent as-is so validation names the gps field.
             gps = parse_gps_text(self.gps_text) or self.gps_text
+            if isinstance(gps, dict) and self.gps_text == self._gps_filled:
+                gps["accuracy_m"] = self.gps_accuracy_m
         return {
             "id": self.id,
             "household_id": self.household_id,

@@ -51,6 +51,7 @@ class FieldApp:
         self._sync_lock = asyncio.Lock()
         self._loop_task: Any = None
         self._side_store: DeviceStore | None = None
+        self._location: Any = None
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -63,6 +64,14 @@ class FieldApp:
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a store call off the event loop, serialised with all others."""
         return await self.ctx.runner.call(fn, *args, **kwargs)
+
+    def location_provider(self) -> Any:
+        """The position provider, created once inside a handler and kept here."""
+        if self._location is None:
+            from fieldapp.ui.location_provider import GeolocatorProvider
+
+            self._location = GeolocatorProvider()
+        return self._location
 
     async def side_store(self) -> DeviceStore:
         """A second connection to this device's store, for screens that run their own

@@ -1,6 +1,7 @@
 """Log a visit with one thumb: consent first (never pre-ticked), activities as large
 toggles, a searchable procedure picker, payment status, outcome and follow-up, notes and
-an optional typed location. Errors appear inline; nothing typed is lost."""
+an optional location ("Lấy vị trí" from the device, or typed). Errors appear inline;
+nothing typed is lost."""
 
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ class VisitScreen:
                 sid("visit-receipt", self.receipt_no),
             ],
             spacing=6,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
         self.other_text = ft.TextField(label=tr("other_text"), value=m.other_text)
         self.people = ft.TextField(
@@ -102,7 +104,19 @@ class VisitScreen:
         )
         self.notes = ft.TextField(label=tr("notes"), value=m.notes, multiline=True, min_lines=2)
         self.gps = ft.TextField(label=tr("gps"), helper=tr("gps_hint"), value=m.gps_text)
-        self.personal = ft.Column([sid("visit-notes", self.notes), sid("visit-gps", self.gps)])
+        self.locate_btn = ft.OutlinedButton(
+            content=tr("gps_locate"), icon=ft.Icons.MY_LOCATION, on_click=self.on_locate
+        )
+        self.locate_msg = ft.Text("", size=13, visible=False)
+        self.personal = ft.Column(
+            [
+                sid("visit-notes", self.notes),
+                sid("visit-gps", self.gps),
+                ft.Row([sid("visit-locate", self.locate_btn)]),
+                sid("visit-locate-msg", self.locate_msg),
+            ],
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        )
         self.text_fields = {
             "dossier_no": self.dossier_no,
             "receipt_no": self.receipt_no,
@@ -290,6 +304,39 @@ class VisitScreen:
         self.model.remove_procedure(e.control.data)
         self._build_chosen()
         self._sync_visibility()
+
+    async def on_locate(self, _e: Any) -> None:
+        """Ask for permission and one fix; on failure say why and leave the form as is."""
+        from fieldapp.app_services.location import LocateResult, PositionUnavailable, locate
+
+        tr = self.app.tr
+        self._locate_message(tr("gps_locating"), error=False)
+        self.locate_btn.disabled = True
+        self.app.page.update()
+        try:
+            result = await locate(self.app.location_provider())
+        except PositionUnavailable:
+            result = LocateResult(problem="unavailable")
+        finally:
+            self.locate_btn.disabled = False
+        if result.fix is not None:
+            fix = result.fix
+            self.gps.value = self.model.apply_fix(fix.lat, fix.lon, fix.accuracy_m)
+            self.gps.error = None
+            done = (
+                tr("gps_located", m=f"{fix.accuracy_m:.0f}")
+                if fix.accuracy_m
+                else tr("gps_located_no_acc")
+            )
+            self._locate_message(done, error=False)
+        else:
+            self._locate_message(result.message(self.app.ctx.lang), error=True)
+        self.app.page.update()
+
+    def _locate_message(self, text: str, *, error: bool) -> None:
+        self.locate_msg.value = text
+        self.locate_msg.color = ft.Colors.ERROR if error else None
+        self.locate_msg.visible = bool(text)
 
     def _collect(self) -> None:
         m = self.model

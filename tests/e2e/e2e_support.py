@@ -265,11 +265,17 @@ def scroll_into_view(page, identifier: str, *, steps: int = 40) -> None:
     node = sid(page, identifier).first
     page.mouse.move(200, 400)
     height = page.viewport_size["height"] if page.viewport_size else 860
+    last = None
     for _ in range(steps):
         box = node.bounding_box()
         if box and 60 <= box["y"] <= height * 0.6:
-            time.sleep(0.4)
-            return
+            break
+        if box and last and box["y"] == last["y"]:  # at the end of the scroll range
+            break
+        last = box
         page.mouse.wheel(0, 300 if not box or box["y"] > 60 else -300)
         time.sleep(0.3)
-    raise AssertionError(f"could not scroll {identifier!r} into view")
+    box = node.bounding_box()
+    if not box or not 60 <= box["y"] <= height - 100:
+        raise AssertionError(f"could not scroll {identifier!r} into view: {box}")
+    time.sleep(0.4)

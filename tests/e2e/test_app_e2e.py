@@ -7,6 +7,7 @@ Screenshots of each main screen go to artifacts/screens/ (git-ignored).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -14,26 +15,17 @@ import pytest
 from e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    click,
     free_port,
+    scroll_into_view,
     seed_server,
+    shot,
+    sid,
     start_app,
     start_server,
     stop,
-)
-from e2e_support import (
-    click as _click,
-)
-from e2e_support import (
-    shot as _shot,
-)
-from e2e_support import (
-    sid as _sid,
-)
-from e2e_support import (
-    type_into as _type_into,
-)
-from e2e_support import (
-    wait_text as _wait_text,
+    type_into,
+    wait_text,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -71,6 +63,10 @@ def world(tmp_path: Path):
         stop(proc)
 
 
+# Where the browser says the phone is (Playwright's geolocation override).
+HERE = {"latitude": 18.0656, "longitude": 106.3005, "accuracy": 12}
+
+
 def test_enrol_find_log_offline_sync_once(world):
     from playwright.sync_api import sync_playwright
 
@@ -84,66 +80,80 @@ def test_enrol_find_log_offline_sync_once(world):
             page.locator("flt-semantics-placeholder").dispatch_event("click")
 
             # 1. Enrol with a code.
-            _sid(page, "enrol-server").wait_for(timeout=20_000)
-            _shot(page, "01-enrol")
-            _type_into(page, "enrol-server", server_url)
-            _type_into(page, "enrol-code", world["codes"]["member"])
-            _click(page, "enrol-submit")
-            _wait_text(page, "Đã đăng ký: Trần Thị Bình (tổ viên)")
-            _wait_text(page, "Thôn Đông")
-            _shot(page, "02-enrolled")
-            _click(page, "enrol-continue")
-            _wait_text(page, "Xin chào, Trần Thị Bình")
-            _wait_text(page, "Hộ chưa thăm")
-            _shot(page, "03-home")
+            sid(page, "enrol-server").wait_for(timeout=20_000)
+            shot(page, "01-enrol")
+            type_into(page, "enrol-server", server_url)
+            type_into(page, "enrol-code", world["codes"]["member"])
+            click(page, "enrol-submit")
+            wait_text(page, "Đã đăng ký: Trần Thị Bình (tổ viên)")
+            wait_text(page, "Thôn Đông")
+            shot(page, "02-enrolled")
+            click(page, "enrol-continue")
+            wait_text(page, "Xin chào, Trần Thị Bình")
+            wait_text(page, "Hộ chưa thăm")
+            shot(page, "03-home")
 
             # 2. Find a household by typing its name without accents.
             page.get_by_role("tab", name="Hộ gia đình").click()
-            _wait_text(page, f"{len(HOUSEHOLDS)} hộ")
-            _type_into(page, "hh-search", "nguyen thi anh")
-            _wait_text(page, "1 hộ")
-            _shot(page, "04-households-search")
+            wait_text(page, f"{len(HOUSEHOLDS)} hộ")
+            type_into(page, "hh-search", "nguyen thi anh")
+            wait_text(page, "1 hộ")
+            shot(page, "04-households-search")
 
             # 3. Stop the server; log the visit offline.
             stop(world["procs"].pop("server"))
-            rows = _sid(page, "hh-list").get_by_role("button")
+            rows = sid(page, "hh-list").get_by_role("button")
             assert rows.count() == 1
             rows.first.click()
-            _wait_text(page, "Lịch sử thăm")
-            _click(page, "hd-log-visit")
-            _wait_text(page, "Lượt thăm: Nguyễn Thị Ánh")
-            _sid(page, "visit-consent").get_by_role("button", name="Đồng ý").first.click()
-            _type_into(page, "visit-proc-search", "khai sinh")
-            _wait_text(page, "toàn trình")
-            _click(page, "proc-option-1.001193")
-            _wait_text(page, "1.001193 Đăng ký khai sinh")
-            _click(page, "act-fee_paid")
-            _sid(page, "visit-payment").get_by_role("button", name="Tự khai báo").first.click()
-            _click(page, "outcome-done")
-            _shot(page, "05-visit-form")
-            _click(page, "visit-save")
-            _wait_text(page, "Đăng ký khai sinh (toàn trình)")
-            _wait_text(page, "chưa đồng bộ")
-            _shot(page, "06-household-detail")
+            wait_text(page, "Lịch sử thăm")
+            click(page, "hd-log-visit")
+            wait_text(page, "Lượt thăm: Nguyễn Thị Ánh")
+            sid(page, "visit-consent").get_by_role("button", name="Đồng ý").first.click()
+            type_into(page, "visit-proc-search", "khai sinh")
+            wait_text(page, "toàn trình")
+            click(page, "proc-option-1.001193")
+            wait_text(page, "1.001193 Đăng ký khai sinh")
+            click(page, "act-fee_paid")
+            sid(page, "visit-payment").get_by_role("button", name="Tự khai báo").first.click()
+            click(page, "outcome-done")
+
+            # Optional GPS: refused first (the typed position stays), then allowed.
+            scroll_into_view(page, "visit-gps")
+            type_into(page, "visit-gps", "18.07, 106.29")
+            click(page, "visit-locate")
+            wait_text(page, "vị trí bằng tay")
+            assert sid(page, "visit-gps").locator("input").first.input_value() == "18.07, 106.29"
+            page.context.grant_permissions(["geolocation"])
+            page.context.set_geolocation(HERE)
+            click(page, "visit-locate")
+            wait_text(page, "Đã lấy vị trí (sai số khoảng 12 m)")
+            assert sid(page, "visit-gps").locator("input").first.input_value() == (
+                "18.065600, 106.300500"
+            )
+            shot(page, "05-visit-form")
+            click(page, "visit-save")
+            wait_text(page, "Đăng ký khai sinh (toàn trình)")
+            wait_text(page, "chưa đồng bộ")
+            shot(page, "06-household-detail")
 
             page.get_by_role("tab", name="Đồng bộ").click()
-            _wait_text(page, "1 chưa đồng bộ")  # the visit; the household came from the server
-            _click(page, "sync-now")
-            _wait_text(page, "Đồng bộ không thành công", timeout=40)
-            _shot(page, "07-sync-offline")
+            wait_text(page, "1 chưa đồng bộ")  # the visit; the household came from the server
+            click(page, "sync-now")
+            wait_text(page, "Đồng bộ không thành công", timeout=40)
+            shot(page, "07-sync-offline")
 
             # 4. Start the server again and sync.
             world["procs"]["server"] = start_server(
                 world["db"], world["server_port"], world["tmp"] / "server2.log"
             )
-            _click(page, "sync-now")
-            _wait_text(page, "Đồng bộ xong", timeout=40)
-            _wait_text(page, "Đã đồng bộ hết")
-            _shot(page, "08-sync-done")
+            click(page, "sync-now")
+            wait_text(page, "Đồng bộ xong", timeout=40)
+            wait_text(page, "Đã đồng bộ hết")
+            shot(page, "08-sync-done")
 
             page.get_by_role("tab", name="Thêm").click()
-            _wait_text(page, "Đăng xuất")
-            _shot(page, "09-more")
+            wait_text(page, "Đăng xuất")
+            shot(page, "09-more")
         finally:
             browser.close()
 
@@ -155,9 +165,11 @@ def test_enrol_find_log_offline_sync_once(world):
             ["Nguyễn Thị Ánh"],
         ).fetchall()
         assert len(rows) == 1
+        (gps,) = conn.execute("SELECT gps FROM visits WHERE id = ?", [rows[0][0]]).fetchone()
         kinds = conn.execute(
             "SELECT kind, procedure_code, payment_status FROM visit_activities WHERE visit_id = ?",
             [rows[0][0]],
         ).fetchall()
     assert ("dossier_submitted", "1.001193", None) in kinds
     assert any(k[0] == "fee_paid" and k[2] == "self_reported" for k in kinds)
+    assert json.loads(gps) == {"lat": 18.0656, "lon": 106.3005, "accuracy_m": 12.0}
