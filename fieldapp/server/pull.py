@@ -93,13 +93,18 @@ def pull_page(
     if not villages:
         return [], latest_cursor(conn), False
     marks = _marks(villages)
+    # A household that left one of the caller's villages has only left the caller's scope
+    # if its *current* village is outside the scope too: a move between two villages of one
+    # team is an ordinary upsert, and an exit notice would make the devices drop it.
     rows = conn.execute(
         f"SELECT change_seq, 'upsert', entity, entity_id FROM changes"
         f" WHERE change_seq > ? AND village_id IN ({marks})"
-        f" UNION ALL SELECT change_seq, 'left_scope', entity, entity_id FROM scope_exits"
-        f" WHERE change_seq > ? AND village_id IN ({marks})"
+        f" UNION ALL SELECT s.change_seq, 'left_scope', s.entity, s.entity_id"
+        f" FROM scope_exits s LEFT JOIN households h ON h.id = s.entity_id"
+        f" WHERE s.change_seq > ? AND s.village_id IN ({marks})"
+        f" AND (h.village_id IS NULL OR h.village_id NOT IN ({marks}))"
         f" ORDER BY 1 LIMIT ?",
-        [cursor, *villages, cursor, *villages, limit + 1],
+        [cursor, *villages, cursor, *villages, *villages, limit + 1],
     ).fetchall()
     has_more = len(rows) > limit
     rows = rows[:limit]
