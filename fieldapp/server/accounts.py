@@ -288,6 +288,18 @@ def ensure_ward(conn: sqlite3.Connection, ward_code: str) -> None:
     )
 
 
+def _invalid(field: str, code: str, message_vi: str, message_en: str) -> ApiError:
+    """A 422 naming one field, shaped like the request validator's answers."""
+    problem = {"field": field, "code": code, "message_vi": message_vi, "message_en": message_en}
+    return ApiError(
+        "invalid_request",
+        field=field,
+        message_vi=message_vi,
+        message_en=message_en,
+        problems=[problem],
+    )
+
+
 def _check_ward_scope(by: Principal | None, ward_code: str) -> None:
     require_officer(by)
     if by is not None and by.ward_codes and ward_code not in by.ward_codes:
@@ -312,6 +324,14 @@ def create_team(w: Writer, team: Team, by: Principal | None) -> Team:
     ensure_ward(w.conn, team.ward_code)
     if w.conn.execute("SELECT 1 FROM teams WHERE id = ?", [team.id]).fetchone():
         raise ApiError("conflict", field="id")
+    repeated = sorted({v for v in team.village_ids if team.village_ids.count(v) > 1})
+    if repeated:
+        raise _invalid(
+            "village_ids",
+            "duplicate",
+            f"Thôn/tổ dân phố bị lặp trong danh sách: {', '.join(repeated)}.",
+            f"Villages listed more than once: {', '.join(repeated)}.",
+        )
     for vid in team.village_ids:
         row = w.conn.execute("SELECT ward_code FROM villages WHERE id = ?", [vid]).fetchone()
         if row is None or row[0] != team.ward_code:
@@ -342,6 +362,13 @@ def create_member(w: Writer, member: Member, ward_code: str | None, by: Principa
         team_id = None
     else:
         require_review(by)
+        if not member.team_id:
+            raise _invalid(
+                "team_id",
+                "missing",
+                "Cần chọn tổ cho thành viên (team_id).",
+                "A member needs a team (team_id).",
+            )
         team = w.conn.execute(
             "SELECT ward_code FROM teams WHERE id = ?", [member.team_id]
         ).fetchone()

@@ -24,6 +24,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldapp import __version__
 from fieldapp.server.body import BodyLimitMiddleware
@@ -32,7 +33,7 @@ from fieldapp.server.logs import log_event
 from fieldapp.server.storage import Storage
 from fieldapp.sync.protocol import EPOCH_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION
 
-__all__ = ["ROUTER_MODULES", "create_app"]
+__all__ = ["ROUTER_MODULES", "CatchAllMiddleware", "create_app"]
 
 # One line per router module, each exposing ``router``.
 ROUTER_MODULES: tuple[str, ...] = (
@@ -57,6 +58,8 @@ def _validation_problems(exc: RequestValidationError) -> list[dict[str, str]]:
     problems = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        if err.get("type") == "json_invalid":
+            loc = []  # its location is a character offset, not a field: the body as a whole
         problems.append(
             {
                 "field": ".".join(loc) or "body",
@@ -85,17 +88,58 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
 async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = {404: "not_found", 401: "unauthenticated", 403: "forbidden"}.get(exc.status_code)
-    if code is None:
+    if exc.status_code == 400:
+        # FastAPI's "error parsing the body": say which part and what we expected.
+        error = ApiError("bad_body", field="body")
+    elif code is None:
         error = ApiError("invalid_request", status=exc.status_code, message_en=str(exc.detail))
     else:
         error = ApiError(code)
     return _error_response(request, error)
 
 
+def _log_bug(path: str, exc: BaseException) -> None:
+    # Only the exception's type and the route: messages and tracebacks may quote personal data.
+    log_event("unhandled_error", logging.ERROR, path=path, error=type(exc).__name__)
+
+
 async def _on_bug(request: Request, exc: Exception) -> Response:
-    # Only the exception's type and the route: messages may quote personal data.
-    log_event("unhandled_error", logging.ERROR, path=request.url.path, error=type(exc).__name__)
+    # Reached only for errors raised outside the routes (see CatchAllMiddleware); Starlette
+    # re-raises after this handler, so the server would print the traceback too.
+    _log_bug(request.url.path, exc)
     return _error_response(request, ApiError("internal"))
+
+
+class CatchAllMiddleware:
+    """Innermost safety net: an unhandled exception becomes the JSON 500, and stops here.
+
+    Starlette's own handler for ``Exception`` answers but then re-raises, and uvicorn
+    prints the whole traceback (whose frames may hold names and phones) and drops the
+    connection. Here the error is logged as type + path only and not raised further.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            _log_bug(str(scope.get("path", "")), exc)
+            if not started:
+                response = _error_response(Request(scope), ApiError("internal"))
+                await response(scope, receive, send)
 
 
 def create_app(storage: Storage, *, router_modules: Sequence[str] = ROUTER_MODULES) -> FastAPI:
@@ -127,6 +171,9 @@ def create_app(storage: Storage, *, router_modules: Sequence[str] = ROUTER_MODUL
 
     for name in router_modules:
         app.include_router(importlib.import_module(name).router)
+
+    # Added first, so it sits innermost: right around the routes and their dependencies.
+    app.add_middleware(CatchAllMiddleware)
 
     @app.middleware("http")
     async def stamp(
