@@ -1,17 +1,26 @@
 """Accounts, devices and scope: enrolment codes, device tokens, who may see what.
 
 Codes are 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L), valid
-48 hours, usable once. Tokens are 32 random bytes. Both are stored only as SHA-256
-hashes, so a copy of the database cannot be used to sign in.
+48 hours, usable once. An 8-character code has only ~40 bits, so it is stored as an
+HMAC-SHA256 keyed with a server secret kept *outside* the database (``FIELDAPP_SECRET``
+or ``<database>.secret``, see :func:`server_secret`): a copy of the database alone does
+not let anyone try codes offline. Tokens are 32 random bytes (256 bits, far beyond any
+guessing), stored as plain SHA-256 so that losing the secret file never signs out every
+phone. Online guessing of codes is limited per client by :mod:`fieldapp.server.deps`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 import secrets
 import sqlite3
+import stat
+import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from fieldapp.domain.model import Member, Role, Team, Village
@@ -24,11 +33,15 @@ from fieldapp.text import nfc, sort_key
 __all__ = [
     "CODE_ALPHABET",
     "CODE_TTL",
+    "SECRET_ENV",
     "authenticate",
+    "code_digest",
+    "code_is_live",
     "hash_secret",
     "issue_code",
     "normalize_code",
     "principal_for",
+    "server_secret",
 ]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -36,8 +49,107 @@ CODE_LENGTH = 8
 CODE_TTL = timedelta(hours=48)
 
 
+SECRET_ENV = "FIELDAPP_SECRET"
+MIN_SECRET_CHARS = 16
+# Stored code digests carry this prefix; rows without it are SHA-256 from before the
+# server secret existed (still accepted until they expire, at most 48 hours).
+_HMAC_PREFIX = "h1:"
+
+_secrets: dict[str, bytes] = {}
+_secrets_lock = threading.Lock()
+
+
 def hash_secret(secret: str) -> str:
+    """Plain SHA-256: device tokens (256 random bits) and codes issued before HMAC."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def secret_file(database: str) -> Path:
+    """Where the server secret lives when ``FIELDAPP_SECRET`` is not set."""
+    return Path(f"{database}.secret")
+
+
+def _database_file(conn: sqlite3.Connection) -> str:
+    for _, name, file in conn.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return str(file or "")
+    return ""
+
+
+def _read_or_create(path: Path) -> bytes:
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        # Written under a temporary name with 0600, then linked into place: a second
+        # process (``fieldapp admin``) never reads a half-written file, and if two create
+        # it at once the first link wins and both use that one.
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(key + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                key = path.read_text(encoding="ascii").strip()
+        finally:
+            tmp.unlink(missing_ok=True)
+    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        from fieldapp.server.logs import log_event
+
+        log_event("secret_file_readable_by_others", file=path.name)
+    if len(key) < MIN_SECRET_CHARS:
+        raise ValueError(f"{path.name}: server secret shorter than {MIN_SECRET_CHARS} characters")
+    return key.encode()
+
+
+def server_secret(database: str) -> bytes:
+    """The HMAC key for enrolment codes, never stored in the database itself.
+
+    ``FIELDAPP_SECRET`` wins; otherwise ``<database>.secret`` (created on first use with
+    mode 0600). An in-memory database gets a per-process key: it lives no longer.
+    """
+    env = os.environ.get(SECRET_ENV)
+    if env:
+        if len(env) < MIN_SECRET_CHARS:
+            raise ValueError(f"{SECRET_ENV} must have at least {MIN_SECRET_CHARS} characters")
+        return env.encode()
+    memory = database in ("", ":memory:")
+    with _secrets_lock:
+        key = _secrets.get(database)
+        if key is None:
+            key = secrets.token_bytes(32) if memory else _read_or_create(secret_file(database))
+            _secrets[database] = key
+        return key
+
+
+def code_digest(conn: sqlite3.Connection, clean_code: str) -> str:
+    """What ``enrol_codes.code_hash`` holds for a normalised code: HMAC-SHA256."""
+    key = server_secret(_database_file(conn))
+    return _HMAC_PREFIX + hmac.new(key, clean_code.encode(), hashlib.sha256).hexdigest()
+
+
+def _live_code(conn: sqlite3.Connection, code: str) -> tuple[str, str] | None:
+    """(stored digest, member id) of an unused, unexpired code, or None."""
+    clean = normalize_code(code)
+    if len(clean) != CODE_LENGTH:
+        return None
+    row = conn.execute(
+        "SELECT code_hash, member_id, expires_at, used_at FROM enrol_codes"
+        " WHERE code_hash IN (?, ?)",
+        [code_digest(conn, clean), hash_secret(clean)],
+    ).fetchone()
+    if row is None or row[3] is not None or row[2] < now_iso()[:19]:
+        return None
+    return row[0], row[1]
+
+
+def code_is_live(conn: sqlite3.Connection, code: str) -> bool:
+    """Whether a code would enrol now: a read-only check made before taking the write lock."""
+    return _live_code(conn, code) is not None
 
 
 def normalize_code(code: str) -> str:
@@ -136,7 +248,7 @@ def member_visible(
 
 
 def issue_code(w: Writer, member_id: str, by: Principal | None) -> IssuedCode:
-    """Create a one-time code for a member; only the hash is stored."""
+    """Create a one-time code for a member; only its keyed digest is stored."""
     require_review(by)
     member_visible(w.conn, by, member_id)
     code = new_code()
@@ -145,7 +257,7 @@ def issue_code(w: Writer, member_id: str, by: Principal | None) -> IssuedCode:
     w.conn.execute(
         "INSERT INTO enrol_codes (code_hash, member_id, issued_by, created_at, expires_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        [hash_secret(code), member_id, by.member_id if by else "cli", now_iso(), expires],
+        [code_digest(w.conn, code), member_id, by.member_id if by else "cli", now_iso(), expires],
     )
     return IssuedCode(code=format_code(code), member_id=member_id, expires_at=expires)
 
@@ -156,15 +268,11 @@ def enrol(w: Writer, code: str, device_id: str, next_seq: int) -> tuple[str, Pri
     A device id seen before keeps its high-water mark (a re-enrolled phone resends its
     outbox and the server recognises what it already has); its old tokens are revoked.
     """
-    clean = normalize_code(code)
     now = now_iso()
-    row = w.conn.execute(
-        "SELECT member_id, expires_at, used_at FROM enrol_codes WHERE code_hash = ?",
-        [hash_secret(clean)],
-    ).fetchone()
-    if row is None or row[2] is not None or row[1] < now[:19]:
+    live = _live_code(w.conn, code)
+    if live is None:
         raise ApiError("bad_code", field="code")
-    member_id = row[0]
+    code_hash, member_id = live
     device = w.conn.execute(
         "SELECT member_id, hwm FROM devices WHERE id = ?", [device_id]
     ).fetchone()
@@ -188,7 +296,7 @@ def enrol(w: Writer, code: str, device_id: str, next_seq: int) -> tuple[str, Pri
         )
     w.conn.execute(
         "UPDATE enrol_codes SET used_at = ?, used_by_device = ? WHERE code_hash = ?",
-        [now, device_id, hash_secret(clean)],
+        [now, device_id, code_hash],
     )
     token = secrets.token_urlsafe(32)
     w.conn.execute(

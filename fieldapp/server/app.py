@@ -27,7 +27,10 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldapp import __version__
+from fieldapp.server import accounts
 from fieldapp.server.body import BodyLimitMiddleware
+from fieldapp.server.db import ServerDB
+from fieldapp.server.deps import AttemptLimiter
 from fieldapp.server.errors import ApiError
 from fieldapp.server.logs import log_event
 from fieldapp.server.storage import Storage
@@ -51,6 +54,8 @@ def _error_response(request: Request, error: ApiError) -> JSONResponse:
         body["epoch"] = storage.epoch
     if error.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
     return JSONResponse(body, status_code=error.status, headers=headers)
 
 
@@ -142,6 +147,14 @@ class CatchAllMiddleware:
                 await response(scope, receive, send)
 
 
+def _load_secret(storage: Storage) -> None:
+    """Read (or on first start create) the code-hashing secret now, not on the first code:
+    a bad ``FIELDAPP_SECRET`` stops ``fieldapp serve`` at once."""
+    db = getattr(storage, "db", None)
+    if isinstance(db, ServerDB):
+        accounts.server_secret(db.path)
+
+
 def create_app(storage: Storage, *, router_modules: Sequence[str] = ROUTER_MODULES) -> FastAPI:
     """Build the app around a storage backend (SQLite today)."""
     app = FastAPI(
@@ -154,6 +167,8 @@ def create_app(storage: Storage, *, router_modules: Sequence[str] = ROUTER_MODUL
         ),
     )
     app.state.storage = storage
+    app.state.enrol_limiter = AttemptLimiter()
+    _load_secret(storage)
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)

@@ -75,6 +75,13 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Dữ liệu trùng với bản ghi đã có.",
         "This conflicts with an existing record.",
     ),
+    "rate_limited": (
+        429,
+        "Nhập sai mã đăng ký quá nhiều lần. Hãy đợi vài phút rồi thử lại, hoặc xin tổ trưởng "
+        "mã mới.",
+        "Too many wrong enrolment codes. Wait a few minutes and try again, or ask your team "
+        "leader for a new code.",
+    ),
     "internal": (
         500,
         "Máy chủ gặp lỗi. Dữ liệu trên máy vẫn được giữ; hãy thử lại sau.",
@@ -96,6 +103,7 @@ class ApiError(Exception):
         message_en: str | None = None,
         problems: list[dict[str, Any]] | None = None,
         expected_seq: int | None = None,
+        retry_after: int | None = None,
     ):
         default_status, vi, en = MESSAGES[code]
         self.code = code
@@ -105,6 +113,8 @@ class ApiError(Exception):
         self.field = field
         self.problems = problems
         self.expected_seq = expected_seq
+        # Seconds until a refused request may be retried: sent as the Retry-After header.
+        self.retry_after = retry_after
         super().__init__(f"{code}: {self.message_en}")
 
     def body(self) -> dict[str, Any]:

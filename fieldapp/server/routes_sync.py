@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 
-from fieldapp.server.deps import CurrentPrincipal, StorageDep, check_protocol
+from fieldapp.server import accounts
+from fieldapp.server.db import ServerDB
+from fieldapp.server.deps import (
+    CurrentPrincipal,
+    EnrolLimiter,
+    StorageDep,
+    check_protocol,
+    client_key,
+)
+from fieldapp.server.errors import ApiError
 from fieldapp.server.logs import log_event
 from fieldapp.server.responses import ERRORS
+from fieldapp.server.storage import Storage
 from fieldapp.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
     DeviceState,
     EnrolRequest,
     EnrolResponse,
+    ErrorResponse,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -27,10 +38,43 @@ router = APIRouter(prefix="/api/v1", dependencies=[Depends(check_protocol)], res
 _RecordId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.post("/enrol", response_model=EnrolResponse, tags=["sync"])
-def enrol(body: EnrolRequest, storage: StorageDep) -> EnrolResponse:
-    """Exchange a one-time enrolment code for this device's token."""
-    result = storage.enrol(body.code, body.device_id, body.next_seq)
+def _code_is_live(storage: Storage, code: str) -> bool:
+    """Check the code on a read snapshot, so a wrong guess never takes the write lock.
+
+    Only the SQLite backend exposes its database here; any other backend checks the
+    code inside ``enrol`` (a dedicated ``Storage`` method would be cleaner).
+    """
+    db = getattr(storage, "db", None)
+    if not isinstance(db, ServerDB):
+        return True
+    with db.read() as conn:
+        return accounts.code_is_live(conn, code)
+
+
+@router.post(
+    "/enrol",
+    response_model=EnrolResponse,
+    tags=["sync"],
+    responses={429: {"model": ErrorResponse, "description": "Too many wrong codes: wait"}},
+)
+def enrol(
+    body: EnrolRequest, request: Request, storage: StorageDep, limiter: EnrolLimiter
+) -> EnrolResponse:
+    """Exchange a one-time enrolment code for this device's token.
+
+    Wrong codes are limited per client address and overall (429 with Retry-After).
+    """
+    client = client_key(request)
+    limiter.check(client)
+    try:
+        if not _code_is_live(storage, body.code):
+            raise ApiError("bad_code", field="code")
+        result = storage.enrol(body.code, body.device_id, body.next_seq)
+    except ApiError as e:
+        if e.code == "bad_code":
+            limiter.failed(client)
+            log_event("enrol_refused", reason="bad_code")
+        raise
     log_event("enrolled", device_id=body.device_id, member_id=result.member.id)
     return result
 

@@ -3,11 +3,25 @@ an unhandled error that was re-raised with its traceback."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import logging
+import sqlite3
+import stat
+import threading
+import time
+import uuid
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
-from fieldapp_harness import World
+from fieldapp_harness import API, World
 
+from fieldapp.server import accounts
+from fieldapp.server.app import create_app
+from fieldapp.server.deps import AttemptLimiter
+from fieldapp.server.sqlite_storage import SqliteStorage
 from fieldapp.sync.protocol import EPOCH_HEADER
 
 WARD = "18754"
@@ -108,3 +122,112 @@ def test_member_without_team_is_422_naming_team_id(world: World):
             }
         ]
     assert world.count("members") == members_before
+
+
+# -- enrolment codes: keyed digests and a limit on wrong guesses ----------------------------
+
+
+def _enrol(client: TestClient, code: str) -> httpx.Response:
+    return client.post(
+        "/api/v1/enrol", headers=API, json={"code": code, "device_id": str(uuid.uuid4())}
+    )
+
+
+def test_codes_are_hmac_with_a_secret_outside_the_database(world: World, tmp_path):
+    issued = world.storage.issue_code(world.members["a1"].id)
+    clean = issued.code.replace("-", "")
+    (stored,) = world.server_rows("SELECT code_hash FROM enrol_codes")[0]
+    secret = accounts.secret_file(str(world.db_path))
+    assert secret.exists() and stat.S_IMODE(secret.stat().st_mode) == 0o600
+    key = secret.read_text().strip().encode()
+    assert stored == "h1:" + hmac.new(key, clean.encode(), hashlib.sha256).hexdigest()
+    assert stored != accounts.hash_secret(clean) and key.decode() not in json.dumps(
+        world.server_rows("SELECT * FROM server_meta")
+    )
+    # A copy of the database without the secret file cannot check the code.
+    copy_dir = tmp_path / "stolen"
+    copy_dir.mkdir()
+    src, dst = sqlite3.connect(world.db_path), sqlite3.connect(copy_dir / "server.db")
+    src.backup(dst)  # SQLite's online backup, as docs/server.md recommends
+    src.close()
+    dst.close()
+    stolen = SqliteStorage(copy_dir / "server.db")
+    try:
+        _error(_enrol(TestClient(create_app(stolen)), issued.code), 400, "bad_code")
+    finally:
+        stolen.close()
+    # With it, the code works (once).
+    assert _enrol(world.client, issued.code).status_code == 200
+    _error(_enrol(world.client, issued.code), 400, "bad_code")
+
+
+def test_secret_from_the_environment_wins(world: World, monkeypatch):
+    monkeypatch.setenv(accounts.SECRET_ENV, "x" * 40)
+    issued = world.storage.issue_code(world.members["a1"].id)
+    clean = issued.code.replace("-", "")
+    (stored,) = world.server_rows("SELECT code_hash FROM enrol_codes")[0]
+    assert stored == "h1:" + hmac.new(b"x" * 40, clean.encode(), hashlib.sha256).hexdigest()
+    assert _enrol(world.client, issued.code).status_code == 200
+    monkeypatch.setenv(accounts.SECRET_ENV, "short")
+    with pytest.raises(ValueError, match=accounts.SECRET_ENV):
+        accounts.server_secret(str(world.db_path))
+
+
+def test_codes_issued_before_the_secret_still_enrol(world: World):
+    member = world.members["a2"].id
+    with world.storage.db.write() as w:
+        w.conn.execute(
+            "INSERT INTO enrol_codes (code_hash, member_id, issued_by, created_at, expires_at)"
+            " VALUES (?, ?, 'cli', '2026-01-01T00:00:00', '2999-01-01T00:00:00+00:00')",
+            [accounts.hash_secret("ABCDEFGH"), member],
+        )
+    r = _enrol(world.client, "abcd-efgh")
+    assert r.status_code == 200 and r.json()["member"]["id"] == member
+    _error(_enrol(world.client, "ABCD-EFGH"), 400, "bad_code")
+
+
+def test_wrong_codes_are_limited_per_client_and_overall(world: World):
+    now = [1000.0]
+    limiter = AttemptLimiter(per_client=10, overall=25, window=600, clock=lambda: now[0])
+    world.app.state.enrol_limiter = limiter
+    good = world.storage.issue_code(world.members["a1"].id).code
+    for i in range(10):
+        _error(_enrol(world.client, f"WRNG-{i:04d}".replace("0", "A")), 400, "bad_code")
+        now[0] += 1
+    r = _enrol(world.client, good)  # even the right code waits: no guessing "between"
+    err = _error(r, 429, "rate_limited")
+    assert err["field"] == "code" and "phút" in err["message_vi"]
+    # Now is 1010; the oldest failure (at 1000) ages out at 1600.
+    assert int(r.headers["Retry-After"]) == 590
+    # Another address is not held up by this one.
+    other = TestClient(world.app, client=("10.0.0.7", 40000))
+    _error(_enrol(other, "ZZZZ-ZZZZ"), 400, "bad_code")
+    # Many addresses together hit the overall limit (25 failures in the window).
+    for n in range(14):
+        _error(
+            _enrol(TestClient(world.app, client=(f"10.1.0.{n}", 1)), "ZZZZ-ZZZZ"), 400, "bad_code"
+        )
+    _error(_enrol(TestClient(world.app, client=("10.2.0.1", 1)), good), 429, "rate_limited")
+    # Once the window has passed, the code works.
+    now[0] += 600
+    assert _enrol(world.client, good).status_code == 200
+
+
+def test_a_wrong_code_does_not_wait_for_the_write_lock(world: World):
+    held, release = threading.Event(), threading.Event()
+
+    def hold_writer() -> None:
+        with world.storage.db.write():
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_writer)
+    holder.start()
+    try:
+        assert held.wait(5)
+        started = time.perf_counter()
+        _error(_enrol(world.client, "ABCD-EFGH"), 400, "bad_code")
+        assert time.perf_counter() - started < 2.0
+    finally:
+        release.set()
+        holder.join()
