@@ -7,6 +7,11 @@ follow_up_on, superseded_by)``, ``visit_activities(visit_id, household_id, kind,
 payment_status, procedure_code)``, ``villages(id, ward_code, name)``, ``members(id, name,
 team_id)`` and a team → villages mapping (see :func:`team_villages`).
 
+Two paths, same results: a database with the trigger-maintained roll-up
+(:mod:`fieldapp.coverage.rollup`, installed on the server) is read from its tables; one
+without it (a device store, which holds a team's few villages and must save visits fast)
+is aggregated from the raw tables. :func:`has_rollup` decides, once per db object.
+
 Period filter: a visit is in ``[start, end]`` when ``substr(visited_at, 1, 10)`` (its local
 day) is in it. Because ISO text sorts lexicographically, that is written as the
 index-friendly ``visited_at >= 'start' AND visited_at < 'end + 1 day'``, which selects
@@ -18,7 +23,9 @@ connection or a ``sqlite_utils.Database``.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
@@ -35,6 +42,7 @@ from fieldapp.coverage.results import (
     VillageCoverage,
     WeekPoint,
 )
+from fieldapp.coverage.rollup import ACTIVITY_COUNTS, VISIT_COUNTS
 from fieldapp.domain.model import Indicator
 from fieldapp.text import sort_key
 
@@ -42,6 +50,7 @@ __all__ = [
     "Executor",
     "VisitLogRow",
     "gap_list",
+    "has_rollup",
     "indicator_progress",
     "member_activity",
     "team_coverage",
@@ -57,8 +66,8 @@ class Executor(Protocol):
     def execute(self, sql: str, parameters: Any = ...) -> Any: ...
 
 
-# Group keys over ``coverage_days`` / ``coverage_village_days`` / ``coverage_followups``
-# (see rollup.py).
+# Group keys, as columns of the roll-up's ``coverage_days`` and of the raw rows
+# (:func:`_raw_rows`), which have the same names.
 _BY_VILLAGE = "village_id"
 _BY_MEMBER = "member_id"
 # Monday on or before the visit's local day.
@@ -89,7 +98,38 @@ def _params(
     return p
 
 
-# Additive figures: column of the roll-up tables → Figures field.
+_ROLLUP_TABLES = (
+    "coverage_days",
+    "coverage_village_days",
+    "coverage_households",
+    "coverage_followups",
+)
+# Keyed by the db object itself, so the answer lives as long as that object; objects
+# that cannot be weakly referenced (a bare ``sqlite3.Connection``) are asked each time.
+_ROLLUP_SEEN: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def has_rollup(db: Executor) -> bool:
+    """Whether ``db`` has the roll-up tables (the server does, a device store does not).
+
+    Looked up in ``sqlite_master`` (microseconds) and remembered per db object, so a
+    ``sqlite_utils.Database`` (the device store's) is asked once. Install the roll-up
+    before the first coverage call on a db object, as the server's migrations do.
+    """
+    try:
+        return _ROLLUP_SEEN[db]
+    except (KeyError, TypeError):
+        pass
+    names = ", ".join(f"'{t}'" for t in _ROLLUP_TABLES)
+    found = db.execute(
+        f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({names})"
+    ).fetchone()[0] == len(_ROLLUP_TABLES)
+    with contextlib.suppress(TypeError):
+        _ROLLUP_SEEN[db] = found
+    return found
+
+
+# Additive figures: column of the roll-up tables (and of the raw rows) → Figures field.
 _SUMS: dict[str, str] = {
     "visits": "visits",
     "declined": "visits_declined",
@@ -109,6 +149,63 @@ _DISTINCT: tuple[str, ...] = (
     "households_nobody_home",
     "dossier_households",
 )
+_FOLLOW_UPS: tuple[str, ...] = ("follow_ups_due", "follow_ups_overdue")
+
+
+def _raw_rows(scope: str) -> str:
+    """The raw tables as rows shaped like ``coverage_days`` (without ``live``).
+
+    One row per effective visit of a live household in the period (its visit counts,
+    activity counts 0) and one per activity of such a visit (visit counts 0): the same
+    deltas the roll-up's triggers add, with the same expressions
+    (:data:`~fieldapp.coverage.rollup.VISIT_COUNTS`, ``ACTIVITY_COUNTS``), so both paths
+    give identical figures. Households drive the loop (``CROSS JOIN`` fixes the order):
+    a scoped device store reads only its villages' visits.
+    """
+    key = (
+        "SELECT h.village_id AS village_id, v.household_id AS household_id,"
+        " substr(v.visited_at, 1, 10) AS day, v.member_id AS member_id"
+    )
+    visit = [f"{e.format(v='v')} AS {c}" for c, e in VISIT_COUNTS.items()]
+    visit += [f"0 AS {c}" for c in ACTIVITY_COUNTS]
+    activity = ["0"] * len(VISIT_COUNTS) + [e.format(a="a") for e in ACTIVITY_COUNTS.values()]
+    source = "FROM households h CROSS JOIN visits v ON v.household_id = h.id"
+    where = f"WHERE {_EFFECTIVE_IN_PERIOD}{scope}"
+    return f"""
+        {key}, {", ".join(visit)}
+        {source} {where}
+        UNION ALL
+        {key}, {", ".join(activity)}
+        {source} CROSS JOIN visit_activities a ON a.visit_id = v.id {where}"""
+
+
+def _per_household(rows: str, group: str, sums: bool) -> tuple[str, tuple[str, ...]]:
+    """Distinct-household figures (and, if ``sums``, the additive ones) per group key.
+
+    ``rows`` (``coverage_days`` or :func:`_raw_rows`, with its WHERE) are grouped per
+    household first, which turns "distinct households" into plain sums. Returns the
+    query and the Figures fields of its columns after the key.
+    """
+    inner = ", ".join(f"sum({c}) AS {c}" for c in (_SUMS if sums else ("dossiers",)))
+    outer = "".join(f", sum({c})" for c in _SUMS) if sums else ""
+    sql = f"""
+        SELECT k, sum(r > 0), count(*) - sum(r > 0), sum(dossiers > 0){outer}
+        FROM (
+            SELECT {group} AS k, sum(reached) AS r, {inner}
+            FROM {rows}
+            GROUP BY k, household_id)
+        GROUP BY k
+    """
+    return sql, (*_DISTINCT, *(_SUMS.values() if sums else ()))
+
+
+def _follow_ups(due: str) -> str:
+    """Follow-ups due / overdue per key from ``due``, rows of (key ``k``, date ``due``)."""
+    return f"""
+        SELECT k, count(*), sum(due < :today) FROM ({due})
+        WHERE due <= :today
+        GROUP BY k
+    """
 
 
 def _in_period(first: str, last: str, detail: str) -> str:
@@ -125,42 +222,21 @@ def _in_period(first: str, last: str, detail: str) -> str:
                                    AND d.day >= :start AND d.day <= :end{detail}) END"""
 
 
-def _aggregate(
-    db: Executor,
-    group: str,
-    period: Period,
-    today: date | None,
-    village_ids: Sequence[str] | None,
-) -> dict[Any, dict[str, int]]:
-    """Visit, activity and (if ``today``) follow-up counts per group key.
+def _rollup_sql(group: str, village_ids: Sequence[str] | None) -> list[tuple[str, tuple[str, ...]]]:
+    """Queries over the roll-up (:mod:`fieldapp.coverage.rollup`) and the names they give.
 
-    Reads the trigger-maintained roll-up (:mod:`fieldapp.coverage.rollup`), never the
-    visits. "Distinct households" figures group ``coverage_days`` per household first
-    (its key starts ``(village_id, household_id)``, so for villages that is an in-order
-    scan without a sort) and then sum. Additive figures of villages and weeks come from
-    the much smaller ``coverage_village_days``; members need ``coverage_days`` for both.
+    "Distinct households" of villages read one ``coverage_households`` row per
+    household; of members and weeks, ``coverage_days`` grouped per household (its key
+    starts ``(village_id, household_id)``). Additive figures of villages and weeks come
+    from the much smaller ``coverage_village_days``.
     """
-    params = _params(period, today, village_ids)
     scope = _scope(village_ids, "village_id")
     where = f"day >= :start AND day <= :end{scope}"
-    out: dict[Any, dict[str, int]] = {}
-
-    def put(rows: Any, names: Sequence[str]) -> None:
-        for k, *values in rows:
-            out.setdefault(k, {}).update(
-                {n: int(v or 0) for n, v in zip(names, values, strict=True)}
-            )
-
-    additive = group == _BY_MEMBER
-    if additive:
-        inner_cols = ", ".join(f"sum({c}) AS {c}" for c in _SUMS)
-        outer_cols = "".join(f", sum({c})" for c in _SUMS)
-        names: tuple[str, ...] = (*_DISTINCT, *_SUMS.values())
-    else:
-        inner_cols, outer_cols, names = "sum(dossiers) AS dossiers", "", _DISTINCT
+    days = f"coverage_days WHERE live AND {where}"
+    if group == _BY_MEMBER:
+        return [_per_household(days, group, sums=True)]
     if group == _BY_VILLAGE:
-        # One row per household (coverage_households) instead of one per visit day.
-        sql = f"""
+        distinct = f"""
             SELECT k, r, n - r, d FROM (
                 SELECT village_id AS k,
                        sum({_in_period("first_reached", "last_reached", " AND d.reached > 0")})
@@ -173,30 +249,68 @@ def _aggregate(
                 GROUP BY village_id)
         """
     else:
-        sql = f"""
-            SELECT k, sum(r > 0), count(*) - sum(r > 0), sum(dossiers > 0){outer_cols}
-            FROM (
-                SELECT {group} AS k, sum(reached) AS r, {inner_cols}
-                FROM coverage_days WHERE live AND {where}
-                GROUP BY k, household_id)
-            GROUP BY k
-        """
-    put(db.execute(sql, params).fetchall(), names)
-    if not additive:
-        sql = f"""
-            SELECT {group}, {", ".join(f"sum({c})" for c in _SUMS)}
-            FROM coverage_village_days WHERE {where}
-            GROUP BY {group}
-        """
-        put(db.execute(sql, params).fetchall(), tuple(_SUMS.values()))
+        distinct, _ = _per_household(days, group, sums=False)
+    additive = f"""
+        SELECT {group}, {", ".join(f"sum({c})" for c in _SUMS)}
+        FROM coverage_village_days WHERE {where}
+        GROUP BY {group}
+    """
+    return [(distinct, _DISTINCT), (additive, tuple(_SUMS.values()))]
 
+
+def _latest(column: str) -> str:
+    """Scalar subquery: ``column`` of household ``h``'s latest effective visit.
+
+    Latest = ``visited_at`` then ``id``, the order the device store uses for its
+    household summary (and the roll-up for ``coverage_followups``).
+    """
+    return f"""(SELECT {column} FROM visits l
+                WHERE l.household_id = h.id AND l.superseded_by IS NULL
+                ORDER BY l.visited_at DESC, l.id DESC LIMIT 1)"""
+
+
+def _aggregate(
+    db: Executor,
+    group: str,
+    period: Period,
+    today: date | None,
+    village_ids: Sequence[str] | None,
+) -> dict[Any, dict[str, int]]:
+    """Visit, activity and (if ``today``) follow-up counts per group key.
+
+    From the roll-up when ``db`` has it (:func:`has_rollup`: the server), otherwise
+    from the raw tables (a device store: a team's few villages, where the raw tables
+    are fast enough and the roll-up's triggers would slow every visit saved).
+    """
+    params = _params(period, today, village_ids)
+    rollup = has_rollup(db)
+    if rollup:
+        queries = _rollup_sql(group, village_ids)
+    else:
+        queries = [_per_household(f"({_raw_rows(_scope(village_ids))})", group, sums=True)]
     if today is not None and group != _BY_WEEK:
-        sql = f"""
-            SELECT {group}, count(*), sum(follow_up_on < :today) FROM coverage_followups
-            WHERE follow_up_on <= :today{scope}
-            GROUP BY {group}
-        """
-        put(db.execute(sql, params).fetchall(), ("follow_ups_due", "follow_ups_overdue"))
+        if rollup:
+            due = (
+                f"SELECT {group} AS k, follow_up_on AS due FROM coverage_followups"
+                f" WHERE 1 = 1{_scope(village_ids, 'village_id')}"
+            )
+        else:
+            key = "h.village_id" if group == _BY_VILLAGE else _latest("l.member_id")
+            date_ = _latest("CASE WHEN l.outcome = 'follow_up' THEN l.follow_up_on END")
+            # LIMIT keeps SQLite from flattening this subquery, which would evaluate the
+            # correlated subquery twice (in WHERE and in SELECT).
+            due = (
+                f"SELECT {key} AS k, {date_} AS due FROM households h"
+                f" WHERE h.deleted = 0{_scope(village_ids)} LIMIT -1"
+            )
+        queries.append((_follow_ups(due), _FOLLOW_UPS))
+
+    out: dict[Any, dict[str, int]] = {}
+    for sql, names in queries:
+        for k, *values in db.execute(sql, params).fetchall():
+            out.setdefault(k, {}).update(
+                {n: int(v or 0) for n, v in zip(names, values, strict=True)}
+            )
     return out
 
 

@@ -1,6 +1,10 @@
 """Device-store schema, applied only through sqlite-utils ``Migrations``.
 
 Migrations are append-only: never edit one that has shipped; add a new one.
+
+No coverage roll-up and no covering indexes here (the server has both): a device holds a
+team's few villages, where coverage from the raw tables takes tens of milliseconds, and
+every index or trigger would slow each visit saved (see docs/coverage.md).
 """
 
 from __future__ import annotations
@@ -88,6 +92,7 @@ def m001_initial(db: Database) -> None:
             payment_status TEXT
         );
         CREATE INDEX visit_activities_visit ON visit_activities (visit_id);
+        -- Dropping a household that leaves the device's scope deletes by household_id.
         CREATE INDEX visit_activities_household ON visit_activities (household_id, kind);
 
         -- AUTOINCREMENT: a sequence number is never reused, even after rows are deleted,
@@ -124,28 +129,3 @@ def m001_initial(db: Database) -> None:
             {"key": "created_at", "value": datetime.now(UTC).isoformat()},
         ]
     )
-
-
-@migrations()
-def m002_coverage_indexes(db: Database) -> None:
-    # Covering indexes for fieldapp.coverage: effective visits and activities read per
-    # household without touching the tables (same indexes on the server).
-    db.executescript(
-        """
-        CREATE INDEX IF NOT EXISTS visits_effective ON visits
-            (household_id, visited_at, id, outcome, people_guided, consent, member_id,
-             follow_up_on, superseded_by)
-            WHERE superseded_by IS NULL;
-        CREATE INDEX IF NOT EXISTS visit_activities_coverage ON visit_activities
-            (household_id, visit_id, kind, level, payment_status);
-        """
-    )
-
-
-@migrations()
-def m003_coverage_rollup(db: Database) -> None:
-    # Trigger-maintained coverage roll-up (coverage_days, coverage_followups), filled
-    # from the existing rows; same tables and triggers as the server.
-    from fieldapp.coverage.rollup import install_v1
-
-    install_v1(db)

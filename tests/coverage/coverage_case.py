@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from fieldapp.coverage import CoverageService, Period
+from fieldapp.coverage.queries import has_rollup
+from fieldapp.coverage.rollup import install_v1
 from fieldapp.domain import Member, Role, Team, Village
 from fieldapp.store import DeviceStore
 
@@ -30,6 +32,17 @@ class Case:
 
     def service(self, village_ids=None) -> CoverageService:
         return CoverageService(self.store.db, village_ids=village_ids)
+
+
+def open_case(path, *, rollup: bool) -> Case:
+    """The case in a new device store; with ``rollup``, the server's roll-up is installed
+    first, so its triggers see every write (coverage then reads the roll-up)."""
+    store = DeviceStore.open(path)
+    if rollup:
+        install_v1(store.db)
+    ids = build_case(store)
+    assert has_rollup(store.db) is rollup
+    return Case(store, ids)
 
 
 def build_case(store: DeviceStore) -> dict[str, str]:
