@@ -196,3 +196,10 @@ def m003_coverage_rollup(db: Database) -> None:
     from fieldapp.coverage.rollup import install_v1
 
     install_v1(db)
+
+
+@migrations()
+def m004_changes_by_village(db: Database) -> None:
+    # Each pull page reads the feed for the device's villages after its cursor; without
+    # this index every page scanned the whole feed (benchmarks/sync.py (c)).
+    db.execute("CREATE INDEX IF NOT EXISTS changes_village_seq ON changes (village_id, change_seq)")
