@@ -210,6 +210,7 @@ def wait_text(page, text: str, timeout: float = 20.0) -> None:
 
 def shot(page, name: str) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(200, 5)  # off any button: no hover tooltip in the picture
     time.sleep(0.6)  # let the last frame paint
     page.screenshot(path=str(SCREENS / f"{name}.png"))
 

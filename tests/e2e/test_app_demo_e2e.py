@@ -235,6 +235,8 @@ def test_leader_sees_village_table_and_gap_list(demo, leader_page):
         in {v["id"] for v in demo["dataset"]["villages"] if v["name"] in shown_villages}
     )
     assert str(n_households) in table
+    # The default period covers the demo's recent visits: "visited" is not 0 (0,0%).
+    assert any(re.fullmatch(r"[1-9]\d* \(\d+,\d%\)", t) for t in table), table
     shot(page, "20-coverage-villages")
 
     def has_never(texts: list[str]) -> bool:
