@@ -220,7 +220,7 @@ def gap_tile(g: Any) -> ft.Control:
 def gap_list(page: GapPage) -> ft.Column:
     """One page of the gap list (the screen appends further pages on "Xem thêm")."""
     if not page.items:
-        return ft.Column([ft.Text("Không còn hộ nào cần đến. (No gaps.)")])
+        return ft.Column([ft.Text("Không còn hộ nào cần đến.")])
     return ft.Column([gap_tile(g) for g in page.items])
 
 
@@ -260,15 +260,12 @@ class CoverageScreen:
         self.gap_village: str | None = None
         self._gap_after: tuple[str, str] | None = None
 
-        self.status = ft.Text("Đang tải… (Loading…)")
+        self.status = ft.Text("Đang tải…")
         self.period_text = ft.Text(self._period_line(), size=14)
         self.period_pick = ft.Dropdown(
-            label="Kỳ (period)",
+            label="Kỳ báo cáo",
             value=None if period else self.period_key,
-            options=[
-                ft.DropdownOption(key=k, text=f"{vi} ({en})")
-                for k, (vi, en) in PERIOD_CHOICES.items()
-            ],
+            options=[ft.DropdownOption(key=k, text=vi) for k, (vi, _en) in PERIOD_CHOICES.items()],
             on_select=self._on_period,
         )
         self.summary = ft.Column()
@@ -346,7 +343,7 @@ class CoverageScreen:
         )
 
     async def refresh(self) -> None:
-        self.status.value = "Đang tải… (Loading…)"
+        self.status.value = "Đang tải…"
         self._update()
         try:
             data = await asyncio.to_thread(self.load)
@@ -436,7 +433,7 @@ class CoverageScreen:
         """Write one report file off the event loop; returns its path."""
         stamp = self.today.strftime("%Y%m%d")
         path = self.export_dir / f"do-phu-{kind}-{stamp}.{fmt}"
-        self.export_status.value = "Đang xuất… (Exporting…)"
+        self.export_status.value = "Đang xuất…"
         self._update()
 
         def work() -> int:
