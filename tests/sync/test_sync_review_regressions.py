@@ -3,6 +3,9 @@ app (TestClient over a real SQLite server) and real device stores."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from fieldapp_harness import World, household, visit
 
 
@@ -57,3 +60,32 @@ def test_household_moved_to_another_team_still_leaves_the_old_teams_devices(worl
     assert world.sync(a).ok and a.household(h).village_id == "v2"
     assert len(a.visits_for_household(h)) == 1
     assert world.sync(b1).ok and b1.household(h) is None
+
+
+def _documented_manual_edit_sql() -> str:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "server.md").read_text()
+    section = text[text.index("## Editing records by hand") :]
+    start = section.index("```sql") + len("```sql")
+    return section[start : section.index("```", start)]
+
+
+def test_documented_manual_edit_reaches_every_device(world: World):
+    a, b = world.device("a1"), world.device("a2")
+    h = household(a, name="Tên cũ")
+    assert world.sync(a).ok and world.sync(b).ok
+    sql = _documented_manual_edit_sql().replace("<household id>", h)
+    # The operator's own connection (an sqlite3 shell) while the server is open.
+    operator = sqlite3.connect(world.db_path, isolation_level=None)
+    try:
+        operator.executescript(sql)
+    finally:
+        operator.close()
+    assert world.server_rows("SELECT members_count, version FROM households") == [(4, 2)]
+    for store in (a, b):
+        report = world.sync(store)
+        assert report.ok and not report.resynced  # an ordinary change, not a drift repair
+        assert store.household(h).members_count == 4
+    # A later edit from a device merges on top of it.
+    b.save_household({**b.household(h).to_dict(), "phone": "0912345678"})
+    assert world.sync(b).ok and world.sync(a).ok
+    assert a.household(h).members_count == 4 and a.household(h).phone == "+84912345678"
