@@ -1,5 +1,6 @@
-"""Case 7 with a real process: ``fieldapp serve`` killed (-9) mid-push, restarted,
-the device converges with nothing lost or doubled."""
+"""Case 7 with a real process: ``fieldapp serve`` killed (-9) between two push batches,
+restarted, the device converges with nothing lost or doubled. (A kill *inside* a push
+transaction: ``test_server_kill_in_transaction.py``.)"""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def seed(db: Path) -> str:
 
 
 @pytest.mark.slow
-def test_case07_server_process_killed_mid_push_then_restarted(tmp_path):
+def test_case07_server_process_killed_between_batches_then_restarted(tmp_path):
     db = tmp_path / "server.db"
     code = seed(db)
     port = free_port()
@@ -83,7 +84,7 @@ def test_case07_server_process_killed_mid_push_then_restarted(tmp_path):
             killed = {"done": False}
 
             def on_progress(done: int, total: int) -> None:
-                # Kill the server for real once the push is under way.
+                # Kill the server for real between two batches (it is idle here).
                 if done >= 500 and not killed["done"]:
                     killed["done"] = True
                     os.kill(proc.pid, signal.SIGKILL)
