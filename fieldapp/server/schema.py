@@ -40,7 +40,7 @@ def m001_initial(db: Database) -> None:
                               team_id TEXT REFERENCES teams(id), phone TEXT,
                               ward_code TEXT, created_at TEXT NOT NULL);
 
-        -- One-time enrolment codes, stored only as SHA-256 hashes.
+        -- One-time enrolment codes, stored only as keyed hashes (HMAC-SHA256, see accounts.py).
         CREATE TABLE enrol_codes (code_hash TEXT PRIMARY KEY,
                                   member_id TEXT NOT NULL REFERENCES members(id),
                                   issued_by TEXT, created_at TEXT NOT NULL,
