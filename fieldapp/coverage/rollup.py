@@ -1,4 +1,8 @@
-"""Trigger-maintained coverage roll-up tables (same SQL on the device store and the server).
+"""Trigger-maintained coverage roll-up tables, installed on the server only.
+
+The device store does without (its triggers would slow every visit saved; a team's few
+villages aggregate fast from the raw tables); :mod:`fieldapp.coverage.queries` reads
+these tables where they exist and gives the same results from the raw tables elsewhere.
 
 Coverage reads two narrow tables instead of joining visits to activities per household:
 
@@ -31,7 +35,7 @@ Deleted (tombstoned) households keep their ``coverage_days`` rows with ``live = 
 count nowhere (not in ``coverage_village_days``, not in ``coverage_followups``).
 
 This module is frozen once shipped: migrations call :func:`install_v1`. A change to the
-roll-up needs a new function (``install_v2``) and a new migration on both sides.
+roll-up needs a new function (``install_v2``) and a new server migration.
 """
 
 from __future__ import annotations
