@@ -168,8 +168,8 @@ def m001_initial(db: Database) -> None:
 
 @migrations()
 def m002_coverage_indexes(db: Database) -> None:
-    # Covering indexes for fieldapp.coverage (added by the coverage work; the device
-    # store has the same two visit/activity indexes). Households are walked by village
+    # Covering indexes for fieldapp.coverage at server scale (the device store does
+    # without them: its scope is small, and every index slows each save). Households are walked by village
     # (ward scope) or by id (province scope) without reading the table.
     db.executescript(
         """
@@ -192,7 +192,7 @@ def m002_coverage_indexes(db: Database) -> None:
 @migrations()
 def m003_coverage_rollup(db: Database) -> None:
     # Trigger-maintained coverage roll-up (coverage_days, coverage_followups), filled
-    # from the existing rows; same tables and triggers as the device store.
+    # from the existing rows. Server only: the device computes from raw tables.
     from fieldapp.coverage.rollup import install_v1
 
     install_v1(db)
