@@ -37,6 +37,7 @@ __all__ = [
     "MAX_NOTES",
     "Problem",
     "ValidationError",
+    "contains_id_number",
     "parse_household",
     "parse_visit",
 ]
@@ -52,6 +53,19 @@ PROCEDURE_CODE = re.compile(r"^\d\.\d{6}$")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # A 9- or 12-digit run looks like a CMND/CCCD number, which we must never store.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
+# Spaces, dots and dashes between digits ("001 203 004 567", "0012-0300-4567") are
+# removed before the search, so a formatted number is caught like a bare one.
+_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[\s.\-\u2010-\u2015]{1,3}(?=\d)")
+
+
+def contains_id_number(text: str) -> bool:
+    """Whether free text holds something shaped like a CMND/CCCD number (9 or 12 digits).
+
+    >>> contains_id_number("CCCD 001.203.004.567"), contains_id_number("SĐT 0912 345 678")
+    (True, False)
+    """
+    return _ID_NUMBER.search(_DIGIT_SEPARATOR.sub("", text)) is not None
+
 
 # code → (Vietnamese, English). Kept together so neither language drifts.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -213,7 +227,7 @@ class _Collector:
             self.add(path, "required")
         if len(clean) > max_len:
             self.add(path, "too_long", max=max_len)
-        if free_text and _ID_NUMBER.search(clean):
+        if free_text and contains_id_number(clean):
             self.add(path, "id_number_forbidden")
         return clean
 

@@ -12,6 +12,7 @@ high-water mark commit together or not at all. Rules (see ``docs/protocol.md``):
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -72,6 +73,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "This visit was already corrected by someone else.",
     ),
     "id_mismatch": ("Mã bản ghi không khớp.", "The record id does not match."),
+    "id_conflict": (
+        "Máy chủ đã có một hộ khác cùng mã; bản ghi được giữ lại để tổ trưởng xem xét.",
+        "The server already has another household with this id; kept for your leader to review.",
+    ),
 }
 
 
@@ -356,7 +361,7 @@ def _quarantine(ctx: _Batch, m: Mutation, q: _Quarantine) -> MutationResult:
             str(m.entity),
             m.entity_id,
             str(m.op),
-            json_dumps(m.payload),
+            json_dumps(_redacted(m.payload, problems)),
             m.base_version,
             q.reason,
             json_dumps(q.detail),
@@ -368,6 +373,48 @@ def _quarantine(ctx: _Batch, m: Mutation, q: _Quarantine) -> MutationResult:
     return MutationResult(
         seq=m.seq, status=ResultStatus.QUARANTINED, code=q.reason, message_vi=vi, message_en=en
     )
+
+
+REDACTED = "[đã xoá]"
+
+
+def _redacted(payload: dict[str, Any], problems: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """The payload to keep for review, with every value flagged as an ID-card number
+    replaced: a rejected record must not become the place where such a number is stored.
+
+    Problem fields are paths like ``notes`` or ``activities.0.text``; for a household
+    update they name a field inside ``payload["fields"]``.
+    """
+    paths = [p["field"] for p in problems or () if p.get("code") == "id_number_forbidden"]
+    if not paths:
+        return payload
+    clean: dict[str, Any] = copy.deepcopy(payload)
+    for path in paths:
+        roots: list[Any] = [clean]
+        if isinstance(clean.get("fields"), dict):
+            roots.append(clean["fields"])
+        for root in roots:
+            if _replace_at(root, path.split(".")):
+                break
+    return clean
+
+
+def _replace_at(node: Any, keys: list[str]) -> bool:
+    for key in keys[:-1]:
+        if isinstance(node, dict):
+            node = node.get(key)
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return False
+    last = keys[-1]
+    if isinstance(node, dict) and last in node:
+        node[last] = REDACTED
+        return True
+    if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+        node[int(last)] = REDACTED
+        return True
+    return False
 
 
 def _problems(exc: ValidationError) -> dict[str, Any]:
@@ -532,6 +579,8 @@ def _apply_household(ctx: _Batch, m: Mutation) -> list[str]:
     data, version, field_versions = current
     if data["village_id"] not in ctx.principal.village_ids:
         raise _Quarantine("out_of_scope", village=data["village_id"])
+    if m.op == Op.CREATE:
+        return _create_existing(m, data)
     changed = {k: v for k, v in incoming.items() if k != "id"}
     unknown = sorted(set(changed) - set(HOUSEHOLD_FIELDS))
     if unknown:
@@ -547,6 +596,20 @@ def _apply_household(ctx: _Batch, m: Mutation) -> list[str]:
     if clean["village_id"] != data["village_id"]:
         _check_target_village(ctx, clean["village_id"])
     return _merge(ctx, m, data, version, field_versions, clean, set(changed), base)
+
+
+def _create_existing(m: Mutation, data: dict[str, Any]) -> list[str]:
+    """A ``create`` for an id the server already has: same content is a harmless repeat;
+    other content is two records claiming one id, kept for review (never merged)."""
+    try:
+        household = parse_household(m.payload)
+    except ValidationError as exc:
+        raise _Quarantine("invalid", _problems(exc)) from None
+    if household.id != m.entity_id:
+        raise _Quarantine("id_mismatch")
+    if household.to_dict() != data:
+        raise _Quarantine("id_conflict", village=data["village_id"])
+    return []
 
 
 def _check_target_village(ctx: _Batch, village_id: str) -> None:
