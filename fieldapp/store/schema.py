@@ -80,7 +80,6 @@ def m001_initial(db: Database) -> None:
             sync_error TEXT
         );
         CREATE INDEX visits_household ON visits (household_id, visited_at);
-        CREATE INDEX visits_visited_at ON visits (visited_at);
 
         -- One row per activity so coverage can aggregate in SQL (same shape on the server).
         CREATE TABLE visit_activities (
