@@ -83,11 +83,19 @@ def requeue_after(store: DeviceStore, hwm: int) -> int:
             " WHERE seq > ? AND state != 'pending'",
             [hwm],
         ).rowcount
+        requeued = store.db.execute(
+            "SELECT DISTINCT household_id FROM visits WHERE superseded_by = id AND id IN"
+            " (SELECT entity_id FROM outbox WHERE entity = 'visit' AND seq > ?)",
+            [hwm],
+        ).fetchall()
         store.db.execute(
-            "UPDATE visits SET sync_status = 'pending', sync_error = NULL WHERE id IN (SELECT"
-            " entity_id FROM outbox WHERE entity = 'visit' AND seq > ?)",
+            "UPDATE visits SET sync_status = 'pending', sync_error = NULL,"
+            " superseded_by = CASE WHEN superseded_by = id THEN NULL ELSE superseded_by END"
+            " WHERE id IN (SELECT entity_id FROM outbox WHERE entity = 'visit' AND seq > ?)",
             [hwm],
         )
+        for (household_id,) in requeued:
+            store.refresh_household_summary(household_id)
         store.db.execute(
             "UPDATE households SET dirty = 1 WHERE id IN (SELECT entity_id FROM outbox"
             " WHERE entity = 'household' AND seq > ?)",
@@ -172,15 +180,15 @@ def apply_push_results(
     entries: Sequence[Sent],
     hwm: int,
     results: Sequence[MutationResult],
-    *,
-    lowest_pending: int | None = None,
-) -> None:
-    """Record rejections and conflicts, then acknowledge up to ``hwm``, in one transaction.
+) -> int:
+    """Record rejections and conflicts, then acknowledge, in one transaction.
 
-    ``lowest_pending``, when the caller knows it (the first entry of a batch taken from
-    the head of the queue), spares a scan of the outbox for it.
+    Only entries of this batch are acknowledged: up to ``min(hwm, highest seq sent)``.
+    A server mark beyond the batch does not vouch for entries the device never sent in
+    it (see :func:`unsent_below`). Returns the seq acknowledged up to.
     """
     by_seq = {e.seq: e for e in entries}
+    acked = min(hwm, max(by_seq, default=0))
     with store.db.atomic():
         for r in results:
             entry = by_seq.get(r.seq)
@@ -196,58 +204,69 @@ def apply_push_results(
                     [json.dumps(detail, ensure_ascii=False), r.seq],
                 )
                 if entry.entity == "visit":
-                    store.db.execute(
-                        "UPDATE visits SET sync_status = 'rejected', sync_error = ? WHERE id = ?",
-                        [r.message_vi or r.code, entry.entity_id],
-                    )
+                    _reject_visit(store, entry.entity_id, r.message_vi or r.code)
                 _issue(store, "rejected", entry.entity, entry.entity_id, r.seq, detail)
             elif r.conflicts:
                 _issue(
                     store, "conflict", entry.entity, entry.entity_id, r.seq, {"fields": r.conflicts}
                 )
-        _ack_upto(store, hwm, lowest_pending)
-        store.meta_set("last_acked_seq", str(hwm))
+        store.mark_acked(acked)
+        store.meta_set("last_acked_seq", str(acked))
+    return acked
 
 
-def _ack_upto(store: DeviceStore, hwm: int, lo: int | None = None) -> None:
-    """Same effect as :meth:`DeviceStore.mark_acked`, touching only the newly acked range.
+def unsent_below(store: DeviceStore, hwm: int) -> int:
+    """How many entries are still pending at or below the server's mark ``hwm``.
 
-    ``lo`` is the lowest pending seq (looked up when not given). Every statement works
-    on the range ``lo..hwm`` of the outbox's primary key, so the cost follows the batch,
-    not the history.
+    After a batch is acknowledged, any such entry is one the server counts as received
+    but the device never sent under that number in this sync: the device's numbers were
+    reused (a phone restored from a copy), which the client treats as ``device_reset``.
     """
-    if lo is None:
-        lo = store.db.execute("SELECT min(seq) FROM outbox WHERE state = 'pending'").fetchone()[0]
-    if lo is None or lo > hwm:
+    row = store.db.execute(
+        "SELECT count(*) FROM outbox WHERE state = 'pending' AND seq <= ?", [hwm]
+    ).fetchone()
+    return int(row[0])
+
+
+def _reject_visit(store: DeviceStore, visit_id: str, reason: str | None) -> None:
+    """A visit the server refused stops counting on the device, as it does on the server.
+
+    It is marked non-effective the way a corrected visit is (``superseded_by`` = its own
+    id), so every "effective visits" query (household summary, coverage) leaves it out.
+    If it was a correction, the visit it meant to replace counts again until the pull
+    brings the server's state (e.g. the correction that won the race).
+    """
+    row = store.db.execute(
+        "SELECT household_id, supersedes FROM visits WHERE id = ?", [visit_id]
+    ).fetchone()
+    store.db.execute(
+        "UPDATE visits SET sync_status = 'rejected', sync_error = ?, superseded_by = id"
+        " WHERE id = ?",
+        [reason, visit_id],
+    )
+    if row is None:
         return
-    store.db.execute(
-        "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq BETWEEN ? AND ?",
-        [lo, hwm],
-    )
-    store.db.execute(
-        "UPDATE visits SET sync_status = 'synced' WHERE sync_status = 'pending' AND id IN"
-        " (SELECT entity_id FROM outbox WHERE seq BETWEEN ? AND ? AND entity = 'visit'"
-        " AND state = 'acked')",
-        [lo, hwm],
-    )
-    store.db.execute(
-        "UPDATE households SET dirty = 0 WHERE dirty = 1 AND id IN (SELECT entity_id FROM outbox"
-        " WHERE seq BETWEEN ? AND ? AND entity = 'household') AND NOT EXISTS (SELECT 1 FROM"
-        " outbox o WHERE o.seq > ? AND o.entity = 'household' AND o.entity_id = households.id"
-        " AND o.state = 'pending')",
-        # Nothing at or below hwm is pending any more (lo was the lowest pending).
-        [lo, hwm, hwm],
-    )
+    if row[1]:
+        store.db.execute(
+            "UPDATE visits SET superseded_by = NULL WHERE id = ? AND superseded_by = ?",
+            [row[1], visit_id],
+        )
+    store.refresh_household_summary(row[0])
 
 
-def _upsert_household(store: DeviceStore, data: dict[str, Any], version: int) -> None:
+REFETCH_KEY = "sync_refetch_cursor"
+
+
+def _upsert_household(store: DeviceStore, data: dict[str, Any], version: int) -> bool:
+    """Apply a pulled household; False when it was skipped because of unsent edits.
+
+    A skipped row keeps its old ``server_version``: the device holds neither the pulled
+    data nor (if its own edit changes nothing on the server) any later version of it,
+    so it must not claim that version. The caller remembers where to pull again.
+    """
     row = store.db.execute("SELECT dirty FROM households WHERE id = ?", [data["id"]]).fetchone()
     if row is not None and row[0]:
-        # Unsent local edits win locally; remember the server version for the next merge.
-        store.db.execute(
-            "UPDATE households SET server_version = ? WHERE id = ?", [version, data["id"]]
-        )
-        return
+        return False
     values = household_row(
         Household.from_dict(data), server_version=version, dirty=0, updated_at=_now()
     )
@@ -258,6 +277,7 @@ def _upsert_household(store: DeviceStore, data: dict[str, Any], version: int) ->
         + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id"),
         list(values.values()),
     )
+    return True
 
 
 def _upsert_visit(store: DeviceStore, data: dict[str, Any]) -> None:
@@ -290,10 +310,16 @@ def apply_pull_page(
     """
     touched: set[str] = set()
     with store.db.atomic():
+        refetch: int | None = None
         for c in changes:
             if c.kind == "upsert" and c.entity == "household" and c.data is not None:
-                _upsert_household(store, c.data, c.version or 0)
-                touched.add(c.entity_id)
+                if _upsert_household(store, c.data, c.version or 0):
+                    touched.add(c.entity_id)
+                else:
+                    refetch = c.cursor - 1 if refetch is None else min(refetch, c.cursor - 1)
+        if refetch is not None:
+            saved = store.meta_get(REFETCH_KEY)
+            store.meta_set(REFETCH_KEY, str(min(refetch, int(saved)) if saved else refetch))
         for c in changes:
             if c.kind == "upsert" and c.entity == "visit" and c.data is not None:
                 _upsert_visit(store, c.data)
@@ -372,23 +398,83 @@ def begin_full_resync(store: DeviceStore) -> None:
 
 
 def finish_full_resync(store: DeviceStore) -> int:
-    """Drop confirmed records the server no longer has in scope; keep unsent edits."""
+    """Reconcile the device with the scope just re-downloaded; returns how many records
+    went back to the outbox.
+
+    Confirmed records the server no longer has are dropped, except what only this
+    phone's outbox can restore (a server restored from an older backup loses records it
+    had acknowledged): visits this device sent, and households it created or edited or
+    that hold such visits. Those stay and are queued again — a household as a ``create``
+    of its current state, ahead of its visits (FIFO) — so the next push re-sends them.
+    Unsent edits are never touched.
+    """
+    seen_visit = "SELECT id FROM temp.sync_seen WHERE entity = 'visit'"
+    seen_household = "SELECT id FROM temp.sync_seen WHERE entity = 'household'"
+    own_visit = (
+        "EXISTS (SELECT 1 FROM outbox o WHERE o.entity = 'visit' AND o.entity_id = v.id"
+        " AND o.state = 'acked')"
+    )
     with store.db.atomic():
-        gone_visits = store.db.execute(
-            "SELECT id FROM visits WHERE sync_status = 'synced' AND id NOT IN"
-            " (SELECT id FROM temp.sync_seen WHERE entity = 'visit')"
+        lost_visits = store.db.execute(
+            f"SELECT v.id, v.household_id, {own_visit} FROM visits v"
+            f" WHERE v.sync_status = 'synced' AND v.id NOT IN ({seen_visit})"
         ).fetchall()
-        for (vid,) in gone_visits:
+        resend_visits = {vid for vid, _, own in lost_visits if own}
+        lost_households = store.db.execute(
+            "SELECT h.id, EXISTS (SELECT 1 FROM outbox o WHERE o.entity = 'household'"
+            " AND o.entity_id = h.id AND o.state != 'rejected') FROM households h"
+            f" WHERE h.server_version IS NOT NULL AND h.id NOT IN ({seen_household})"
+        ).fetchall()
+        holds_own = {hid for vid, hid, own in lost_visits if own}
+        holds_own.update(
+            r[0]
+            for r in store.db.execute(
+                "SELECT DISTINCT v.household_id FROM visits v WHERE v.sync_status != 'synced'"
+            )
+        )
+        resend_households = [hid for hid, own in lost_households if own or hid in holds_own]
+        for vid, _, own in lost_visits:
+            if own:
+                continue
             store.db.execute("DELETE FROM visit_activities WHERE visit_id = ?", [vid])
             store.db.execute(
                 "UPDATE visits SET superseded_by = NULL WHERE superseded_by = ?", [vid]
             )
             store.db.execute("DELETE FROM visits WHERE id = ?", [vid])
-        gone_households = store.db.execute(
-            "SELECT id FROM households WHERE server_version IS NOT NULL AND dirty = 0 AND id NOT IN"
-            " (SELECT id FROM temp.sync_seen WHERE entity = 'household')"
-        ).fetchall()
-        for (hid,) in gone_households:
-            _drop_household(store, hid)
+        for hid, own in lost_households:
+            if not own and hid not in holds_own and not _is_dirty(store, hid):
+                _drop_household(store, hid)
+        for hid in resend_households:
+            current = store.household(hid)
+            assert current is not None
+            store.db.execute(
+                "INSERT INTO outbox (entity, entity_id, op, payload, base_version, created_at)"
+                " VALUES ('household', ?, 'create', ?, NULL, ?)",
+                [hid, json.dumps(current.to_dict(), ensure_ascii=False), _now()],
+            )
+            store.db.execute(
+                "UPDATE households SET dirty = 1, server_version = NULL WHERE id = ?", [hid]
+            )
+        if resend_visits:
+            marks = ", ".join("?" * len(resend_visits))
+            ids = sorted(resend_visits)
+            # The payload each visit was first sent with, in its original order (a
+            # correction after the visit it corrects).
+            store.db.execute(
+                "INSERT INTO outbox (entity, entity_id, op, payload, base_version, created_at)"
+                " SELECT entity, entity_id, op, payload, base_version, created_at FROM outbox"
+                f" WHERE entity = 'visit' AND state = 'acked' AND entity_id IN ({marks})"
+                " AND seq IN (SELECT max(seq) FROM outbox WHERE entity = 'visit'"
+                f" AND entity_id IN ({marks}) GROUP BY entity_id) ORDER BY seq",
+                ids + ids,
+            )
+            store.db.execute(
+                f"UPDATE visits SET sync_status = 'pending' WHERE id IN ({marks})", ids
+            )
         store.db.execute("DELETE FROM temp.sync_seen")
-    return len(gone_visits) + len(gone_households)
+    return len(resend_visits) + len(resend_households)
+
+
+def _is_dirty(store: DeviceStore, household_id: str) -> bool:
+    row = store.db.execute("SELECT dirty FROM households WHERE id = ?", [household_id]).fetchone()
+    return bool(row and row[0])

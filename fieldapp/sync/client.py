@@ -57,6 +57,16 @@ _NOT_ENROLLED = SyncAuthError(
     "This phone is not enrolled. Enter the enrolment code from your team leader.",
 )
 
+_DEVICE_REUSED = DeviceResetError(
+    "device_reset",
+    "Dữ liệu trên máy trùng số thứ tự đã gửi trước đây (máy được khôi phục từ bản sao). "
+    "Hãy đăng ký lại máy; các thay đổi chưa gửi vẫn được giữ.",
+    "This phone reuses change numbers it sent before (restored from a copy). "
+    "Enrol it again; unsent changes are kept.",
+    status=409,
+)
+FULL_RESYNC_KEY = "sync_full_resync"
+
 
 @dataclass
 class SyncReport:
@@ -146,6 +156,9 @@ class SyncClient:
         if epoch is not None and epoch != state.epoch:
             sync_state.requeue_after(self.store, state.high_water_mark)
             sync_state.set_cursor(self.store, 0)
+            # The restored server may lack records at or below its mark too: compare the
+            # whole scope and send again what only this phone still has.
+            self.store.meta_set(FULL_RESYNC_KEY, "1")
         elif state.high_water_mark < last_acked:
             sync_state.requeue_after(self.store, state.high_water_mark)
         if sync_state.get_cursor(self.store) > state.latest_cursor:
@@ -184,14 +197,17 @@ class SyncClient:
                 total = max(total, done + self.store.pending_count())
                 floor = 0  # entries were put back to pending
                 continue
-            sync_state.apply_push_results(
-                self.store,
-                entries,
-                response.high_water_mark,
-                response.results,
-                lowest_pending=entries[0].seq,
+            acked = sync_state.apply_push_results(
+                self.store, entries, response.high_water_mark, response.results
             )
-            floor = max(floor, response.high_water_mark)
+            if response.high_water_mark > acked and sync_state.unsent_below(
+                self.store, response.high_water_mark
+            ):
+                # The server holds numbers this device still has pending but did not send
+                # in this batch: they were used before for other content (a phone
+                # restored from a copy). Never count them as delivered.
+                raise _DEVICE_REUSED
+            floor = max(floor, acked)
             for r in response.results:
                 if r.status == ResultStatus.APPLIED:
                     report.pushed += 1
@@ -247,13 +263,30 @@ class SyncClient:
         if added:
             self._refresh_reference()
             sync_state.set_cursor(self.store, 0)  # new villages: their history too
+        refetch = self.store.meta_get(sync_state.REFETCH_KEY)
+        if refetch is not None:
+            # Households skipped earlier because of unsent edits (now sent): pull their
+            # changes again from where the first was skipped.
+            with self.store.db.atomic():
+                cursor = min(sync_state.get_cursor(self.store), int(refetch))
+                sync_state.set_cursor(self.store, cursor)
+                self.store.meta_set(sync_state.REFETCH_KEY, None)
         checksum = self._pull_pages(report, track_seen=False)
-        if checksum is not None and checksum != sync_state.local_checksum(self.store):
-            # Drift (e.g. a manual edit on the server): re-download the whole scope.
+        forced = self.store.meta_get(FULL_RESYNC_KEY) is not None
+        if self.store.meta_get(sync_state.REFETCH_KEY) is not None and not forced:
+            return  # rows with unsent edits skipped a newer version: a mismatch is expected
+        if forced or (checksum is not None and checksum != sync_state.local_checksum(self.store)):
+            # Drift (a manual edit, a restored server): re-download the whole scope.
             report.resynced = True
             sync_state.begin_full_resync(self.store)
             self._pull_pages(report, track_seen=True)
-            sync_state.finish_full_resync(self.store)
+            resend = sync_state.finish_full_resync(self.store)
+            self.store.meta_set(FULL_RESYNC_KEY, None)
+            if resend:
+                # Records only this phone still has went back to the outbox: send them
+                # now and pull the versions the server gives them.
+                self.push_all(report)
+                self._pull_pages(report, track_seen=False)
 
     def _pull_pages(self, report: SyncReport, *, track_seen: bool) -> str | None:
         cursor = sync_state.get_cursor(self.store)

@@ -59,6 +59,24 @@ def reset_device_identity(store: DeviceStore) -> str:
     return new_id
 
 
+def _reconcile_restored(store: DeviceStore, epoch: str, hwm: int) -> None:
+    """Re-enrolling after the server was restored (new epoch, or a mark behind what this
+    phone saw acknowledged): nothing acknowledged by the lost server may stay lost.
+
+    Entries after the server's mark go back to pending; the pull starts again at 0 and
+    compares the whole scope (see ``finish_full_resync``), so records the server lost
+    at or below its mark — e.g. a device the backup never knew — are queued again.
+    """
+    from fieldapp.sync.client import FULL_RESYNC_KEY
+
+    old_epoch = store.meta_get("server_epoch")
+    last_acked = int(store.meta_get("last_acked_seq") or 0)
+    if (old_epoch is not None and old_epoch != epoch) or hwm < last_acked:
+        sync_state.requeue_after(store, hwm)
+        sync_state.set_cursor(store, 0)
+        store.meta_set(FULL_RESYNC_KEY, "1")
+
+
 def enrol(
     http: httpx.Client, server_url: str, code: str, store: DeviceStore, *, initial_pull: bool = True
 ) -> EnrolResult:
@@ -100,6 +118,7 @@ def enrol(
         )
     result = EnrolResponse.model_validate(response.json())
     with store.db.atomic():
+        _reconcile_restored(store, result.epoch, result.high_water_mark)
         load_reference(store, result.model_dump())
         for key, value in (
             ("server_url", base),

@@ -524,10 +524,11 @@ def test_case19_token_revoked_mid_sync_stops_then_no_duplicates(world: World):
 
 
 def test_case21_manual_server_edit_triggers_scope_redownload(world: World):
-    a = world.device("a1")
+    a, b = world.device("a1"), world.device("a2")
     h = household(a)
-    gone = visit(a, h)
-    assert world.sync(a).ok
+    assert world.sync(a).ok and world.sync(b).ok
+    gone = visit(b, h)  # another device's visit: a's outbox cannot restore it
+    assert world.sync(b).ok and world.sync(a).ok and a.visit(gone) is not None
     assert world.sync(a).resynced is False
     with world.storage.db.write() as w:
         w.conn.execute("UPDATE households SET head_name = 'Sửa tay', version = version + 1")
