@@ -372,12 +372,17 @@ class DeviceStore:
                 raise ValidationError.single("supersedes", "already_superseded")
 
     def refresh_household_summary(self, household_id: str) -> None:
-        """Recompute a household's derived visit columns from its effective visits."""
+        """Recompute a household's derived visit columns from its effective visits.
+
+        ``visit_count`` counts visits that *reached* the household: a "nobody home" visit
+        leaves it on the list of households still to visit, as coverage counts it.
+        """
         self.db.execute(
             """
             UPDATE households SET
               visit_count = (SELECT count(*) FROM visits
-                             WHERE household_id = :h AND superseded_by IS NULL),
+                             WHERE household_id = :h AND superseded_by IS NULL
+                             AND outcome != 'nobody_home'),
               last_visit_at = (SELECT max(visited_at) FROM visits
                                WHERE household_id = :h AND superseded_by IS NULL),
               last_outcome = (SELECT outcome FROM visits

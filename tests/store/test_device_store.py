@@ -243,3 +243,17 @@ def test_tombstone_hides_household_and_syncs(store, villages):
     assert store.pending_outbox()[-1].payload == {"id": h.id, "fields": {"deleted": True}}
     with pytest.raises(ValidationError):
         store.save_visit(visit_data(h.id))
+
+
+def test_nobody_home_leaves_household_not_visited(store, villages):
+    """As in coverage: only a visit that reached the household makes it 'visited'."""
+    h = add_household(store, villages[0], "Lê Văn Vắng")
+    store.save_visit(
+        visit_data(h.id, outcome="nobody_home", consent=None, activities=[], people_guided=0)
+    )
+    row = store.search_households(status="never").items
+    assert [r.id for r in row] == [h.id]
+    assert row[0].last_outcome == "nobody_home" and row[0].last_visit_at is not None
+    store.save_visit(visit_data(h.id))
+    assert store.search_households(status="never").items == []
+    assert store.search_households(status="visited").items[0].visit_count == 1
