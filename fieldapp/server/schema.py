@@ -169,8 +169,9 @@ def m001_initial(db: Database) -> None:
 @migrations()
 def m002_coverage_indexes(db: Database) -> None:
     # Covering indexes for fieldapp.coverage at server scale (the device store does
-    # without them: its scope is small, and every index slows each save). Households are walked by village
-    # (ward scope) or by id (province scope) without reading the table.
+    # without them: its scope is small, and every index slows each save). Households
+    # are walked by village (ward scope) or by id (province scope) without reading the
+    # table.
     db.executescript(
         """
         CREATE INDEX IF NOT EXISTS visits_effective ON visits
