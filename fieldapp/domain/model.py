@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "VISIT_FIELDS",
     "Activity",
     "ActivityKind",
     "Consent",
@@ -222,6 +223,24 @@ class Household:
             members_count=data.get("members_count"),
             deleted=bool(data.get("deleted", False)),
         )
+
+
+# The fields of a visit, in wire/storage order: every table, message and validator that
+# lists them uses this one tuple.
+VISIT_FIELDS: tuple[str, ...] = (
+    "id",
+    "household_id",
+    "member_id",
+    "visited_at",
+    "consent",
+    "outcome",
+    "people_guided",
+    "activities",
+    "follow_up_on",
+    "notes",
+    "gps",
+    "supersedes",
+)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from fieldapp.domain.model import (
+    VISIT_FIELDS,
     Activity,
     ActivityKind,
     Consent,
@@ -315,20 +316,7 @@ def _parse_date(value: str) -> date | None:
     return None
 
 
-_VISIT_FIELDS = {
-    "id",
-    "household_id",
-    "member_id",
-    "visited_at",
-    "consent",
-    "outcome",
-    "people_guided",
-    "activities",
-    "follow_up_on",
-    "notes",
-    "gps",
-    "supersedes",
-}
+_VISIT_FIELDS = frozenset(VISIT_FIELDS)
 _ACTIVITY_FIELDS = {
     "kind",
     "procedure_code",

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from typing import Any
 
+from fieldapp.domain.model import VISIT_FIELDS
 from fieldapp.server.storage import Principal
 from fieldapp.sync.protocol import Change, Entity
 
@@ -27,18 +28,7 @@ _H_COLS = (
     "version",
 )
 _V_COLS = (
-    "id",
-    "household_id",
-    "member_id",
-    "visited_at",
-    "consent",
-    "outcome",
-    "people_guided",
-    "activities",
-    "follow_up_on",
-    "notes",
-    "gps",
-    "supersedes",
+    *VISIT_FIELDS,
     "superseded_by",
 )
 

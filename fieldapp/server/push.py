@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from fieldapp.domain.model import Household, Visit
+from fieldapp.domain.model import VISIT_FIELDS, Household, Visit
 from fieldapp.domain.validation import ValidationError, parse_household, parse_visit
 from fieldapp.reference import load_procedures
 from fieldapp.server.accounts import json_dumps
@@ -88,18 +88,7 @@ _ROW_JSON = json.JSONEncoder(ensure_ascii=False)
 _GPS_JSON = json.JSONEncoder()
 
 VISIT_COLUMNS = (
-    "id",
-    "household_id",
-    "member_id",
-    "visited_at",
-    "consent",
-    "outcome",
-    "people_guided",
-    "activities",
-    "follow_up_on",
-    "notes",
-    "gps",
-    "supersedes",
+    *VISIT_FIELDS,
     "village_id",
     "device_id",
     "received_at",

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from fieldapp.domain.model import Household, Member, Team, Village, Visit, Ward
+from fieldapp.domain.model import VISIT_FIELDS, Household, Member, Team, Village, Visit, Ward
 from fieldapp.domain.validation import ValidationError, parse_household, parse_visit
 from fieldapp.reference import load_procedures
 from fieldapp.store import household_query
@@ -408,32 +408,12 @@ class DeviceStore:
 
     def _visits(self, where: str, params: list[Any]) -> list[Visit]:
         cursor = self.db.execute(
-            "SELECT id, household_id, member_id, visited_at, consent, outcome, people_guided,"
-            " activities, follow_up_on, notes, gps, supersedes FROM visits " + where,
+            f"SELECT {', '.join(VISIT_FIELDS)} FROM visits " + where,
             params,
         )
         out = []
         for row in cursor.fetchall():
-            d = dict(
-                zip(
-                    (
-                        "id",
-                        "household_id",
-                        "member_id",
-                        "visited_at",
-                        "consent",
-                        "outcome",
-                        "people_guided",
-                        "activities",
-                        "follow_up_on",
-                        "notes",
-                        "gps",
-                        "supersedes",
-                    ),
-                    row,
-                    strict=True,
-                )
-            )
+            d = dict(zip(VISIT_FIELDS, row, strict=True))
             d["activities"] = json.loads(d["activities"])
             d["gps"] = json.loads(d["gps"]) if d["gps"] else None
             out.append(Visit.from_dict(d))
