@@ -221,22 +221,6 @@ class SyncService:
         code = str(_json(response).get("code", ""))
         return InviteOutcome(True, link=build_enrol_link(server, code), code=code)
 
-    def check_online(self) -> bool:
-        """Whether the enrolled server answers at all (a cheap request, short timeout)."""
-        store = self._open()
-        try:
-            server = store.meta_get(META_SERVER)
-        finally:
-            store.close()
-        if not server:
-            return False
-        try:
-            with httpx.Client(base_url=server, timeout=2.0) as http:
-                http.get("/health").raise_for_status()
-            return True
-        except httpx.HTTPError:
-            return False
-
     # -- issues -----------------------------------------------------------------------
 
     def issues(self, lang: str = "vi", limit: int = 100) -> list[IssueItem]:

@@ -9,9 +9,11 @@ UI's own connection is only ever used under the store runner's lock.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import flet as ft
+
+from fieldapp.ui.coverage_views import build_coverage_screen
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -20,12 +22,5 @@ __all__ = ["coverage_screen"]
 
 
 async def coverage_screen(app: FieldApp) -> ft.Control:
-    try:
-        from fieldapp.ui import coverage_views
-    except ImportError:
-        return ft.Text(app.tr("not_available"))
-    builder: Any = getattr(coverage_views, "build_coverage_screen", None)
-    if builder is None:
-        return ft.Text(app.tr("not_available"))
     store = await app.side_store()
-    return builder(store).control
+    return build_coverage_screen(store).control

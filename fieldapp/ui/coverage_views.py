@@ -348,7 +348,8 @@ class CoverageScreen:
         try:
             data = await asyncio.to_thread(self.load)
         except Exception as exc:  # shown, never swallowed silently
-            self.status.value = f"Không tải được số liệu: {exc}"
+            # The raw error (often English) goes to the log via the re-raise, not on screen.
+            self.status.value = f"Không tải được số liệu ({type(exc).__name__}). Hãy thử lại."
             self._update()
             raise
         self.render(data)
@@ -443,7 +444,10 @@ class CoverageScreen:
         try:
             n = await asyncio.to_thread(work)
         except OSError as exc:
-            self.export_status.value = f"Không ghi được tệp: {exc}"
+            self.export_status.value = (
+                f"Không ghi được tệp vào {self.export_dir}: hãy kiểm tra bộ nhớ còn trống"
+                f" và quyền ghi ({type(exc).__name__})."
+            )
             self._update()
             raise
         self.export_status.value = f"Đã xuất {fmt_int(n)} dòng: {path}"

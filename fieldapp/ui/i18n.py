@@ -18,7 +18,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_households": ("Hộ gia đình", "Households"),
     "nav_sync": ("Đồng bộ", "Sync"),
     "nav_more": ("Thêm", "More"),
-    "nav_settings": ("Cài đặt", "Settings"),
     "nav_qr": ("Mã QR", "QR codes"),
     "nav_invite": ("Mời thành viên", "Invite a member"),
     "nav_coverage": ("Độ phủ", "Coverage"),
@@ -83,7 +82,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "members_count": ("Số nhân khẩu", "Number of members"),
     "save": ("Lưu", "Save"),
     "saved": ("Đã lưu trên máy.", "Saved on this device."),
-    "choose_village": ("Chọn thôn/tổ dân phố", "Choose a village"),
     "visit_history": ("Lịch sử thăm", "Visit history"),
     "no_visits": ("Chưa có lượt thăm nào.", "No visits yet."),
     "correct_visit": ("Sửa lượt thăm", "Correct visit"),
@@ -169,10 +167,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "issue_conflict": ("Xung đột", "Conflict"),
     "issue_left_scope": ("Ngoài phạm vi", "Out of scope"),
     "issue_other": ("Cần xem lại", "To review"),
-    "server_unreachable": (
-        "Không kết nối được máy chủ. Dữ liệu vẫn an toàn trên máy.",
-        "Cannot reach the server. Your data is safe on this device.",
-    ),
     "not_enrolled": ("Thiết bị chưa đăng ký.", "This device is not enrolled."),
     # settings
     "language": ("Ngôn ngữ", "Language"),
@@ -188,11 +182,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Tôi hiểu: đăng xuất và xóa {n} bản ghi chưa đồng bộ",
         "I understand: sign out and delete {n} unsynced records",
     ),
-    "sign_out_q": (
-        "Đăng xuất sẽ xóa mọi dữ liệu trên máy này. Tiếp tục?",
-        "Signing out deletes all data on this device. Continue?",
-    ),
-    "cancel": ("Hủy", "Cancel"),
     "data_dir": ("Dữ liệu lưu tại: {path}", "Data stored in: {path}"),
     # QR / leader
     "invite_intro": (

@@ -264,7 +264,10 @@ class PortalScreen:
             self.poster_status.value = f"Lỗi: {exc.message_vi}"
             return None
         except OSError as exc:
-            self.poster_status.value = f"Lỗi: không ghi được tệp áp phích ({exc.strerror})."
+            self.poster_status.value = (
+                "Lỗi: không ghi được tệp áp phích — hãy kiểm tra bộ nhớ còn trống và quyền ghi"
+                f" ({type(exc).__name__})."
+            )
             return None
         finally:
             self.poster_button.disabled = False
