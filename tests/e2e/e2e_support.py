@@ -8,6 +8,7 @@ a short timeout.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,7 +22,11 @@ import httpx
 
 from fieldapp.domain.model import Household, Member, Role, Team, Village
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+MISSING_CHROMIUM = (
+    "Debian's chromium is not installed: run `apt-get install -y chromium` "
+    "(scripts/check installs it). Browser tests fail rather than skip."
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -28,6 +28,7 @@ import pytest
 from e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    MISSING_CHROMIUM,
     SCREENS,
     enrol,
     free_port,
@@ -85,7 +86,7 @@ def _read_until_ready(proc: subprocess.Popen, timeout: float) -> str:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium not installed (apt-get install -y chromium)")
+        pytest.fail(MISSING_CHROMIUM)
     import json
 
     folder = tmp_path_factory.mktemp("demo")

@@ -15,6 +15,7 @@ import pytest
 from e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    MISSING_CHROMIUM,
     click,
     free_port,
     scroll_into_view,
@@ -45,7 +46,7 @@ HOUSEHOLDS = [
 @pytest.fixture
 def world(tmp_path: Path):
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium not installed (apt-get install -y chromium)")
+        pytest.fail(MISSING_CHROMIUM)
     db = tmp_path / "server.db"
     codes = seed_server(db, HOUSEHOLDS)
     server_port, app_port = free_port(), free_port()

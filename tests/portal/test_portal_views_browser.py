@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from PIL import Image
 from fieldapp.portal.links import portal_link, procedure_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 
 APP = """
 import sys
@@ -50,8 +51,12 @@ def _wait_port(port: int, timeout: float = 60) -> None:
     raise TimeoutError(f"app did not listen on {port}")
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 def test_on_screen_qr_codes_decode(tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian's chromium is not installed: run `apt-get install -y chromium` "
+            "(scripts/check installs it). Browser tests fail rather than skip."
+        )
     from playwright.sync_api import sync_playwright
 
     script = tmp_path / "app.py"

@@ -1,5 +1,6 @@
 """Device store: atomic row + outbox writes, migrations, search, filters, paging."""
 
+import json
 import sqlite3
 import unicodedata
 import uuid
@@ -117,7 +118,10 @@ def test_outbox_batches_bounded_by_count_and_bytes(store, villages):
         store.save_visit(visit_data(h.id, notes="x" * 500))
     assert len(store.pending_outbox(limit=5)) == 5
     small = store.pending_outbox(max_bytes=2000)
-    assert 1 <= len(small) < 21
+    sizes = [len(json.dumps(e.payload, ensure_ascii=False)) for e in small]
+    # The household (203) and two visits (867 each) fit; a third visit would pass 2000.
+    assert len(small) == 3 and [e.entity for e in small] == ["household", "visit", "visit"]
+    assert sum(sizes) <= 2000 < sum(sizes) + sizes[-1]
     first = store.pending_outbox(limit=3)
     rest = store.pending_outbox(after_seq=first[-1].seq, limit=100)
     assert rest[0].seq == first[-1].seq + 1
@@ -167,6 +171,7 @@ def test_phone_normalised_and_odd_numbers_warn_but_save(store, villages):
     )
     assert h2.phone == "12345" and len(warnings2) == 1
     assert store.household(h2.id) is not None
+    assert store.household(h2.id).phone == "12345"
     assert [r.id for r in store.search_households(query="0912").items] == []  # E.164 stored
     assert [r.id for r in store.search_households(query="912345678").items] == [h.id]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import random
 import tracemalloc
 from itertools import pairwise
@@ -13,10 +14,10 @@ from fieldapp_harness import World, bulk_visits
 from fieldapp.sync.client import SyncClient
 
 
-def _body_size(request: httpx.Request) -> int:
+def _body(request: httpx.Request) -> bytes:
     if request.headers.get("content-encoding") == "gzip":
-        return len(gzip.decompress(request.content))
-    return len(request.content)
+        return gzip.decompress(request.content)
+    return request.content
 
 
 def test_case20_ten_thousand_visit_backlog(world: World):
@@ -25,7 +26,15 @@ def test_case20_ten_thousand_visit_backlog(world: World):
     assert a.pending_count() == 10_050
     progress: list[tuple[int, int]] = []
     sizes: list[int] = []
-    transport = world.transport(rule=lambda req: sizes.append(_body_size(req)) or None)
+    batches: list[int] = []
+
+    def record(req: httpx.Request) -> None:
+        body = _body(req)
+        sizes.append(len(body))
+        if req.url.path.endswith("/push"):
+            batches.append(len(json.loads(body)["batch"]))
+
+    transport = world.transport(rule=record)
     client = SyncClient(
         a,
         world.http(transport),
@@ -43,7 +52,8 @@ def test_case20_ten_thousand_visit_backlog(world: World):
     assert report.pushed == 10_050 and a.pending_count() == 0
     assert world.count("visits") == 10_000
     pushes = [p for p, _, _ in transport.log if p.endswith("/push")]
-    assert len(pushes) >= 21  # ≤ 500 records per batch
+    assert len(pushes) == len(batches) == 21  # 10,050 records in batches of ≤ 500
+    assert max(batches) <= 500 and sum(batches) == 10_050, batches
     # The server's limit applies after decompression: measure what it will inflate to.
     assert max(sizes) < 1_048_576
     assert progress[0] == (0, 10_050) and progress[-1][0] == progress[-1][1]
