@@ -35,6 +35,7 @@ from fieldapp.coverage import (
 )
 from fieldapp.coverage.export import export_report, fmt_day, fmt_int, fmt_pct
 from fieldapp.coverage.service import PERIOD_CHOICES
+from fieldapp.ui.i18n import t
 
 __all__ = [
     "CoverageData",
@@ -51,31 +52,45 @@ __all__ = [
 GAP_PAGE = 30
 
 
-def data_label() -> ft.Control:
-    """The label every coverage view carries."""
+def data_label(lang: str = "vi") -> ft.Control:
+    """The label every coverage view carries (Vietnamese with English below, or English)."""
+    text = DATA_LABEL_EN if lang == "en" else f"{DATA_LABEL_VI}\n({DATA_LABEL_EN})"
     return ft.Semantics(
         identifier="coverage-label",
-        content=ft.Text(
-            f"{DATA_LABEL_VI}\n({DATA_LABEL_EN})", italic=True, size=12, color=ft.Colors.ORANGE_900
-        ),
+        content=ft.Text(text, italic=True, size=12, color=ft.Colors.ORANGE_900),
     )
+
+
+def _pct(value: float | None, lang: str) -> str:
+    # fmt_pct's "no data" wording is Vietnamese (the exports use it too).
+    return t("cov_no_data", lang) if value is None else fmt_pct(value)
+
+
+def _name(item: Any, lang: str) -> str:
+    """An indicator's name in ``lang``."""
+    return str(item.name_en if lang == "en" and item.name_en else item.name_vi)
 
 
 def _cell(text: str) -> ft.DataCell:
     return ft.DataCell(ft.Text(text))
 
 
-def village_table(villages: Sequence[VillageCoverage]) -> ft.DataTable:
+def village_table(villages: Sequence[VillageCoverage], lang: str = "vi") -> ft.DataTable:
     """One row per village: households, reached and %, then each indicator vs its target."""
     indicators = villages[0].indicators if villages else ()
     columns = [
-        ft.DataColumn(ft.Text("Thôn/TDP")),
-        ft.DataColumn(ft.Text("Số hộ"), numeric=True),
-        ft.DataColumn(ft.Text("Đã thăm"), numeric=True),
-        ft.DataColumn(ft.Text("Người được HD"), numeric=True),
-        ft.DataColumn(ft.Text("Hẹn đến hạn"), numeric=True),
+        ft.DataColumn(label=ft.Text(t("cov_col_village", lang))),
+        ft.DataColumn(label=ft.Text(t("cov_col_households", lang)), numeric=True),
+        ft.DataColumn(label=ft.Text(t("cov_col_visited", lang)), numeric=True),
+        ft.DataColumn(label=ft.Text(t("cov_col_guided", lang)), numeric=True),
+        ft.DataColumn(label=ft.Text(t("cov_col_due", lang)), numeric=True),
         *(
-            ft.DataColumn(ft.Text(f"{i.name_vi} (chỉ tiêu {fmt_pct(i.target)})"), numeric=True)
+            ft.DataColumn(
+                label=ft.Text(
+                    t("cov_col_indicator", lang, name=_name(i, lang), target=_pct(i.target, lang))
+                ),
+                numeric=True,
+            )
             for i in indicators
         ),
     ]
@@ -87,17 +102,19 @@ def village_table(villages: Sequence[VillageCoverage]) -> ft.DataTable:
                 cells=[
                     _cell(v.village_name),
                     _cell(fmt_int(f.households_total)),
-                    _cell(f"{fmt_int(f.households_visited)} ({fmt_pct(f.share('visited_share'))})"),
+                    _cell(
+                        f"{fmt_int(f.households_visited)} ({_pct(f.share('visited_share'), lang)})"
+                    ),
                     _cell(fmt_int(f.people_guided)),
                     _cell(fmt_int(f.follow_ups_due)),
-                    *(_cell(fmt_pct(i.value)) for i in v.indicators),
+                    *(_cell(_pct(i.value, lang)) for i in v.indicators),
                 ]
             )
         )
     return ft.DataTable(columns=columns, rows=rows)
 
 
-def indicator_charts(villages: Sequence[VillageCoverage]) -> list[ft.Control]:
+def indicator_charts(villages: Sequence[VillageCoverage], lang: str = "vi") -> list[ft.Control]:
     """A bar chart per indicator: each village's value in %, the target as a dashed line.
 
     Villages with no data get no bar (a missing bar, not a zero one) and say so below.
@@ -140,8 +157,8 @@ def indicator_charts(villages: Sequence[VillageCoverage]) -> list[ft.Control]:
             left_axis=fch.ChartAxis(title=ft.Text("%"), label_size=36),
             horizontal_grid_lines=fch.ChartGridLines(interval=25),
         )
-        caption = f"{ind.name_vi} — chỉ tiêu {fmt_pct(ind.target)}"
-        note = f"Không có số liệu: {', '.join(no_data)}" if no_data else ""
+        caption = t("cov_chart_caption", lang, name=_name(ind, lang), target=_pct(ind.target, lang))
+        note = t("cov_no_data_in", lang, names=", ".join(no_data)) if no_data else ""
         charts.append(
             ft.Semantics(
                 identifier=f"coverage-chart-{ind.key}",
@@ -153,7 +170,7 @@ def indicator_charts(villages: Sequence[VillageCoverage]) -> list[ft.Control]:
     return charts
 
 
-def weekly_chart(weeks: Sequence[WeekPoint]) -> ft.Control:
+def weekly_chart(weeks: Sequence[WeekPoint], lang: str = "vi") -> ft.Control:
     """Visits and households reached per week (Monday dates on the axis)."""
     visits = [fch.LineChartDataPoint(x=i, y=w.figures.visits) for i, w in enumerate(weeks)]
     reached = [
@@ -179,17 +196,18 @@ def weekly_chart(weeks: Sequence[WeekPoint]) -> ft.Control:
         identifier="coverage-weekly",
         content=ft.Column(
             [
-                ft.Text("Theo tuần: lượt thăm (xanh dương), hộ đã thăm (xanh lá)"),
+                ft.Text(t("cov_weekly", lang)),
                 chart,
             ]
         ),
     )
 
 
-def member_table(members: Sequence[MemberActivity]) -> ft.DataTable:
-    headers = ("Tổ viên", "Lượt thăm", "Hộ đã thăm", "Người được HD", "Hồ sơ", "VNeID mức 2")
+def member_table(members: Sequence[MemberActivity], lang: str = "vi") -> ft.DataTable:
+    keys = ("member", "visits", "hh_visited", "guided", "dossiers", "vneid")
+    headers = [t(f"cov_col_{k}", lang) for k in keys]
     return ft.DataTable(
-        columns=[ft.DataColumn(ft.Text(h), numeric=i > 0) for i, h in enumerate(headers)],
+        columns=[ft.DataColumn(label=ft.Text(h), numeric=i > 0) for i, h in enumerate(headers)],
         rows=[
             ft.DataRow(
                 cells=[
@@ -206,22 +224,22 @@ def member_table(members: Sequence[MemberActivity]) -> ft.DataTable:
     )
 
 
-def gap_tile(g: Any) -> ft.Control:
-    detail = g.reason_vi
+def gap_tile(g: Any, lang: str = "vi") -> ft.Control:
+    detail = g.reason_en if lang == "en" else g.reason_vi
     if g.follow_up_on:
-        detail += f" · hẹn {fmt_day(g.follow_up_on)}"
+        detail += " · " + t("cov_gap_due", lang, day=fmt_day(g.follow_up_on))
     elif g.last_visit_at:
-        detail += f" · lần cuối {fmt_day(g.last_visit_at)}"
-    title = g.head_name or g.address_detail or "(không có tên)"
+        detail += " · " + t("cov_gap_last", lang, day=fmt_day(g.last_visit_at))
+    title = g.head_name or g.address_detail or t("cov_gap_no_name", lang)
     subtitle = f"{g.address_detail} · {detail}" if g.head_name and g.address_detail else detail
     return ft.ListTile(title=ft.Text(title), subtitle=ft.Text(subtitle))
 
 
-def gap_list(page: GapPage) -> ft.Column:
+def gap_list(page: GapPage, lang: str = "vi") -> ft.Column:
     """One page of the gap list (the screen appends further pages on "Xem thêm")."""
     if not page.items:
-        return ft.Column([ft.Text("Không còn hộ nào cần đến.")])
-    return ft.Column([gap_tile(g) for g in page.items])
+        return ft.Column([ft.Text(t("cov_gap_none", lang))])
+    return ft.Column([gap_tile(g, lang) for g in page.items])
 
 
 @dataclass(frozen=True)
@@ -249,8 +267,10 @@ class CoverageScreen:
         today: date | None = None,
         period: Period | None = None,
         export_dir: Path | None = None,
+        lang: str = "vi",
     ) -> None:
         self.service = service
+        self.lang = lang
         self.today = today or date.today()
         # The campaign while it runs, else the last 4 weeks; the leader can switch.
         self.period_key = "custom" if period else service.default_choice(self.today)
@@ -260,12 +280,15 @@ class CoverageScreen:
         self.gap_village: str | None = None
         self._gap_after: tuple[str, str] | None = None
 
-        self.status = ft.Text("Đang tải…")
+        self.status = ft.Text(self.tr("cov_loading"))
         self.period_text = ft.Text(self._period_line(), size=14)
         self.period_pick = ft.Dropdown(
-            label="Kỳ báo cáo",
+            label=self.tr("cov_period_pick"),
             value=None if period else self.period_key,
-            options=[ft.DropdownOption(key=k, text=vi) for k, (vi, _en) in PERIOD_CHOICES.items()],
+            options=[
+                ft.DropdownOption(key=k, text=en if lang == "en" else vi)
+                for k, (vi, en) in PERIOD_CHOICES.items()
+            ],
             on_select=self._on_period,
         )
         self.summary = ft.Column()
@@ -273,24 +296,22 @@ class CoverageScreen:
         self.charts = ft.Column()
         self.weekly_box = ft.Column()
         self.members_box = ft.Semantics(identifier="coverage-member-table", content=ft.Row([]))
-        self.village_pick = ft.Dropdown(label="Thôn/TDP", options=[], on_select=self._on_village)
+        self.village_pick = ft.Dropdown(
+            label=self.tr("cov_col_village"), options=[], on_select=self._on_village
+        )
         self.gap_box = ft.Column()
-        self.more_button = ft.TextButton("Xem thêm", visible=False, on_click=self._on_more)
+        self.more_button = ft.TextButton(self.tr("cov_more"), visible=False, on_click=self._on_more)
         self.export_buttons = ft.Row(
             [
                 ft.Semantics(
                     identifier=f"coverage-export-{kind}-{fmt}",
                     content=ft.OutlinedButton(
-                        f"{label} ({fmt.upper()})",
+                        f"{self.tr(f'cov_export_{kind}')} ({fmt.upper()})",
                         icon=ft.Icons.DOWNLOAD,
                         on_click=self._export_handler(kind, fmt),
                     ),
                 )
-                for kind, label in (
-                    ("villages", "Bảng thôn"),
-                    ("members", "Tổ viên"),
-                    ("visits", "Nhật ký"),
-                )
+                for kind in ("villages", "members", "visits")
                 for fmt in ("xlsx", "csv")
             ],
             wrap=True,
@@ -299,29 +320,33 @@ class CoverageScreen:
         self.control = _MountingColumn(
             self,
             [
-                ft.Text("Độ phủ của tổ", size=22, weight=ft.FontWeight.BOLD),
-                data_label(),
+                ft.Text(self.tr("cov_title"), size=22, weight=ft.FontWeight.BOLD),
+                data_label(lang),
                 ft.Semantics(identifier="coverage-period", content=self.period_pick),
                 self.period_text,
                 self.status,
                 self.summary,
                 ft.Row([self.table_box], scroll=ft.ScrollMode.AUTO),
-                ft.Text("Tiến độ theo chỉ tiêu", size=18, weight=ft.FontWeight.BOLD),
+                ft.Text(self.tr("cov_progress"), size=18, weight=ft.FontWeight.BOLD),
                 self.charts,
                 self.weekly_box,
-                ft.Text("Hoạt động theo tổ viên", size=18, weight=ft.FontWeight.BOLD),
+                ft.Text(self.tr("cov_by_member"), size=18, weight=ft.FontWeight.BOLD),
                 ft.Row([self.members_box], scroll=ft.ScrollMode.AUTO),
-                ft.Text("Hộ cần đến (danh sách khoảng trống)", size=18, weight=ft.FontWeight.BOLD),
+                ft.Text(self.tr("cov_gaps"), size=18, weight=ft.FontWeight.BOLD),
                 self.village_pick,
                 ft.Semantics(identifier="coverage-gap-list", content=self.gap_box),
                 self.more_button,
-                ft.Text("Xuất báo cáo", size=18, weight=ft.FontWeight.BOLD),
+                ft.Text(self.tr("cov_export"), size=18, weight=ft.FontWeight.BOLD),
                 self.export_buttons,
                 self.export_status,
             ],
             scroll=ft.ScrollMode.AUTO,
             expand=True,
         )
+
+    def tr(self, key: str, **fmt: object) -> str:
+        """A UI string in the screen's language."""
+        return t(key, self.lang, **fmt)
 
     # -- loading (blocking work off the event loop) -------------------------------------
 
@@ -343,13 +368,13 @@ class CoverageScreen:
         )
 
     async def refresh(self) -> None:
-        self.status.value = "Đang tải…"
+        self.status.value = self.tr("cov_loading")
         self._update()
         try:
             data = await asyncio.to_thread(self.load)
         except Exception as exc:  # shown, never swallowed silently
             # The raw error (often English) goes to the log via the re-raise, not on screen.
-            self.status.value = f"Không tải được số liệu ({type(exc).__name__}). Hãy thử lại."
+            self.status.value = self.tr("cov_load_failed", error=type(exc).__name__)
             self._update()
             raise
         self.render(data)
@@ -360,25 +385,31 @@ class CoverageScreen:
         self.data = data
         self.gap_village = data.gap_village
         ov = data.overview
-        t = ov.total
+        tot = ov.total
         self.status.value = ""
         self.summary.controls = [
             ft.Text(
-                f"{fmt_int(t.households_visited)}/{fmt_int(t.households_total)} hộ đã thăm"
-                f" ({fmt_pct(t.share('visited_share'))}) · {fmt_int(t.visits)} lượt thăm ·"
-                f" {fmt_int(t.people_guided)} người được hướng dẫn · {fmt_int(t.follow_ups_due)}"
-                f" hẹn đến hạn ({fmt_int(t.follow_ups_overdue)} quá hạn)"
+                self.tr(
+                    "cov_summary",
+                    visited=fmt_int(tot.households_visited),
+                    total=fmt_int(tot.households_total),
+                    pct=_pct(tot.share("visited_share"), self.lang),
+                    visits=fmt_int(tot.visits),
+                    guided=fmt_int(tot.people_guided),
+                    due=fmt_int(tot.follow_ups_due),
+                    overdue=fmt_int(tot.follow_ups_overdue),
+                )
             )
         ]
-        self.table_box.content = village_table(ov.villages)
-        self.charts.controls = indicator_charts(ov.villages)
-        self.weekly_box.controls = [weekly_chart(data.weeks)]
-        self.members_box.content = member_table(data.members)
+        self.table_box.content = village_table(ov.villages, self.lang)
+        self.charts.controls = indicator_charts(ov.villages, self.lang)
+        self.weekly_box.controls = [weekly_chart(data.weeks, self.lang)]
+        self.members_box.content = member_table(data.members, self.lang)
         self.village_pick.options = [
             ft.DropdownOption(key=v.village_id, text=v.village_name) for v in ov.villages
         ]
         self.village_pick.value = data.gap_village
-        self.gap_box.controls = list(gap_list(data.gaps).controls)
+        self.gap_box.controls = list(gap_list(data.gaps, self.lang).controls)
         self._gap_after = data.gaps.next_after
         self.more_button.visible = data.gaps.next_after is not None
 
@@ -393,7 +424,9 @@ class CoverageScreen:
     # -- handlers ---------------------------------------------------------------------------
 
     def _period_line(self) -> str:
-        return f"Kỳ: {fmt_day(self.period.start)} – {fmt_day(self.period.end)}"
+        return self.tr(
+            "cov_period_line", start=fmt_day(self.period.start), end=fmt_day(self.period.end)
+        )
 
     async def _on_period(self, e: Any) -> None:
         key = self.period_pick.value
@@ -410,7 +443,7 @@ class CoverageScreen:
         if not village:
             return
         page = await asyncio.to_thread(self.service.gaps, village, self.today, limit=GAP_PAGE)
-        self.gap_box.controls = list(gap_list(page).controls)
+        self.gap_box.controls = list(gap_list(page, self.lang).controls)
         self._gap_after = page.next_after
         self.more_button.visible = page.next_after is not None
 
@@ -420,7 +453,10 @@ class CoverageScreen:
         page = await asyncio.to_thread(
             self.service.gaps, self.gap_village, self.today, limit=GAP_PAGE, after=self._gap_after
         )
-        self.gap_box.controls = [*self.gap_box.controls, *(gap_tile(g) for g in page.items)]
+        self.gap_box.controls = [
+            *self.gap_box.controls,
+            *(gap_tile(g, self.lang) for g in page.items),
+        ]
         self._gap_after = page.next_after
         self.more_button.visible = page.next_after is not None
 
@@ -434,7 +470,7 @@ class CoverageScreen:
         """Write one report file off the event loop; returns its path."""
         stamp = self.today.strftime("%Y%m%d")
         path = self.export_dir / f"do-phu-{kind}-{stamp}.{fmt}"
-        self.export_status.value = "Đang xuất…"
+        self.export_status.value = self.tr("cov_exporting")
         self._update()
 
         def work() -> int:
@@ -444,13 +480,12 @@ class CoverageScreen:
         try:
             n = await asyncio.to_thread(work)
         except OSError as exc:
-            self.export_status.value = (
-                f"Không ghi được tệp vào {self.export_dir}: hãy kiểm tra bộ nhớ còn trống"
-                f" và quyền ghi ({type(exc).__name__})."
+            self.export_status.value = self.tr(
+                "cov_export_failed", dir=self.export_dir, error=type(exc).__name__
             )
             self._update()
             raise
-        self.export_status.value = f"Đã xuất {fmt_int(n)} dòng: {path}"
+        self.export_status.value = self.tr("cov_exported", n=fmt_int(n), path=path)
         self._update()
         return path
 
@@ -473,10 +508,12 @@ def build_coverage_screen(
     today: date | None = None,
     period: Period | None = None,
     export_dir: Path | None = None,
+    lang: str = "vi",
 ) -> CoverageScreen:
-    """The coverage screen over a :class:`CoverageService` or a device store.
+    """The coverage screen over a :class:`CoverageService` or a device store, in ``lang``.
 
     A device store holds only its team's villages, so its whole content is the scope.
+    Exported files stay Vietnamese whatever ``lang`` is: they go to commune officials.
     """
     service = source if isinstance(source, CoverageService) else CoverageService(source.db)
-    return CoverageScreen(service, today=today, period=period, export_dir=export_dir)
+    return CoverageScreen(service, today=today, period=period, export_dir=export_dir, lang=lang)

@@ -202,6 +202,88 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "invite_another": ("Mời thành viên khác", "Invite another member"),
     "not_available": ("Chức năng này chưa có.", "This feature is not available yet."),
+    # coverage screen (exports stay Vietnamese: they go to officials)
+    "cov_title": ("Độ phủ của tổ", "Team coverage"),
+    "cov_loading": ("Đang tải…", "Loading…"),
+    "cov_load_failed": (
+        "Không tải được số liệu ({error}). Hãy thử lại.",
+        "Could not load the figures ({error}). Please try again.",
+    ),
+    "cov_period_pick": ("Kỳ báo cáo", "Reporting period"),
+    "cov_period_line": ("Kỳ: {start} – {end}", "Period: {start} – {end}"),
+    "cov_summary": (
+        "{visited}/{total} hộ đã thăm ({pct}) · {visits} lượt thăm ·"
+        " {guided} người được hướng dẫn · {due} hẹn đến hạn ({overdue} quá hạn)",
+        "{visited}/{total} households visited ({pct}) · {visits} visits ·"
+        " {guided} people guided · {due} follow-ups due ({overdue} overdue)",
+    ),
+    "cov_no_data": ("không có số liệu", "no data"),
+    "cov_no_data_in": ("Không có số liệu: {names}", "No data: {names}"),
+    "cov_col_village": ("Thôn/TDP", "Village"),
+    "cov_col_households": ("Số hộ", "Households"),
+    "cov_col_visited": ("Đã thăm", "Visited"),
+    "cov_col_guided": ("Người được HD", "People guided"),
+    "cov_col_due": ("Hẹn đến hạn", "Follow-ups due"),
+    "cov_col_indicator": ("{name} (chỉ tiêu {target})", "{name} (target {target})"),
+    "cov_col_member": ("Tổ viên", "Member"),
+    "cov_col_visits": ("Lượt thăm", "Visits"),
+    "cov_col_hh_visited": ("Hộ đã thăm", "Households visited"),
+    "cov_col_dossiers": ("Hồ sơ", "Dossiers"),
+    "cov_col_vneid": ("VNeID mức 2", "VNeID level 2"),
+    "cov_chart_caption": ("{name} — chỉ tiêu {target}", "{name} — target {target}"),
+    "cov_weekly": (
+        "Theo tuần: lượt thăm (xanh dương), hộ đã thăm (xanh lá)",
+        "By week: visits (blue), households visited (green)",
+    ),
+    "cov_progress": ("Tiến độ theo chỉ tiêu", "Progress against targets"),
+    "cov_by_member": ("Hoạt động theo tổ viên", "Activity by member"),
+    "cov_gaps": ("Hộ cần đến (danh sách khoảng trống)", "Households to visit (gap list)"),
+    "cov_gap_due": ("hẹn {day}", "follow-up {day}"),
+    "cov_gap_last": ("lần cuối {day}", "last visit {day}"),
+    "cov_gap_no_name": ("(không có tên)", "(no name)"),
+    "cov_gap_none": ("Không còn hộ nào cần đến.", "No households left to visit."),
+    "cov_more": ("Xem thêm", "Show more"),
+    "cov_export": ("Xuất báo cáo", "Export reports"),
+    "cov_export_villages": ("Bảng thôn", "Village table"),
+    "cov_export_members": ("Tổ viên", "Members"),
+    "cov_export_visits": ("Nhật ký", "Visit log"),
+    "cov_exporting": ("Đang xuất…", "Exporting…"),
+    "cov_export_failed": (
+        "Không ghi được tệp vào {dir}: hãy kiểm tra bộ nhớ còn trống và quyền ghi ({error}).",
+        "Could not write the file to {dir}: check free storage and write permission ({error}).",
+    ),
+    "cov_exported": ("Đã xuất {n} dòng: {path}", "Exported {n} rows: {path}"),
+    # portal QR / poster screen (the poster itself stays Vietnamese: it is for villagers)
+    "portal_code_level": ("Mã thủ tục: {code} · {level}", "Procedure code: {code} · {level}"),
+    "portal_scan": (
+        "Quét mã bằng Camera điện thoại, đăng nhập bằng VNeID.",
+        "Scan the code with the phone camera, then sign in with VNeID.",
+    ),
+    "portal_back": ("Quay lại danh sách", "Back to the list"),
+    "portal_enrol_title": ("Đăng ký thiết bị cho tổ viên", "Enrol a member's device"),
+    "portal_enrol_hint": (
+        "Tổ viên mở ứng dụng, chọn «Đăng ký thiết bị» và quét mã này.",
+        "The member opens the app, chooses “Enrol this device” and scans this code.",
+    ),
+    "portal_search": ("Tìm thủ tục (tên hoặc mã)", "Search procedures (name or code)"),
+    "portal_search_hint": ("vd. khai sinh, 1.001193", "e.g. khai sinh, 1.001193"),
+    "portal_village": ("Thôn / tổ dân phố", "Village / residential group"),
+    "portal_team": ("Tên tổ", "Team name"),
+    "portal_contact": ("Liên hệ (tên, số điện thoại)", "Contact (name, phone number)"),
+    "portal_make_poster": ("Tạo áp phích (PDF)", "Make a poster (PDF)"),
+    "portal_pick_hint": (
+        "Đánh dấu tối đa {n} thủ tục để in áp phích; bấm vào tên để xem mã QR.",
+        "Tick up to {n} procedures for the poster; tap a name to show its QR code.",
+    ),
+    "portal_poster_heading": ("Áp phích cho bảng tin thôn", "Poster for the village notice board"),
+    "portal_chosen": ("Đã chọn {n} thủ tục cho áp phích.", "{n} procedures chosen for the poster."),
+    "portal_error": ("Lỗi: {msg}", "Error: {msg}"),
+    "portal_write_failed": (
+        "Lỗi: không ghi được tệp áp phích — hãy kiểm tra bộ nhớ còn trống và quyền ghi ({error}).",
+        "Error: could not write the poster file — check free storage and write permission"
+        " ({error}).",
+    ),
+    "portal_poster_made": ("Đã tạo áp phích: {path}", "Poster created: {path}"),
 }
 
 

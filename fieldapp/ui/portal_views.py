@@ -25,6 +25,7 @@ from fieldapp.portal.links import SPECIAL_KEYS, PortalLink, portal_link, search_
 from fieldapp.portal.poster import MAX_PROCEDURES, PosterSpec, write_poster
 from fieldapp.portal.qr import qr_png
 from fieldapp.text import fold
+from fieldapp.ui.i18n import t
 
 __all__ = ["PortalScreen", "build_portal_screen", "enrol_qr_view", "qr_view"]
 
@@ -47,11 +48,21 @@ def _qr_image(url: str, size: int = QR_SIZE) -> ft.Control:
     )
 
 
-def qr_view(link: PortalLink, on_back: Callable[[Any], Any] | None = None) -> ft.Control:
+def _title(link: PortalLink, lang: str) -> str:
+    return link.title_en if lang == "en" and link.title_en else link.title_vi
+
+
+def _level(link: PortalLink, lang: str) -> str:
+    return link.level_en if lang == "en" else link.level_vi
+
+
+def qr_view(
+    link: PortalLink, on_back: Callable[[Any], Any] | None = None, lang: str = "vi"
+) -> ft.Control:
     """Full-screen, high-contrast QR for one procedure or portal page."""
     lines: list[ft.Control] = [
         ft.Text(
-            link.title_vi,
+            _title(link, lang),
             size=24,
             weight=ft.FontWeight.BOLD,
             color=ft.Colors.BLACK,
@@ -61,7 +72,7 @@ def qr_view(link: PortalLink, on_back: Callable[[Any], Any] | None = None) -> ft
     if link.procedure is not None:
         lines.append(
             ft.Text(
-                f"Mã thủ tục: {link.key} · {link.level_vi}",
+                t("portal_code_level", lang, code=link.key, level=_level(link, lang)),
                 size=18,
                 color=ft.Colors.BLACK,
                 text_align=ft.TextAlign.CENTER,
@@ -70,7 +81,7 @@ def qr_view(link: PortalLink, on_back: Callable[[Any], Any] | None = None) -> ft
     lines += [
         _qr_image(link.url),
         ft.Text(
-            "Quét mã bằng Camera điện thoại, đăng nhập bằng VNeID.",
+            t("portal_scan", lang),
             size=16,
             color=ft.Colors.BLACK,
             text_align=ft.TextAlign.CENTER,
@@ -85,7 +96,7 @@ def qr_view(link: PortalLink, on_back: Callable[[Any], Any] | None = None) -> ft
     ]
     if on_back is not None:
         lines.append(
-            ft.Button(content="Quay lại danh sách", icon=ft.Icons.ARROW_BACK, on_click=on_back)
+            ft.Button(content=t("portal_back", lang), icon=ft.Icons.ARROW_BACK, on_click=on_back)
         )
     return ft.Container(
         content=ft.Column(
@@ -100,23 +111,24 @@ def qr_view(link: PortalLink, on_back: Callable[[Any], Any] | None = None) -> ft
     )
 
 
-def enrol_qr_view(link: str) -> ft.Control:
+def enrol_qr_view(link: str, lang: str = "vi") -> ft.Control:
     """The leader's screen: the enrolment QR a member scans to join the team's devices."""
     try:
         parse_enrol_link(link)  # never show a QR the member's phone would refuse
     except PortalError as exc:
-        return ft.Text(f"{exc.message_vi}\n{exc.message_en}", color=ft.Colors.RED_900)
+        message = exc.message_en if lang == "en" else f"{exc.message_vi}\n{exc.message_en}"
+        return ft.Text(message, color=ft.Colors.RED_900)
     return ft.Container(
         content=ft.Column(
             [
                 ft.Text(
-                    "Đăng ký thiết bị cho tổ viên",
+                    t("portal_enrol_title", lang),
                     size=22,
                     weight=ft.FontWeight.BOLD,
                     color=ft.Colors.BLACK,
                 ),
                 ft.Text(
-                    "Tổ viên mở ứng dụng, chọn «Đăng ký thiết bị» và quét mã này.",
+                    t("portal_enrol_hint", lang),
                     size=16,
                     color=ft.Colors.BLACK,
                     text_align=ft.TextAlign.CENTER,
@@ -147,12 +159,14 @@ class PortalScreen:
         team: str = "",
         contact: str = "",
         out_dir: Path | None = None,
+        lang: str = "vi",
     ) -> None:
+        self.lang = lang
         self.out_dir = out_dir or _default_out_dir()
         self.chosen: list[str] = []  # poster procedures, in the order ticked
         self.search = ft.TextField(
-            label="Tìm thủ tục (tên hoặc mã)",
-            hint_text="vd. khai sinh, 1.001193",
+            label=self.tr("portal_search"),
+            hint_text=self.tr("portal_search_hint"),
             prefix_icon=ft.Icons.SEARCH,
             on_change=self.on_search,
         )
@@ -160,7 +174,7 @@ class PortalScreen:
         self.specials = ft.Row(
             [
                 ft.Button(
-                    content=SPECIAL_KEYS[key][1],
+                    content=SPECIAL_KEYS[key][2 if lang == "en" else 1],
                     icon=_SPECIAL_ICONS[key],
                     on_click=lambda e, k=key: self.open_qr(k),
                 )
@@ -168,12 +182,12 @@ class PortalScreen:
             ],
             wrap=True,
         )
-        self.village = ft.TextField(label="Thôn / tổ dân phố", value=village)
-        self.team = ft.TextField(label="Tên tổ", value=team)
-        self.contact = ft.TextField(label="Liên hệ (tên, số điện thoại)", value=contact)
+        self.village = ft.TextField(label=self.tr("portal_village"), value=village)
+        self.team = ft.TextField(label=self.tr("portal_team"), value=team)
+        self.contact = ft.TextField(label=self.tr("portal_contact"), value=contact)
         self.poster_status = ft.Text("")
         self.poster_button = ft.Button(
-            content="Tạo áp phích (PDF)",
+            content=self.tr("portal_make_poster"),
             icon=ft.Icons.PICTURE_AS_PDF,
             on_click=self.on_make_poster,
         )
@@ -181,13 +195,9 @@ class PortalScreen:
             [
                 self.specials,
                 self.search,
-                ft.Text(
-                    f"Đánh dấu tối đa {MAX_PROCEDURES} thủ tục để in áp phích; "
-                    "bấm vào tên để xem mã QR.",
-                    size=13,
-                ),
+                ft.Text(self.tr("portal_pick_hint", n=MAX_PROCEDURES), size=13),
                 ft.Container(content=self.results, height=360),
-                ft.Text("Áp phích cho bảng tin thôn", size=18, weight=ft.FontWeight.BOLD),
+                ft.Text(self.tr("portal_poster_heading"), size=18, weight=ft.FontWeight.BOLD),
                 self.village,
                 self.team,
                 self.contact,
@@ -199,6 +209,10 @@ class PortalScreen:
         )
         self.control = ft.Container(content=self.picker, expand=True)
         self.on_search()
+
+    def tr(self, key: str, **fmt: object) -> str:
+        """A UI string in the screen's language (the poster itself stays Vietnamese)."""
+        return t(key, self.lang, **fmt)
 
     # -- picker ---------------------------------------------------------------------------
 
@@ -213,8 +227,8 @@ class PortalScreen:
                 value=link.key in self.chosen,
                 on_change=lambda e, k=link.key: self.toggle(k, e.control.value),
             ),
-            title=ft.Text(link.title_vi),
-            subtitle=ft.Text(f"{link.key} · {link.level_vi}"),
+            title=ft.Text(_title(link, self.lang)),
+            subtitle=ft.Text(f"{link.key} · {_level(link, self.lang)}"),
             trailing=ft.Icon(ft.Icons.QR_CODE_2),
             on_click=lambda e, k=link.key: self.open_qr(k),
         )
@@ -224,13 +238,13 @@ class PortalScreen:
             self.chosen.append(code)
         elif not checked and code in self.chosen:
             self.chosen.remove(code)
-        self.poster_status.value = f"Đã chọn {len(self.chosen)} thủ tục cho áp phích."
+        self.poster_status.value = self.tr("portal_chosen", n=len(self.chosen))
 
     # -- QR -------------------------------------------------------------------------------
 
     def open_qr(self, key: str) -> None:
         """Replace the picker with the full-screen QR (QR of a link takes milliseconds)."""
-        self.control.content = qr_view(portal_link(key), on_back=self.back)
+        self.control.content = qr_view(portal_link(key), on_back=self.back, lang=self.lang)
 
     def back(self, e: Any = None) -> None:
         self.control.content = self.picker
@@ -260,25 +274,32 @@ class PortalScreen:
                 ("team", self.team),
                 ("contact", self.contact),
             ):
-                box.error = exc.message_vi if exc.field == name else None
-            self.poster_status.value = f"Lỗi: {exc.message_vi}"
+                box.error = self._message(exc) if exc.field == name else None
+            self.poster_status.value = self.tr("portal_error", msg=self._message(exc))
             return None
         except OSError as exc:
-            self.poster_status.value = (
-                "Lỗi: không ghi được tệp áp phích — hãy kiểm tra bộ nhớ còn trống và quyền ghi"
-                f" ({type(exc).__name__})."
-            )
+            self.poster_status.value = self.tr("portal_write_failed", error=type(exc).__name__)
             return None
         finally:
             self.poster_button.disabled = False
         for box in (self.village, self.team, self.contact):
             box.error = None
-        self.poster_status.value = f"Đã tạo áp phích: {path}"
+        self.poster_status.value = self.tr("portal_poster_made", path=path)
         return path
+
+    def _message(self, exc: PortalError) -> str:
+        return exc.message_en if self.lang == "en" else exc.message_vi
 
 
 def build_portal_screen(
-    village: str = "", team: str = "", contact: str = "", out_dir: Path | None = None
+    village: str = "",
+    team: str = "",
+    contact: str = "",
+    out_dir: Path | None = None,
+    lang: str = "vi",
 ) -> PortalScreen:
-    """Build the portal screen; place ``.control`` in a view."""
-    return PortalScreen(village=village, team=team, contact=contact, out_dir=out_dir)
+    """Build the portal screen in ``lang``; place ``.control`` in a view.
+
+    The posters it writes stay Vietnamese whatever ``lang`` is: they are for villagers.
+    """
+    return PortalScreen(village=village, team=team, contact=contact, out_dir=out_dir, lang=lang)

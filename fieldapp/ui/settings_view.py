@@ -113,6 +113,7 @@ class SettingsScreen:
         portal = build_portal_screen(
             village=", ".join(ident.village_names) if ident else "",
             team=ident.team_name if ident else "",
+            lang=self.app.ctx.lang,
         )
         await self.app.push(_Wrapped(self.app.tr("nav_qr"), portal.control))
 
