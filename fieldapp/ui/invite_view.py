@@ -83,7 +83,7 @@ class InviteScreen:
         self.picker.visible = False
         self.result.controls = [
             ft.Text(tr("invite_for", name=name), size=16, weight=ft.FontWeight.BOLD),
-            enrol_qr_view(outcome.link),
+            enrol_qr_view(outcome.link, lang=self.app.ctx.lang),
             sid(
                 "invite-code",
                 ft.Text(
