@@ -30,6 +30,7 @@ from fieldapp.server.db import Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.storage import Principal
 from fieldapp.store.device_store import household_row
+from fieldapp.store.household_query import SUMMARY_SQL
 from fieldapp.sync.protocol import Entity, Mutation, MutationResult, Op, ResultStatus
 
 __all__ = ["apply_batch", "refresh_summaries", "stamp_change"]
@@ -750,20 +751,4 @@ def _fields_problem(name: str = "fields") -> dict[str, str]:
 def refresh_summaries(w: Writer, household_ids: set[str]) -> None:
     """Recompute the derived visit columns (same meaning as on the device)."""
     for hid in household_ids:
-        w.conn.execute(
-            """
-            UPDATE households SET
-              visit_count = (SELECT count(*) FROM visits
-                             WHERE household_id = :h AND superseded_by IS NULL),
-              last_visit_at = (SELECT max(visited_at) FROM visits
-                               WHERE household_id = :h AND superseded_by IS NULL),
-              last_outcome = (SELECT outcome FROM visits
-                              WHERE household_id = :h AND superseded_by IS NULL
-                              ORDER BY visited_at DESC, id DESC LIMIT 1),
-              follow_up_on = (SELECT CASE WHEN outcome = 'follow_up' THEN follow_up_on END
-                              FROM visits WHERE household_id = :h AND superseded_by IS NULL
-                              ORDER BY visited_at DESC, id DESC LIMIT 1)
-            WHERE id = :h
-            """,
-            {"h": hid},
-        )
+        w.conn.execute(SUMMARY_SQL, {"h": hid})

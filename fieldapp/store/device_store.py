@@ -377,24 +377,7 @@ class DeviceStore:
         ``visit_count`` counts visits that *reached* the household: a "nobody home" visit
         leaves it on the list of households still to visit, as coverage counts it.
         """
-        self.db.execute(
-            """
-            UPDATE households SET
-              visit_count = (SELECT count(*) FROM visits
-                             WHERE household_id = :h AND superseded_by IS NULL
-                             AND outcome != 'nobody_home'),
-              last_visit_at = (SELECT max(visited_at) FROM visits
-                               WHERE household_id = :h AND superseded_by IS NULL),
-              last_outcome = (SELECT outcome FROM visits
-                              WHERE household_id = :h AND superseded_by IS NULL
-                              ORDER BY visited_at DESC, id DESC LIMIT 1),
-              follow_up_on = (SELECT CASE WHEN outcome = 'follow_up' THEN follow_up_on END
-                              FROM visits WHERE household_id = :h AND superseded_by IS NULL
-                              ORDER BY visited_at DESC, id DESC LIMIT 1)
-            WHERE id = :h
-            """,
-            {"h": household_id},
-        )
+        self.db.execute(household_query.SUMMARY_SQL, {"h": household_id})
 
     def visit(self, visit_id: str) -> Visit | None:
         rows = self._visits("WHERE id = ?", [visit_id])

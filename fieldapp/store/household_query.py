@@ -14,10 +14,36 @@ from sqlite_utils import Database
 
 from fieldapp.text import fold
 
-__all__ = ["HouseholdPage", "HouseholdRow", "Status", "count_households", "search_households"]
+__all__ = [
+    "SUMMARY_SQL",
+    "HouseholdPage",
+    "HouseholdRow",
+    "Status",
+    "count_households",
+    "search_households",
+]
 
 Status = Literal["never", "visited", "follow_up", "due", "overdue"]
 Order = Literal["name", "given"]
+
+# Recomputes one household's derived visit columns (``:h`` = its id) from its effective
+# visits. Shared by the device store and the server so both mean the same thing:
+# visit_count counts visits that reached the household (not "nobody home").
+SUMMARY_SQL = """
+            UPDATE households SET
+              visit_count = (SELECT count(*) FROM visits
+                             WHERE household_id = :h AND superseded_by IS NULL
+                             AND outcome != 'nobody_home'),
+              last_visit_at = (SELECT max(visited_at) FROM visits
+                               WHERE household_id = :h AND superseded_by IS NULL),
+              last_outcome = (SELECT outcome FROM visits
+                              WHERE household_id = :h AND superseded_by IS NULL
+                              ORDER BY visited_at DESC, id DESC LIMIT 1),
+              follow_up_on = (SELECT CASE WHEN outcome = 'follow_up' THEN follow_up_on END
+                              FROM visits WHERE household_id = :h AND superseded_by IS NULL
+                              ORDER BY visited_at DESC, id DESC LIMIT 1)
+            WHERE id = :h
+            """
 
 _COLUMNS = (
     "id",
