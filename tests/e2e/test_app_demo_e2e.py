@@ -283,7 +283,7 @@ def test_leader_invites_member_by_qr(demo, leader_page, browser):
         enrol(phone, "", link, f"Đã đăng ký: {member['name']} (tổ viên)")
         wait_text(phone, f"Xin chào, {member['name']}")
         phone.get_by_role("tab", name="Hộ gia đình").click()
-        wait_text(phone, " hộ")
+        wait_text(phone, " hộ", timeout=60)  # first list load after enrolment can be slow
         shot(phone, "24-invited-member-households")
     finally:
         phone.close()
