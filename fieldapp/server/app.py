@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -36,7 +39,7 @@ from fieldapp.server.logs import log_event
 from fieldapp.server.storage import Storage
 from fieldapp.sync.protocol import EPOCH_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION
 
-__all__ = ["ROUTER_MODULES", "CatchAllMiddleware", "create_app"]
+__all__ = ["ROUTER_MODULES", "CatchAllMiddleware", "StampMiddleware", "create_app"]
 
 # One line per router module, each exposing ``router``.
 ROUTER_MODULES: tuple[str, ...] = (
@@ -147,6 +150,42 @@ class CatchAllMiddleware:
                 await response(scope, receive, send)
 
 
+class StampMiddleware:
+    """Every response carries the server epoch; refused requests are logged (no body).
+
+    A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs each request through
+    an extra task and memory stream, a cost every phone's request paid.
+    """
+
+    def __init__(self, app: ASGIApp, epoch: Callable[[], str]) -> None:
+        self.app = app
+        self.epoch = epoch
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        header = (EPOCH_HEADER.lower().encode(), self.epoch().encode())
+
+        async def stamping_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != header[0]]
+                headers.append(header)
+                message = {**message, "headers": headers}
+                status = int(message["status"])
+                if status >= 400:
+                    log_event(
+                        "request_refused",
+                        path=str(scope.get("path", "")),
+                        status=status,
+                        ms=round((time.perf_counter() - started) * 1000, 1),
+                    )
+            await send(message)
+
+        await self.app(scope, receive, stamping_send)
+
+
 def _load_secret(storage: Storage) -> None:
     """Read (or on first start create) the code-hashing secret now, not on the first code:
     a bad ``FIELDAPP_SECRET`` stops ``fieldapp serve`` at once."""
@@ -155,9 +194,21 @@ def _load_secret(storage: Storage) -> None:
         accounts.server_secret(db.path)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Route functions run on anyio's worker threads. Its default of 40 threads, all
+    # taking turns at the GIL and at SQLite (which drops the GIL on every call), made
+    # 200 phones syncing at once cost twice the CPU of the same syncs one by one.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = int(
+        os.environ.get("FIELDAPP_THREADS", "4")
+    )
+    yield
+
+
 def create_app(storage: Storage, *, router_modules: Sequence[str] = ROUTER_MODULES) -> FastAPI:
     """Build the app around a storage backend (SQLite today)."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="fieldapp",
         version=__version__,
         description=(
@@ -190,21 +241,7 @@ def create_app(storage: Storage, *, router_modules: Sequence[str] = ROUTER_MODUL
     # Added first, so it sits innermost: right around the routes and their dependencies.
     app.add_middleware(CatchAllMiddleware)
 
-    @app.middleware("http")
-    async def stamp(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        response.headers[EPOCH_HEADER] = storage.epoch
-        if response.status_code >= 400:
-            log_event(
-                "request_refused",
-                path=request.url.path,
-                status=response.status_code,
-                ms=round((time.perf_counter() - started) * 1000, 1),
-            )
-        return response
+    app.add_middleware(StampMiddleware, epoch=lambda: storage.epoch)
 
     # Level 5: nearly level 9's size on JSON pages at a fraction of the CPU, which matters
     # when many phones pull at once (benchmarks/sync.py (c)).

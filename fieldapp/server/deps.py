@@ -35,14 +35,18 @@ __all__ = [
 _bearer = HTTPBearer(auto_error=False, description="Device token from POST /api/v1/enrol")
 
 
-def get_storage(request: Request) -> Storage:
+# Dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency on
+# a worker thread, a hop that cost more than the check itself on every request.
+
+
+async def get_storage(request: Request) -> Storage:
     return request.app.state.storage  # type: ignore[no-any-return]
 
 
 StorageDep = Annotated[Storage, Depends(get_storage)]
 
 
-def check_protocol(
+async def check_protocol(
     x_fieldapp_protocol: Annotated[
         str | None,
         Header(alias=PROTOCOL_HEADER, description=f"Must be {PROTOCOL_VERSION!r}"),
@@ -152,7 +156,7 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def get_enrol_limiter(request: Request) -> AttemptLimiter:
+async def get_enrol_limiter(request: Request) -> AttemptLimiter:
     return request.app.state.enrol_limiter  # type: ignore[no-any-return]
 
 

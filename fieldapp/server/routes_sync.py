@@ -92,9 +92,11 @@ def reference(principal: CurrentPrincipal, storage: StorageDep) -> ReferenceData
 
 
 @router.post("/push", response_model=PushResponse, tags=["sync"])
-def push(body: PushRequest, principal: CurrentPrincipal, storage: StorageDep) -> PushResponse:
+async def push(body: PushRequest, principal: CurrentPrincipal, storage: StorageDep) -> PushResponse:
     """Apply a batch of the device's outbox; answers the new high-water mark."""
-    result = storage.push(principal, body.device_id, body.batch)
+    # Awaited, not run on a worker thread: the storage's writer thread applies the
+    # pushes that queue up together (group commit), however many phones wait.
+    result = await storage.push_async(principal, body.device_id, body.batch)
     counts = {s.value: 0 for s in ResultStatus}
     for r in result.results:
         counts[r.status.value] += 1

@@ -7,15 +7,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from fieldapp.domain.model import Household, Member, Team, Village, Visit
 from fieldapp.server import accounts
-from fieldapp.server.db import ServerDB, now_iso
+from fieldapp.server.db import ServerDB, Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.pull import (
     household_data,
@@ -101,11 +103,24 @@ class SqliteStorage:
     # -- sync -------------------------------------------------------------------------
 
     def push(self, principal: Principal, device_id: str, batch: Sequence[Mutation]) -> PushResponse:
+        return self._push_future(principal, device_id, batch).result()
+
+    async def push_async(
+        self, principal: Principal, device_id: str, batch: Sequence[Mutation]
+    ) -> PushResponse:
+        return await asyncio.wrap_future(self._push_future(principal, device_id, batch))
+
+    def _push_future(
+        self, principal: Principal, device_id: str, batch: Sequence[Mutation]
+    ) -> Future[PushResponse]:
         if device_id != principal.device_id:
             raise ApiError("device_mismatch", field="device_id")
-        with self.db.write() as w:
+
+        def apply(w: Writer) -> PushResponse:
             hwm, results = apply_batch(w, principal, device_id, batch)
-        return PushResponse(epoch=self.epoch, high_water_mark=hwm, results=results)
+            return PushResponse(epoch=self.epoch, high_water_mark=hwm, results=results)
+
+        return self.db.submit(apply)
 
     def pull(self, principal: Principal, cursor: int, limit: int) -> PullResponse:
         with self.db.read() as conn:
