@@ -1,7 +1,8 @@
 """``fieldapp serve``: run the sync server (FastAPI on uvicorn, embedded SQLite).
 
 Configuration: defaults, then ``FIELDAPP_DATABASE`` / ``FIELDAPP_HOST`` /
-``FIELDAPP_PORT`` / ``FIELDAPP_LOG_LEVEL``, then these options.
+``FIELDAPP_PORT`` / ``FIELDAPP_LOG_LEVEL`` / ``FIELDAPP_TOKEN_IDLE_DAYS``, then these
+options.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ def register(subparsers: Any) -> None:
         help="Chạy máy chủ đồng bộ. (Run the sync server.)",
         description=(
             "Chạy máy chủ đồng bộ (FastAPI trên uvicorn, SQLite nhúng). Cấu hình lấy từ biến môi "
-            "trường FIELDAPP_DATABASE, FIELDAPP_HOST, FIELDAPP_PORT, FIELDAPP_LOG_LEVEL; tuỳ chọn "
-            "dòng lệnh được ưu tiên. (Run the sync server; options override the environment.)"
+            "trường FIELDAPP_DATABASE, FIELDAPP_HOST, FIELDAPP_PORT, FIELDAPP_LOG_LEVEL, "
+            "FIELDAPP_TOKEN_IDLE_DAYS; tuỳ chọn dòng lệnh được ưu tiên. (Run the sync server; "
+            "options override the environment.)"
         ),
     )
     parser.add_argument(
@@ -33,7 +35,27 @@ def register(subparsers: Any) -> None:
         choices=["debug", "info", "warning", "error"],
         help="Mức ghi nhật ký (JSON, không có dữ liệu cá nhân). (Log level; JSON logs.)",
     )
+    parser.add_argument(
+        "--token-idle-days",
+        type=_days,
+        metavar="DAYS",
+        help=(
+            "Số ngày máy không dùng thì phiên đăng nhập hết hạn, mặc định 90. "
+            "(Days unused before a device token expires; default 90.)"
+        ),
+    )
     parser.set_defaults(func=run)
+
+
+def _days(text: str) -> int:
+    from fieldapp.server.settings import idle_days
+
+    try:
+        return idle_days(text or "0")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"cần số ngày nguyên ≥ 1 (a whole number of days >= 1): {text!r}"
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,11 +67,21 @@ def run(args: argparse.Namespace) -> int:
     from fieldapp.server.sqlite_storage import SqliteStorage
 
     settings = Settings.from_env().override(
-        database=args.database, host=args.host, port=args.port, log_level=args.log_level
+        database=args.database,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        token_idle_days=args.token_idle_days,
     )
     setup_logging(settings.log_level)
-    storage = SqliteStorage(settings.database)
-    log_event("server_start", host=settings.host, port=settings.port, epoch=storage.epoch)
+    storage = SqliteStorage(settings.database, token_idle_days=settings.token_idle_days)
+    log_event(
+        "server_start",
+        host=settings.host,
+        port=settings.port,
+        epoch=storage.epoch,
+        token_idle_days=settings.token_idle_days,
+    )
     try:
         uvicorn.run(
             create_app(storage),

@@ -17,6 +17,14 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Máy chưa đăng nhập hoặc đã bị thu hồi. Hãy xin mã đăng ký mới từ tổ trưởng.",
         "This device is not signed in or was revoked. Ask your team leader for a new code.",
     ),
+    # A token unused for FIELDAPP_TOKEN_IDLE_DAYS (lost or abandoned phone): distinct from
+    # "unauthenticated" so the phone can say why; the cure is the same (a new code).
+    "token_expired": (
+        401,
+        "Phiên đăng nhập của máy đã hết hạn vì lâu không dùng. Nhờ tổ trưởng cấp mã đăng ký mới.",
+        "This device's sign-in expired after a long time unused. Ask your team leader for a "
+        "new enrolment code.",
+    ),
     "forbidden": (
         403,
         "Tài khoản của bạn không có quyền làm việc này.",

@@ -204,3 +204,19 @@ def m004_changes_by_village(db: Database) -> None:
     # Each pull page reads the feed for the device's villages after its cursor; without
     # this index every page scanned the whole feed (benchmarks/sync.py (c)).
     db.execute("CREATE INDEX IF NOT EXISTS changes_village_seq ON changes (village_id, change_seq)")
+
+
+@migrations()
+def m005_token_last_used(db: Database) -> None:
+    # Device tokens expire after FIELDAPP_TOKEN_IDLE_DAYS without use (see
+    # accounts.authenticate). Existing tokens count as last used when they were issued,
+    # or when their device last pushed if later (both written by now_iso(), so the text
+    # compares as time): a phone that has pushed recently is not locked out by the upgrade.
+    db.executescript(
+        """
+        ALTER TABLE device_tokens ADD COLUMN last_used_at TEXT;
+        UPDATE device_tokens SET last_used_at = MAX(created_at, COALESCE(
+            (SELECT d.last_seen_at FROM devices d WHERE d.id = device_tokens.device_id),
+            created_at));
+        """
+    )

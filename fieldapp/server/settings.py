@@ -11,7 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-__all__ = ["Settings"]
+__all__ = ["DEFAULT_TOKEN_IDLE_DAYS", "Settings", "idle_days"]
+
+# Phones work offline for weeks, so device tokens have no absolute lifetime: they expire
+# only after this many days without a single authenticated request (a lost or abandoned
+# phone), see :func:`fieldapp.server.accounts.authenticate`.
+DEFAULT_TOKEN_IDLE_DAYS = 90
 
 
 def _default_database() -> str:
@@ -25,18 +30,38 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8765
     log_level: str = "info"
+    token_idle_days: int = DEFAULT_TOKEN_IDLE_DAYS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read ``FIELDAPP_DATABASE``, ``_HOST``, ``_PORT`` and ``_LOG_LEVEL``."""
+        """Read ``FIELDAPP_DATABASE``, ``_HOST``, ``_PORT``, ``_LOG_LEVEL`` and
+        ``_TOKEN_IDLE_DAYS``."""
         env = os.environ if env is None else env
         return cls(
             database=env.get("FIELDAPP_DATABASE") or _default_database(),
             host=env.get("FIELDAPP_HOST") or "127.0.0.1",
             port=int(env.get("FIELDAPP_PORT") or 8765),
             log_level=env.get("FIELDAPP_LOG_LEVEL") or "info",
+            token_idle_days=idle_days(env.get("FIELDAPP_TOKEN_IDLE_DAYS")),
         )
 
     def override(self, **values: object) -> Settings:
         """Command-line values win over the environment; ``None`` means "not given"."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+
+
+def idle_days(value: object) -> int:
+    """``FIELDAPP_TOKEN_IDLE_DAYS`` as a whole number of days, at least 1 (empty: 90).
+
+    >>> idle_days("30"), idle_days(None)
+    (30, 90)
+    """
+    if value is None or value == "":
+        return DEFAULT_TOKEN_IDLE_DAYS
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise ValueError(f"FIELDAPP_TOKEN_IDLE_DAYS must be a whole number of days >= 1: {value!r}")
+    return days

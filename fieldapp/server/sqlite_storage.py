@@ -12,6 +12,7 @@ import json
 import secrets
 from collections.abc import Sequence
 from concurrent.futures import Future
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from fieldapp.server.push import (
     refresh_summaries,
     write_household,
 )
+from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sync.protocol import (
     DeviceState,
@@ -49,9 +51,11 @@ __all__ = ["SqliteStorage"]
 class SqliteStorage:
     """Embedded SQLite storage (WAL, one serialised writer)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, token_idle_days: int = DEFAULT_TOKEN_IDLE_DAYS):
         self.db = ServerDB(path)
         self._epoch = self.db.meta("epoch")
+        self.token_idle = timedelta(days=token_idle_days)
+        self._token_touches = accounts.TokenTouches(self.db)
 
     @property
     def epoch(self) -> str:
@@ -70,8 +74,15 @@ class SqliteStorage:
     # -- identity ---------------------------------------------------------------------
 
     def authenticate(self, token: str) -> Principal | None:
+        """Raises 401 ``token_expired`` for a token idle too long (see accounts)."""
         with self.db.read() as conn:
-            return accounts.authenticate(conn, token)
+            found = accounts.authenticate(conn, token, idle=self.token_idle)
+        if found is None:
+            return None
+        if found.touch_due:
+            # Queued for the writer thread, not awaited: a read never waits for a write.
+            self._token_touches.record(found.token_hash)
+        return found.principal
 
     def enrol(self, code: str, device_id: str, next_seq: int) -> EnrolResponse:
         with self.db.write() as w:

@@ -29,7 +29,13 @@ import httpx
 
 from fieldapp.store import sync_state
 from fieldapp.store.device_store import DeviceStore, OutboxEntry
-from fieldapp.sync.errors import DeviceResetError, ProtocolVersionError, SyncAuthError, SyncError
+from fieldapp.sync.errors import (
+    AUTH_MESSAGES,
+    DeviceResetError,
+    ProtocolVersionError,
+    SyncAuthError,
+    SyncError,
+)
 from fieldapp.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BATCH_BYTES,
@@ -400,9 +406,10 @@ def _error(response: httpx.Response) -> dict[str, Any]:
 
 def _server_error(response: httpx.Response, cls: type[SyncError]) -> SyncError:
     error = _error(response)
-    return cls(
-        str(error.get("code") or f"http_{response.status_code}"),
-        str(error.get("message_vi") or f"Máy chủ trả lời lỗi {response.status_code}."),
-        str(error.get("message_en") or f"The server answered {response.status_code}."),
-        status=response.status_code,
-    )
+    code = str(error.get("code") or f"http_{response.status_code}")
+    message_vi = str(error.get("message_vi") or f"Máy chủ trả lời lỗi {response.status_code}.")
+    message_en = str(error.get("message_en") or f"The server answered {response.status_code}.")
+    if cls is SyncAuthError and code in AUTH_MESSAGES:
+        # Expired and revoked read differently, by the server's code (see AUTH_MESSAGES).
+        message_vi, message_en = AUTH_MESSAGES[code]
+    return cls(code, message_vi, message_en, status=response.status_code)

@@ -9,6 +9,7 @@ the client and only surfaces as a plain :class:`SyncError` once retries run out.
 from __future__ import annotations
 
 __all__ = [
+    "AUTH_MESSAGES",
     "DeviceResetError",
     "EnrolmentError",
     "ProtocolVersionError",
@@ -29,7 +30,36 @@ class SyncError(Exception):
 
 
 class SyncAuthError(SyncError):
-    """The server refused the device (401/403): token revoked, expired or out of scope."""
+    """The server refused the device (401/403): token revoked, expired or out of scope.
+
+    ``code`` is the server's: ``token_expired`` (unused too long), ``unauthenticated``
+    (revoked or unknown), ``forbidden``/``device_mismatch`` (not allowed). For the first
+    two the message is the phone's own (:data:`AUTH_MESSAGES`), so the member hears the
+    reason and that nothing was lost, whatever the server's wording.
+    """
+
+    @property
+    def expired(self) -> bool:
+        """The token ran out from disuse (not revoked): a new code from the leader fixes it."""
+        return self.code == "token_expired"
+
+
+# Server error code → (Vietnamese, English) shown when a sync stops on it. Both cures are
+# a new enrolment code; re-enrolling keeps the device's numbering, so nothing is sent twice.
+AUTH_MESSAGES: dict[str, tuple[str, str]] = {
+    "token_expired": (
+        "Phiên đăng nhập của máy đã hết hạn vì lâu không dùng. Nhờ tổ trưởng cấp mã đăng ký "
+        "mới. Dữ liệu chưa gửi vẫn được giữ trên máy.",
+        "This phone's sign-in expired after a long time unused. Ask your team leader for a "
+        "new enrolment code. Unsent data is kept on the phone.",
+    ),
+    "unauthenticated": (
+        "Máy này đã bị thu hồi quyền đồng bộ hoặc chưa đăng nhập. Hãy xin tổ trưởng mã đăng ký "
+        "mới. Dữ liệu chưa gửi vẫn được giữ trên máy.",
+        "This phone's access was revoked or it is not signed in. Ask your team leader for a "
+        "new enrolment code. Unsent data is kept on the phone.",
+    ),
+}
 
 
 class ProtocolVersionError(SyncError):
