@@ -209,14 +209,10 @@ def m004_changes_by_village(db: Database) -> None:
 @migrations()
 def m005_token_last_used(db: Database) -> None:
     # Device tokens expire after FIELDAPP_TOKEN_IDLE_DAYS without use (see
-    # accounts.authenticate). Existing tokens count as last used when they were issued,
-    # or when their device last pushed if later (both written by now_iso(), so the text
-    # compares as time): a phone that has pushed recently is not locked out by the upgrade.
-    db.executescript(
-        """
-        ALTER TABLE device_tokens ADD COLUMN last_used_at TEXT;
-        UPDATE device_tokens SET last_used_at = MAX(created_at, COALESCE(
-            (SELECT d.last_seen_at FROM devices d WHERE d.id = device_tokens.device_id),
-            created_at));
-        """
-    )
+    # accounts.authenticate). Before this column no use was recorded (a leader who only
+    # pulls leaves no trace), so existing tokens count as used at the upgrade: nobody is
+    # locked out by it, and the idle clock of every old token starts then.
+    db.execute("ALTER TABLE device_tokens ADD COLUMN last_used_at TEXT")
+    # Same text form as db.now_iso() (imported from there, it would be a cycle).
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    db.execute("UPDATE device_tokens SET last_used_at = ?", [now])
