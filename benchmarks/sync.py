@@ -10,7 +10,8 @@
     so their overhead does not sit on the server's event loop. Their push bodies are what
     a device sends: outbox payloads as the device store writes them, gzip-compressed.
     Two backlogs: a day of work (25 visits, 3 new households, 2 edits of households
-    the server already has) and a heavier one (50 visits, 5 new households). For
+    the server already has, which each device pulled on an earlier day: its pull starts
+    from the cursor it held then) and a heavier one (50 visits, 5 new households). For
     comparison (not the goal's condition) the day's syncs also run with their starts
     spread over 10 seconds.
 
@@ -27,6 +28,7 @@ import multiprocessing
 import os
 import socket
 import sqlite3
+import ssl
 import statistics
 import subprocess
 import sys
@@ -217,6 +219,7 @@ class Device:
     visit_ids: list[str]
     household_ids: list[str]
     mutations: int
+    cursor: int  # where the device's pull feed stood after the earlier day
 
 
 def prepare_devices(db: Path, day: Day) -> list[Device]:
@@ -233,6 +236,8 @@ def prepare_devices(db: Path, day: Day) -> list[Device]:
         for t in range(teams)
     }
     storage.import_records([h for hs in seeded.values() for h in hs], [])
+    # The devices pulled those households on the earlier day: today they pull from there.
+    cursor = int(storage.db.meta("change_seq"))
     devices = []
     for i, code in enumerate(codes):
         team = i // TEAM_SIZE
@@ -282,18 +287,41 @@ def prepare_devices(db: Path, day: Day) -> list[Device]:
             visit_ids.append(vid)
         raw = json.dumps({"device_id": device_id, "batch": batch}, ensure_ascii=False).encode()
         devices.append(
-            Device(device_id, result.token, gzip.compress(raw, 1), visit_ids, new, len(batch))
+            Device(
+                device_id,
+                result.token,
+                gzip.compress(raw, 1),
+                visit_ids,
+                new,
+                len(batch),
+                cursor,
+            )
         )
     storage.close()
     return devices
 
 
+@dataclass
+class _Barrier:
+    """Every simulated device has its client ready before any of them starts."""
+
+    waiting: int
+    all_ready: asyncio.Event
+    go: asyncio.Event
+    tls: ssl.SSLContext  # one for all: building one per client costs ~10 ms of CPU each
+
+
 async def _one_device(
-    url: str, d: Device, go: asyncio.Event, out: dict[str, Any], delay: float
+    url: str, d: Device, barrier: _Barrier, out: dict[str, Any], delay: float
 ) -> None:
     headers = {PROTOCOL_HEADER: PROTOCOL_VERSION, "Authorization": f"Bearer {d.token}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120) as http:
-        await go.wait()
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers, timeout=120, verify=barrier.tls
+    ) as http:
+        barrier.waiting -= 1
+        if barrier.waiting == 0:
+            barrier.all_ready.set()
+        await barrier.go.wait()
         await asyncio.sleep(delay)
         start = time.perf_counter()
         (await http.get("/api/v1/me")).raise_for_status()
@@ -306,7 +334,7 @@ async def _one_device(
         out["push"] = time.perf_counter() - t
         r.raise_for_status()
         out["hwm"] = r.json()["high_water_mark"]
-        cursor, pulled = 0, 0
+        cursor, pulled = d.cursor, 0
         while True:
             r = await http.get("/api/v1/pull", params={"cursor": cursor, "limit": 500})
             r.raise_for_status()
@@ -321,22 +349,24 @@ async def _one_device(
 
 async def _all_devices(
     url: str, devices: list[Device], spread: float
-) -> tuple[float, list[dict[str, Any]]]:
-    go = asyncio.Event()
+) -> tuple[float, list[dict[str, Any]], float]:
+    """(elapsed, one result per device, this process's CPU seconds after the barrier)."""
+    barrier = _Barrier(len(devices), asyncio.Event(), asyncio.Event(), ssl.create_default_context())
     outs: list[dict[str, Any]] = [{} for _ in devices]
     tasks = [
-        asyncio.create_task(_one_device(url, d, go, o, spread * i / len(devices)))
+        asyncio.create_task(_one_device(url, d, barrier, o, spread * i / len(devices)))
         for i, (d, o) in enumerate(zip(devices, outs, strict=True))
     ]
-    await asyncio.sleep(0.5)  # every device ready, then all start at once (the barrier)
+    await barrier.all_ready.wait()
+    cpu0 = time.process_time()
     start = time.perf_counter()
-    go.set()
+    barrier.go.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
     elapsed = time.perf_counter() - start
     for o, res in zip(outs, results, strict=True):
         if isinstance(res, BaseException):
             o["error"] = repr(res)
-    return elapsed, outs
+    return elapsed, outs, time.process_time() - cpu0
 
 
 def _load_process(url: str, devices: list[Device], spread: float, conn: Any) -> None:
@@ -387,7 +417,7 @@ def many_devices(tmp: Path, day: Day, spread: float = 0.0) -> float:
         proc = ctx.Process(target=_load_process, args=(server.url, devices, spread, child))
         cpu0 = server.cpu_seconds()
         proc.start()
-        elapsed, outs = parent.recv()
+        elapsed, outs, load_cpu = parent.recv()
         proc.join()
         server_cpu = server.cpu_seconds() - cpu0
     finally:
@@ -401,7 +431,8 @@ def many_devices(tmp: Path, day: Day, spread: float = 0.0) -> float:
     print(
         f"(c) {DEVICES} devices × {day.label} ({day.visits} visits, {day.new_households} new "
         f"households, {day.edits} edits each), {when}: {elapsed:.2f} s, "
-        f"{visits / elapsed:,.0f} visits/s (me+push+pull); server CPU {server_cpu:.2f} s"
+        f"{visits / elapsed:,.0f} visits/s (me+push+pull); server CPU {server_cpu:.2f} s, "
+        f"simulated devices' CPU {load_cpu:.2f} s (same 2 cores)"
     )
     print(
         f"    push latency p50 {statistics.median(pushes) * 1000:.0f} ms, p95 "

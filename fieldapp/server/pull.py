@@ -109,7 +109,9 @@ def pull_page(
     for seq, kind, entity, entity_id in rows:
         if kind == "left_scope":
             changes.append(
-                Change(cursor=seq, kind="left_scope", entity=Entity(entity), entity_id=entity_id)
+                Change.model_construct(
+                    cursor=seq, kind="left_scope", entity=Entity(entity), entity_id=entity_id
+                )
             )
             continue
         # A row removed by hand on the server has no data: the checksum reveals it.
@@ -135,7 +137,9 @@ def pull_page(
 
 
 def _upsert(seq: int, entity: Entity, data: dict[str, Any], version: int) -> Change:
-    return Change(
+    # Built from rows this server wrote, so not validated again: validating every record
+    # of every page was a third of the server's work when 200 phones pulled at once.
+    return Change.model_construct(
         cursor=seq, kind="upsert", entity=entity, entity_id=data["id"], version=version, data=data
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from fieldapp.server import accounts
 from fieldapp.server.db import ServerDB
@@ -51,6 +51,12 @@ def _code_is_live(storage: Storage, code: str) -> bool:
         return accounts.code_is_live(conn, code)
 
 
+def _json(message: PushResponse | PullResponse) -> Response:
+    """The message as JSON, serialised once. Returning the model would make FastAPI
+    validate it again against ``response_model`` first (which still documents it)."""
+    return Response(message.model_dump_json(), media_type="application/json")
+
+
 @router.post(
     "/enrol",
     response_model=EnrolResponse,
@@ -92,7 +98,7 @@ def reference(principal: CurrentPrincipal, storage: StorageDep) -> ReferenceData
 
 
 @router.post("/push", response_model=PushResponse, tags=["sync"])
-async def push(body: PushRequest, principal: CurrentPrincipal, storage: StorageDep) -> PushResponse:
+async def push(body: PushRequest, principal: CurrentPrincipal, storage: StorageDep) -> Response:
     """Apply a batch of the device's outbox; answers the new high-water mark."""
     # Awaited, not run on a worker thread: the storage's writer thread applies the
     # pushes that queue up together (group commit), however many phones wait.
@@ -106,7 +112,7 @@ async def push(body: PushRequest, principal: CurrentPrincipal, storage: StorageD
         hwm=result.high_water_mark,
         counts=counts,
     )
-    return result
+    return _json(result)
 
 
 @router.get("/pull", response_model=PullResponse, tags=["sync"])
@@ -115,11 +121,11 @@ def pull(
     storage: StorageDep,
     cursor: Annotated[int, Query(ge=0, le=2**53)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-) -> PullResponse:
+) -> Response:
     """Changes in the device's scope after ``cursor``, oldest first."""
     page = storage.pull(principal, cursor, limit)
     log_event("pull", device_id=principal.device_id, cursor=cursor, changes=len(page.changes))
-    return page
+    return _json(page)
 
 
 @router.get("/households/{household_id}", tags=["records"])
