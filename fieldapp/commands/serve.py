@@ -1,8 +1,8 @@
 """``fieldapp serve``: run the sync server (FastAPI on uvicorn, embedded SQLite).
 
 Configuration: defaults, then ``FIELDAPP_DATABASE`` / ``FIELDAPP_HOST`` /
-``FIELDAPP_PORT`` / ``FIELDAPP_LOG_LEVEL`` / ``FIELDAPP_TOKEN_IDLE_DAYS``, then these
-options.
+``FIELDAPP_PORT`` / ``FIELDAPP_LOG_LEVEL`` / ``FIELDAPP_TOKEN_IDLE_DAYS`` /
+``FIELDAPP_WORKER_THREADS`` (environment only), then these options.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Chạy máy chủ đồng bộ (FastAPI trên uvicorn, SQLite nhúng). Cấu hình lấy từ biến môi "
             "trường FIELDAPP_DATABASE, FIELDAPP_HOST, FIELDAPP_PORT, FIELDAPP_LOG_LEVEL, "
-            "FIELDAPP_TOKEN_IDLE_DAYS; tuỳ chọn dòng lệnh được ưu tiên. (Run the sync server; "
-            "options override the environment.)"
+            "FIELDAPP_TOKEN_IDLE_DAYS, FIELDAPP_WORKER_THREADS; tuỳ chọn dòng lệnh được ưu "
+            "tiên. (Run the sync server; options override the environment.)"
         ),
     )
     parser.add_argument(
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         uvicorn.run(
-            create_app(storage),
+            create_app(storage, worker_threads=settings.worker_threads),
             host=settings.host,
             port=settings.port,
             log_level="warning",

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -36,6 +35,7 @@ from fieldapp.server.db import ServerDB
 from fieldapp.server.deps import AttemptLimiter
 from fieldapp.server.errors import ApiError
 from fieldapp.server.logs import log_event
+from fieldapp.server.settings import DEFAULT_WORKER_THREADS
 from fieldapp.server.storage import Storage
 from fieldapp.sync.protocol import EPOCH_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION
 
@@ -194,21 +194,22 @@ def _load_secret(storage: Storage) -> None:
         accounts.server_secret(db.path)
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Route functions run on anyio's worker threads. Its default of 40 threads, all
-    # taking turns at the GIL and at SQLite (which drops the GIL on every call), made
-    # 200 phones syncing at once cost twice the CPU of the same syncs one by one.
-    anyio.to_thread.current_default_thread_limiter().total_tokens = int(
-        os.environ.get("FIELDAPP_THREADS", "4")
-    )
-    yield
-
-
-def create_app(storage: Storage, *, router_modules: Sequence[str] = ROUTER_MODULES) -> FastAPI:
+def create_app(
+    storage: Storage,
+    *,
+    router_modules: Sequence[str] = ROUTER_MODULES,
+    worker_threads: int = DEFAULT_WORKER_THREADS,
+) -> FastAPI:
     """Build the app around a storage backend (SQLite today)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Blocking route code runs on anyio's worker threads (see Settings.worker_threads).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = worker_threads
+        yield
+
     app = FastAPI(
-        lifespan=_lifespan,
+        lifespan=lifespan,
         title="fieldapp",
         version=__version__,
         description=(

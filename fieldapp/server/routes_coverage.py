@@ -11,20 +11,26 @@ Scope (decided here, documented in docs/coverage.md):
 Asking for a ward outside the caller's scope is 403; a village outside it is 404 (the
 same answer as a village that does not exist). Bad dates are 422 naming the field. All
 figures are the team's own activity, never official portal statistics; every response
-carries that label. Endpoints are plain ``def``: FastAPI runs them in its thread pool, so
-the blocking SQL never holds the event loop.
+carries that label. The blocking SQL runs on worker threads, never on the event loop:
+on a pool of their own (:data:`REPORT_THREADS`), so a slow province report can hold
+back other reports but never the phones' sync requests on the shared pool.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import functools
 import json
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Query
 
 from fieldapp.coverage import DATA_LABEL_EN, DATA_LABEL_VI, CoverageService, Period
@@ -41,6 +47,33 @@ router = APIRouter(
     responses=ERRORS,
     tags=["coverage"],
 )
+
+# Reports running at once; more wait their turn (each may take seconds at province scale).
+REPORT_THREADS = 2
+# One limiter per event loop (a limiter belongs to the loop it was first used in; tests
+# run the app in several loops).
+_reports: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _on_report_threads(
+    endpoint: Callable[..., dict[str, Any]],
+) -> Callable[..., Coroutine[Any, Any, dict[str, Any]]]:
+    """Run a blocking endpoint on the reports' own threads. (Defined in this module: FastAPI
+    resolves the wrapped signature's annotations in the wrapper's module.)"""
+
+    @functools.wraps(endpoint)
+    async def run(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        limiter = _reports.get(loop)
+        if limiter is None:
+            limiter = _reports[loop] = anyio.CapacityLimiter(REPORT_THREADS)
+        call = functools.partial(endpoint, *args, **kwargs)
+        return await anyio.to_thread.run_sync(call, limiter=limiter)
+
+    return run
+
 
 # A campaign period is months; a few years is the most any report needs.
 MAX_PERIOD_DAYS = 3 * 366
@@ -118,6 +151,7 @@ def _envelope(period: Period, today: date, **body: Any) -> dict[str, Any]:
 
 
 @router.get("/villages", summary="Coverage per village, with indicators and a total")
+@_on_report_threads
 def coverage_villages(
     principal: CurrentPrincipal,
     storage: StorageDep,
@@ -142,6 +176,7 @@ def coverage_villages(
 
 
 @router.get("/teams", summary="Coverage per team (sums of its villages)")
+@_on_report_threads
 def coverage_teams(
     principal: CurrentPrincipal,
     storage: StorageDep,
@@ -158,6 +193,7 @@ def coverage_teams(
 
 
 @router.get("/members", summary="Activity per member in the caller's villages")
+@_on_report_threads
 def coverage_members(
     principal: CurrentPrincipal,
     storage: StorageDep,
@@ -197,6 +233,7 @@ def _encode_cursor(after: tuple[str, str] | None) -> str | None:
 
 
 @router.get("/gaps", summary="Households to visit next in one village, Vietnamese order, paged")
+@_on_report_threads
 def coverage_gaps(
     principal: CurrentPrincipal,
     storage: StorageDep,

@@ -16,6 +16,7 @@ __all__ = ["DEFAULT_TOKEN_IDLE_DAYS", "Settings", "idle_days"]
 # Phones work offline for weeks, so device tokens have no absolute lifetime: they expire
 # only after this many days without a single authenticated request (a lost or abandoned
 # phone), see :func:`fieldapp.server.accounts.authenticate`.
+DEFAULT_WORKER_THREADS = 4
 DEFAULT_TOKEN_IDLE_DAYS = 90
 
 
@@ -31,11 +32,16 @@ class Settings:
     port: int = 8765
     log_level: str = "info"
     token_idle_days: int = DEFAULT_TOKEN_IDLE_DAYS
+    # Worker threads for blocking route code (sync reads, auth). Few on purpose: with
+    # anyio's default of 40, threads fighting over the GIL and SQLite made 200 phones
+    # syncing at once cost ~1.7x the CPU (benchmarks/sync.py (c)). Pushes do not use
+    # them (one writer thread), nor do coverage reports (a pool of their own).
+    worker_threads: int = DEFAULT_WORKER_THREADS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read ``FIELDAPP_DATABASE``, ``_HOST``, ``_PORT``, ``_LOG_LEVEL`` and
-        ``_TOKEN_IDLE_DAYS``."""
+        """Read ``FIELDAPP_DATABASE``, ``_HOST``, ``_PORT``, ``_LOG_LEVEL``,
+        ``_TOKEN_IDLE_DAYS`` and ``_WORKER_THREADS``."""
         env = os.environ if env is None else env
         return cls(
             database=env.get("FIELDAPP_DATABASE") or _default_database(),
@@ -43,6 +49,7 @@ class Settings:
             port=int(env.get("FIELDAPP_PORT") or 8765),
             log_level=env.get("FIELDAPP_LOG_LEVEL") or "info",
             token_idle_days=idle_days(env.get("FIELDAPP_TOKEN_IDLE_DAYS")),
+            worker_threads=worker_threads(env.get("FIELDAPP_WORKER_THREADS")),
         )
 
     def override(self, **values: object) -> Settings:
@@ -65,3 +72,20 @@ def idle_days(value: object) -> int:
     if days < 1:
         raise ValueError(f"FIELDAPP_TOKEN_IDLE_DAYS must be a whole number of days >= 1: {value!r}")
     return days
+
+
+def worker_threads(value: object) -> int:
+    """``FIELDAPP_WORKER_THREADS``: a whole number from 1 to 64 (empty: 4).
+
+    >>> worker_threads("8"), worker_threads(None)
+    (8, 4)
+    """
+    if value is None or value == "":
+        return DEFAULT_WORKER_THREADS
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 64:
+        raise ValueError(f"FIELDAPP_WORKER_THREADS must be a whole number from 1 to 64: {value!r}")
+    return n
