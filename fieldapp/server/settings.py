@@ -57,21 +57,25 @@ class Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
 
 
+def _whole(name: str, value: object, default: int, lowest: int, highest: int) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        n = lowest - 1
+    if not lowest <= n <= highest:
+        raise ValueError(f"{name} must be a whole number from {lowest} to {highest}: {value!r}")
+    return n
+
+
 def idle_days(value: object) -> int:
     """``FIELDAPP_TOKEN_IDLE_DAYS`` as a whole number of days, at least 1 (empty: 90).
 
     >>> idle_days("30"), idle_days(None)
     (30, 90)
     """
-    if value is None or value == "":
-        return DEFAULT_TOKEN_IDLE_DAYS
-    try:
-        days = int(str(value).strip())
-    except ValueError:
-        days = 0
-    if days < 1:
-        raise ValueError(f"FIELDAPP_TOKEN_IDLE_DAYS must be a whole number of days >= 1: {value!r}")
-    return days
+    return _whole("FIELDAPP_TOKEN_IDLE_DAYS", value, DEFAULT_TOKEN_IDLE_DAYS, 1, 36_500)
 
 
 def worker_threads(value: object) -> int:
@@ -80,12 +84,4 @@ def worker_threads(value: object) -> int:
     >>> worker_threads("8"), worker_threads(None)
     (8, 4)
     """
-    if value is None or value == "":
-        return DEFAULT_WORKER_THREADS
-    try:
-        n = int(str(value).strip())
-    except ValueError:
-        n = 0
-    if not 1 <= n <= 64:
-        raise ValueError(f"FIELDAPP_WORKER_THREADS must be a whole number from 1 to 64: {value!r}")
-    return n
+    return _whole("FIELDAPP_WORKER_THREADS", value, DEFAULT_WORKER_THREADS, 1, 64)
