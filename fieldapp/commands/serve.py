@@ -8,6 +8,7 @@ Configuration: defaults, then ``FIELDAPP_DATABASE`` / ``FIELDAPP_HOST`` /
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
@@ -66,7 +67,16 @@ def run(args: argparse.Namespace) -> int:
     from fieldapp.server.settings import Settings
     from fieldapp.server.sqlite_storage import SqliteStorage
 
-    settings = Settings.from_env().override(
+    try:
+        env_settings = Settings.from_env()
+    except ValueError as exc:
+        print(
+            f"Biến môi trường không hợp lệ, máy chủ chưa chạy. (Invalid environment setting; "
+            f"the server did not start.) {exc}",
+            file=sys.stderr,
+        )
+        return 2
+    settings = env_settings.override(
         database=args.database,
         host=args.host,
         port=args.port,

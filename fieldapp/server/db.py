@@ -117,13 +117,14 @@ class Writer:
 class _Job:
     """One queued grouped write; its future is settled after its group's COMMIT."""
 
-    __slots__ = ("error", "fn", "future", "result")
+    __slots__ = ("committed", "error", "fn", "future", "result")
 
     def __init__(self, fn: Callable[[Writer], Any]):
         self.fn = fn
         self.future: Future[Any] = Future()
         self.result: Any = None
         self.error: BaseException | None = None
+        self.committed = False
 
 
 class ServerDB:
@@ -156,7 +157,8 @@ class ServerDB:
                 writer.flush()
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                    conn.execute("ROLLBACK")
                 raise
 
     def write_grouped(self, fn: Callable[[Writer], T]) -> T:
@@ -167,18 +169,19 @@ class ServerDB:
     def submit(self, fn: Callable[[Writer], T]) -> Future[T]:
         """Queue ``fn`` for the writer thread, which runs queued writes in groups.
 
-        ``fn`` must depend only on the database and its own arguments: it may run more
-        than once (see :meth:`_try_group`), and only its last run is committed. If it
-        raises, none of its writes are kept and the future holds the exception. The
-        future is settled only after the group's COMMIT; if the COMMIT fails, every
-        write of the group fails with that error.
+        ``fn`` must depend only on the database and its own arguments: it may run twice
+        (see :meth:`_run_jobs`), and only its last run is committed. If it raises, none
+        of its writes are kept and the future holds the exception. The future is settled
+        only after the group's COMMIT; if the COMMIT fails, every write of that group
+        fails with that error. A future cancelled before its write started (the caller
+        gave up) is dropped unwritten.
         """
         job = _Job(fn)
         with self._queue_cv:
             if self._closing:
                 raise RuntimeError("database closed")
             self._queue.append(job)
-            if self._writer_thread is None:
+            if self._writer_thread is None or not self._writer_thread.is_alive():
                 self._writer_thread = threading.Thread(
                     target=self._writer_loop, name="fieldapp-writer", daemon=True
                 )
@@ -193,22 +196,51 @@ class ServerDB:
                     self._queue_cv.wait()
                 if not self._queue:
                     return
-                jobs = [self._queue.popleft() for _ in range(min(len(self._queue), MAX_GROUP))]
-            with self._lock:
-                remaining = jobs
-                while remaining:
-                    remaining = self._try_group(remaining)
+                jobs: list[_Job] = []
+                while self._queue and len(jobs) < MAX_GROUP:
+                    job = self._queue.popleft()
+                    # False when already cancelled; from here on it can no longer be.
+                    if job.future.set_running_or_notify_cancel():
+                        jobs.append(job)
+            try:
+                with self._lock:
+                    self._run_jobs(jobs)
+            except BaseException as exc:  # never let the thread die: every push would hang
+                for job in jobs:
+                    if not job.committed and job.error is None:
+                        job.error = exc
             for job in jobs:
-                if job.error is not None:
-                    job.future.set_exception(job.error)
-                else:
+                if job.committed:
                     job.future.set_result(job.result)
+                else:
+                    job.future.set_exception(job.error or RuntimeError("write not committed"))
 
-    def _try_group(self, jobs: list[_Job]) -> list[_Job]:
-        """Run ``jobs`` in one transaction. If one raises, the transaction is rolled back,
-        that job is done (with its error) and the others are returned to be run again
-        without it. Savepoints would avoid the rerun, but under this schema's triggers
-        they made every write about three times slower; errors are the rare case."""
+    def _run_jobs(self, jobs: list[_Job]) -> None:
+        """Run ``jobs`` in as few transactions as failures allow.
+
+        When job *i* raises, the transaction is rolled back and job *i* keeps its error;
+        jobs before it (which had succeeded) run again and commit on their own, and the
+        rest go on in a new transaction. Each job runs at most twice, whatever fails.
+        Savepoints would avoid the reruns, but under this schema's triggers they made
+        every write about three times slower, and failures are the rare case.
+        """
+        pending = jobs
+        while pending:
+            failed = self._try_group(pending)
+            if failed is None:
+                return
+            done_before = pending[:failed]
+            pending = pending[failed + 1 :]
+            while done_before:
+                again = self._try_group(done_before)
+                if again is None:
+                    break
+                # Failed on its second run (not expected): it keeps that error.
+                done_before = done_before[:again] + done_before[again + 1 :]
+
+    def _try_group(self, jobs: list[_Job]) -> int | None:
+        """Run ``jobs`` in one transaction: None once committed, else the index of the
+        job that raised (the transaction is rolled back, that job holds its error)."""
         conn = self._write_conn
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -218,9 +250,11 @@ class ServerDB:
                     job.result = job.fn(writer)
                     writer.flush_stamps()
                 except BaseException as exc:  # handed to the caller through its future
-                    conn.execute("ROLLBACK")
-                    job.error = exc
-                    return jobs[:i] + jobs[i + 1 :]
+                    # Some errors (disk full, I/O) make SQLite roll back by itself.
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    job.error, job.result = exc, None
+                    return i
             writer.flush()
             conn.execute("COMMIT")
         except BaseException as exc:
@@ -228,7 +262,10 @@ class ServerDB:
                 conn.execute("ROLLBACK")
             for job in jobs:
                 job.error, job.result = exc, None
-        return []
+            return None
+        for job in jobs:
+            job.committed = True
+        return None
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

@@ -205,7 +205,10 @@ def apply_batch(
     w: Writer, principal: Principal, device_id: str, batch: Sequence[Mutation]
 ) -> tuple[int, list[MutationResult]]:
     """Apply a batch; returns (new high-water mark, one result per mutation)."""
-    row = w.conn.execute("SELECT hwm FROM devices WHERE id = ?", [device_id]).fetchone()
+    row = w.conn.execute("SELECT hwm, revoked_at FROM devices WHERE id = ?", [device_id]).fetchone()
+    if row[1] is not None:
+        # Revoked while this push waited for the writer: refused like any later request.
+        raise ApiError("unauthenticated")
     hwm: int = row[0]
     received_at = now_iso()
     ctx = _Batch(w, principal, device_id, received_at, load_procedures(), _Clock.at(received_at))

@@ -46,7 +46,7 @@ class Settings:
         return cls(
             database=env.get("FIELDAPP_DATABASE") or _default_database(),
             host=env.get("FIELDAPP_HOST") or "127.0.0.1",
-            port=int(env.get("FIELDAPP_PORT") or 8765),
+            port=_whole("FIELDAPP_PORT", env.get("FIELDAPP_PORT"), 8765, 1, 65535),
             log_level=env.get("FIELDAPP_LOG_LEVEL") or "info",
             token_idle_days=idle_days(env.get("FIELDAPP_TOKEN_IDLE_DAYS")),
             worker_threads=worker_threads(env.get("FIELDAPP_WORKER_THREADS")),

@@ -3,6 +3,7 @@ each is still all-or-nothing, and a failing one takes nothing of the others down
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from concurrent.futures import Future
 from pathlib import Path
@@ -128,3 +129,125 @@ def test_write_grouped_waits_and_raises_in_the_callers_thread(db: ServerDB):
     with pytest.raises(ZeroDivisionError):
         db.write_grouped(lambda w: 1 // 0)
     assert _rows(db) == {"z": 26}
+
+
+def test_a_write_cancelled_before_it_started_is_dropped_and_the_writer_goes_on(db: ServerDB):
+    release, _ = _blocked_writer(db)
+    gave_up = db.submit(_insert("abandoned", 1))
+    assert gave_up.cancel()  # the phone's request went away while queued
+    after = db.submit(_insert("next", 2))
+    release.set()
+    assert after.result(10) == "next"
+    assert db.write_grouped(_insert("later", 3)) == "later"
+    assert _rows(db) == {"next": 2, "later": 3}
+
+
+def test_each_write_runs_at_most_twice_however_many_fail(db: ServerDB):
+    runs: dict[str, int] = {}
+
+    def counted(key: str, fail: bool):
+        def fn(w: Writer) -> str:
+            runs[key] = runs.get(key, 0) + 1
+            w.conn.execute("INSERT INTO t (k, v) VALUES (?, 1)", [key])
+            if fail:
+                raise ValueError(key)
+            return key
+
+        return fn
+
+    release, _ = _blocked_writer(db)
+    futures = {
+        f"{kind}{i}": db.submit(counted(f"{kind}{i}", kind == "bad"))
+        for i in range(6)
+        for kind in ("good", "bad")
+    }
+    release.set()
+    for key, fut in futures.items():
+        if key.startswith("good"):
+            assert fut.result(10) == key
+        else:
+            with pytest.raises(ValueError, match=key):
+                fut.result(10)
+    assert max(runs.values()) <= 2
+    assert all(runs[f"bad{i}"] == 1 for i in range(6))
+    assert _rows(db) == {f"good{i}": 1 for i in range(6)}
+
+
+def test_a_write_sqlite_rolls_back_by_itself_fails_alone_with_its_own_error(db: ServerDB):
+    """Disk full makes SQLite end the transaction itself; the others still commit and
+    the error the caller sees is the real one."""
+    with db.write() as w:
+        pages = w.conn.execute("PRAGMA page_count").fetchone()[0]
+    release, _ = _blocked_writer(db)
+
+    def limit_space(w: Writer) -> None:
+        w.conn.execute(f"PRAGMA max_page_count = {pages + 8}")
+
+    def big(w: Writer) -> None:
+        w.conn.executemany(
+            "INSERT INTO t (k, v) VALUES (?, ?)", [(f"big{i}" + "x" * 2000, i) for i in range(500)]
+        )
+
+    db.submit(limit_space)
+    small_1 = db.submit(_insert("s1", 1))
+    too_big = db.submit(big)
+    small_2 = db.submit(_insert("s2", 2))
+    release.set()
+    assert small_1.result(10) == "s1" and small_2.result(10) == "s2"
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        too_big.result(10)
+    assert _rows(db) == {"s1": 1, "s2": 2}
+
+
+def test_a_push_queued_when_its_device_is_revoked_is_refused_unwritten(tmp_path: Path):
+    from fieldapp_harness import World, household
+
+    from fieldapp.server import accounts
+    from fieldapp.server.errors import ApiError
+    from fieldapp.sync.protocol import PushRequest
+
+    world = World(tmp_path)
+    try:
+        store = world.device("a1")
+        principal = world.storage.authenticate(store.meta_get("device_token") or "")
+        assert principal is not None
+        hid = household(store, "v1")
+        entry = {
+            "seq": 1,
+            "entity": "household",
+            "entity_id": hid,
+            "op": "create",
+            "payload": {"id": hid, "village_id": "v1", "head_name": "Hộ Một"},
+            "base_version": None,
+            "created_at": "2026-11-20T09:00:00+07:00",
+        }
+        batch = PushRequest.model_validate({"device_id": store.device_id, "batch": [entry]})
+        db = world.storage.db
+        release, _ = _blocked_writer(db)
+        revoked = db.submit(lambda w: accounts.revoke_device(w, store.device_id, None))
+        outcome: list[BaseException | object] = []
+
+        def push() -> None:
+            try:
+                outcome.append(world.storage.push(principal, store.device_id, batch.batch))
+            except BaseException as exc:
+                outcome.append(exc)
+
+        pusher = threading.Thread(target=push)
+        pusher.start()
+        while len(db._queue) < 2:  # the push waits behind the revocation
+            threading.Event().wait(0.01)
+        release.set()
+        revoked.result(10)
+        pusher.join(10)
+        assert isinstance(outcome[0], ApiError) and outcome[0].code == "unauthenticated"
+        with db.read() as conn:
+            assert conn.execute("SELECT count(*) FROM households").fetchone()[0] == 0
+            assert (
+                conn.execute("SELECT hwm FROM devices WHERE id = ?", [store.device_id]).fetchone()[
+                    0
+                ]
+                == 0
+            )
+    finally:
+        world.close()

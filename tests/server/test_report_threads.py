@@ -67,3 +67,15 @@ def test_worker_threads_setting():
     for bad in ("0", "65", "many", "-1"):
         with pytest.raises(ValueError, match="FIELDAPP_WORKER_THREADS"):
             Settings.from_env({"FIELDAPP_WORKER_THREADS": bad})
+
+
+def test_serve_refuses_a_bad_environment_setting_in_vietnamese(tmp_path, monkeypatch, capsys):
+    from fieldapp.cli import main
+
+    for name in ("FIELDAPP_WORKER_THREADS", "FIELDAPP_PORT"):
+        monkeypatch.setenv(name, "abc")
+        assert main(["serve", "--database", str(tmp_path / "s.db")]) == 2
+        err = capsys.readouterr().err
+        assert "Biến môi trường không hợp lệ" in err and name in err
+        monkeypatch.delenv(name)
+    assert not (tmp_path / "s.db").exists()  # refused before anything was created
