@@ -15,14 +15,13 @@ from typing import Any, Protocol
 import flet as ft
 
 from fieldapp.app_services.context import AppContext
-from fieldapp.app_services.sync_service import SyncService
+from fieldapp.app_services.sync_service import AUTO_SYNC_SECONDS, SyncService, auto_sync_delay
 from fieldapp.store import DeviceStore
 from fieldapp.ui.i18n import t
 
 __all__ = ["AUTO_SYNC_SECONDS", "FieldApp", "Screen"]
 
 # How often the app tries to sync in the background while it is open.
-AUTO_SYNC_SECONDS = 180.0
 
 
 class Screen(Protocol):
@@ -238,7 +237,7 @@ class FieldApp:
             if not self._sync_lock.locked():
                 with contextlib.suppress(Exception):
                     await self.run_sync()
-            await asyncio.sleep(AUTO_SYNC_SECONDS)
+            await asyncio.sleep(auto_sync_delay())
         self._loop_task = None
 
     async def _on_lifecycle(self, e: Any) -> None:
