@@ -29,9 +29,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldapp import __version__
-from fieldapp.server import accounts
 from fieldapp.server.body import BodyLimitMiddleware
-from fieldapp.server.db import ServerDB
 from fieldapp.server.deps import AttemptLimiter
 from fieldapp.server.errors import ApiError
 from fieldapp.server.logs import log_event
@@ -186,14 +184,6 @@ class StampMiddleware:
         await self.app(scope, receive, stamping_send)
 
 
-def _load_secret(storage: Storage) -> None:
-    """Read (or on first start create) the code-hashing secret now, not on the first code:
-    a bad ``FIELDAPP_SECRET`` stops ``fieldapp serve`` at once."""
-    db = getattr(storage, "db", None)
-    if isinstance(db, ServerDB):
-        accounts.server_secret(db.path)
-
-
 def create_app(
     storage: Storage,
     *,
@@ -220,7 +210,8 @@ def create_app(
     )
     app.state.storage = storage
     app.state.enrol_limiter = AttemptLimiter()
-    _load_secret(storage)
+    # Now, not on the first code: a bad FIELDAPP_SECRET stops `fieldapp serve` at once.
+    storage.load_secret()
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)

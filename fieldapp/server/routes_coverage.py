@@ -24,8 +24,7 @@ import binascii
 import functools
 import json
 import weakref
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine
 from datetime import date
 from typing import Annotated, Any
 
@@ -33,7 +32,7 @@ import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Query
 
-from fieldapp.coverage import DATA_LABEL_EN, DATA_LABEL_VI, CoverageService, Period
+from fieldapp.coverage import DATA_LABEL_EN, DATA_LABEL_VI, Period
 from fieldapp.coverage.queries import indicator_progress, total
 from fieldapp.domain.model import Role
 from fieldapp.server.deps import CurrentPrincipal, StorageDep, check_protocol
@@ -89,17 +88,7 @@ Ward = Annotated[
 ]
 
 
-@contextmanager
-def _connection(storage: Storage) -> Iterator[Any]:
-    """A read snapshot of the server database (the SQLite storage's reader)."""
-    db = getattr(storage, "db", None)
-    if db is None or not hasattr(db, "read"):  # pragma: no cover - only SQLite exists
-        raise ApiError("internal")
-    with db.read() as conn:
-        yield conn
-
-
-def _scope(conn: Any, principal: Principal, ward: str | None) -> tuple[str, ...] | None:
+def _scope(storage: Storage, principal: Principal, ward: str | None) -> tuple[str, ...] | None:
     """Village ids the caller may see (None = every village: a province officer)."""
     if principal.role == Role.MEMBER:
         raise ApiError("forbidden")
@@ -111,7 +100,7 @@ def _scope(conn: Any, principal: Principal, ward: str | None) -> tuple[str, ...]
             and ward not in (principal.ward_codes)
         ):
             raise ApiError("forbidden", field="ward")
-        ids = [r[0] for r in conn.execute("SELECT id FROM villages WHERE ward_code = ?", [ward])]
+        ids = [v.id for v in storage.list_villages() if v.ward_code == ward]
         if not province:
             ids = [v for v in ids if v in principal.village_ids]
             if not ids:
@@ -162,8 +151,7 @@ def coverage_villages(
 ) -> dict[str, Any]:
     period = _period(start, end)
     day = today or date.today()
-    with _connection(storage) as conn:
-        svc = CoverageService(conn, village_ids=_scope(conn, principal, ward))
+    with storage.coverage(_scope(storage, principal, ward)) as svc:
         rows = svc.villages(period, day)
         figures = total(rows)
         return _envelope(
@@ -187,8 +175,7 @@ def coverage_teams(
 ) -> dict[str, Any]:
     period = _period(start, end)
     day = today or date.today()
-    with _connection(storage) as conn:
-        svc = CoverageService(conn, village_ids=_scope(conn, principal, ward))
+    with storage.coverage(_scope(storage, principal, ward)) as svc:
         return _envelope(period, day, teams=[t.to_dict() for t in svc.teams(period, day)])
 
 
@@ -204,8 +191,7 @@ def coverage_members(
 ) -> dict[str, Any]:
     period = _period(start, end)
     day = today or date.today()
-    with _connection(storage) as conn:
-        svc = CoverageService(conn, village_ids=_scope(conn, principal, ward))
+    with storage.coverage(_scope(storage, principal, ward)) as svc:
         return _envelope(period, day, members=[m.to_dict() for m in svc.members(period, day)])
 
 
@@ -247,14 +233,12 @@ def coverage_gaps(
 ) -> dict[str, Any]:
     day = today or date.today()
     after = _decode_cursor(cursor)
-    with _connection(storage) as conn:
-        scope = _scope(conn, principal, None)
-        known = conn.execute("SELECT 1 FROM villages WHERE id = ?", [village_id]).fetchone()
-        if not known or (scope is not None and village_id not in scope):
-            raise ApiError("not_found", field="village_id")
-        page = CoverageService(conn, village_ids=scope).gaps(
-            village_id, day, since=since, limit=limit, after=after
-        )
+    scope = _scope(storage, principal, None)
+    known = any(v.id == village_id for v in storage.list_villages())
+    if not known or (scope is not None and village_id not in scope):
+        raise ApiError("not_found", field="village_id")
+    with storage.coverage(scope) as svc:
+        page = svc.gaps(village_id, day, since=since, limit=limit, after=after)
     return {
         "label_vi": DATA_LABEL_VI,
         "label_en": DATA_LABEL_EN,

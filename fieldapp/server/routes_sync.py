@@ -6,8 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from fieldapp.server import accounts
-from fieldapp.server.db import ServerDB
 from fieldapp.server.deps import (
     CurrentPrincipal,
     EnrolLimiter,
@@ -18,7 +16,6 @@ from fieldapp.server.deps import (
 from fieldapp.server.errors import ApiError
 from fieldapp.server.logs import log_event
 from fieldapp.server.responses import ERRORS
-from fieldapp.server.storage import Storage
 from fieldapp.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
@@ -36,19 +33,6 @@ from fieldapp.sync.protocol import (
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(check_protocol)], responses=ERRORS)
 
 _RecordId = Annotated[str, Path(min_length=1, max_length=64)]
-
-
-def _code_is_live(storage: Storage, code: str) -> bool:
-    """Check the code on a read snapshot, so a wrong guess never takes the write lock.
-
-    Only the SQLite backend exposes its database here; any other backend checks the
-    code inside ``enrol`` (a dedicated ``Storage`` method would be cleaner).
-    """
-    db = getattr(storage, "db", None)
-    if not isinstance(db, ServerDB):
-        return True
-    with db.read() as conn:
-        return accounts.code_is_live(conn, code)
 
 
 def _json(message: PushResponse | PullResponse) -> Response:
@@ -73,7 +57,7 @@ def enrol(
     client = client_key(request)
     limiter.check(client)
     try:
-        if not _code_is_live(storage, body.code):
+        if not storage.code_is_live(body.code):
             raise ApiError("bad_code", field="code")
         result = storage.enrol(body.code, body.device_id, body.next_seq)
     except ApiError as e:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from fieldapp.coverage.service import CoverageService
 from fieldapp.domain.model import Household, Member, Team, Village, Visit
 from fieldapp.server import accounts
 from fieldapp.server.db import ServerDB, Writer, now_iso
@@ -83,6 +85,13 @@ class SqliteStorage:
             # Queued for the writer thread, not awaited: a read never waits for a write.
             self._token_touches.record(found.token_hash)
         return found.principal
+
+    def load_secret(self) -> None:
+        accounts.server_secret(self.db.path)
+
+    def code_is_live(self, code: str) -> bool:
+        with self.db.read() as conn:
+            return accounts.code_is_live(conn, code)
 
     def enrol(self, code: str, device_id: str, next_seq: int) -> EnrolResponse:
         with self.db.write() as w:
@@ -266,6 +275,11 @@ class SqliteStorage:
     def list_devices(self, *, by: Principal | None = None) -> list[dict[str, Any]]:
         with self.db.read() as conn:
             return accounts.list_devices(conn, by)
+
+    @contextmanager
+    def coverage(self, village_ids: Sequence[str] | None) -> Iterator[CoverageService]:
+        with self.db.read() as conn:
+            yield CoverageService(conn, village_ids=village_ids)
 
     def list_villages(self, *, by: Principal | None = None) -> list[Village]:
         with self.db.read() as conn:

@@ -8,9 +8,11 @@ new class, not a change to any route. Every scope decision is made from the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from fieldapp.coverage.service import CoverageService
 from fieldapp.domain.model import Household, Member, Role, Team, Village, Visit
 from fieldapp.sync.protocol import (
     DeviceState,
@@ -72,6 +74,15 @@ class Storage(Protocol):
         can say "ask your leader for a new code" rather than "revoked"."""
         ...
 
+    def load_secret(self) -> None:
+        """Read (or on first start create) the code-hashing secret; raises if it is bad."""
+        ...
+
+    def code_is_live(self, code: str) -> bool:
+        """Whether ``code`` could enrol now, checked without taking the write lock (so a
+        wrong guess never holds up the phones' pushes)."""
+        ...
+
     def enrol(self, code: str, device_id: str, next_seq: int) -> EnrolResponse: ...
 
     def issue_code(self, member_id: str, *, issued_by: Principal | None = None) -> IssuedCode: ...
@@ -123,6 +134,13 @@ class Storage(Protocol):
     def list_members(self, *, by: Principal | None = None) -> list[dict[str, Any]]: ...
 
     def list_devices(self, *, by: Principal | None = None) -> list[dict[str, Any]]: ...
+
+    def coverage(
+        self, village_ids: Sequence[str] | None
+    ) -> AbstractContextManager[CoverageService]:
+        """Coverage figures over one consistent snapshot, limited to ``village_ids``
+        (None: every village). Who may see which villages is decided by the caller."""
+        ...
 
     def list_villages(self, *, by: Principal | None = None) -> list[Village]: ...
 
