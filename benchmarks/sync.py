@@ -15,7 +15,10 @@
     comparison (not the goal's condition) the day's syncs also run with their starts
     spread over 10 seconds.
 
-Both processes share this machine's cores. Server CPU seconds are read from /proc.
+Each all-at-once case runs against one server process and against two
+(``fieldapp serve --workers 2``: Python runs one thread at a time per process).
+Server and devices share this machine's cores. Server CPU seconds (all its processes)
+are read from /proc.
 Run: ``python benchmarks/sync.py`` (a few minutes on 2 cores).
 """
 
@@ -81,7 +84,7 @@ def free_port() -> int:
 class Server:
     """``fieldapp serve`` in its own process."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, workers: int = 1):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -96,6 +99,8 @@ class Server:
                 str(self.port),
                 "--log-level",
                 "warning",
+                "--workers",
+                str(workers),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -109,12 +114,16 @@ class Server:
         raise RuntimeError("server did not start")
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the server process so far (Linux)."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return float("nan")
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time of the server process and its workers so far (Linux)."""
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if stat.parent.name == str(self.proc.pid) or fields[1] == str(self.proc.pid):
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -405,12 +414,13 @@ def exactly_once(db: Path, devices: list[Device]) -> str:
     )
 
 
-def many_devices(tmp: Path, day: Day, spread: float = 0.0) -> float:
+def many_devices(tmp: Path, day: Day, spread: float = 0.0, workers: int = 1) -> float:
     """``spread`` = 0: every device starts at the same instant; otherwise their starts
-    are spread evenly over that many seconds (an evening's syncs, compressed)."""
-    db = tmp / f"c-{day.visits}-{spread:g}.db"
+    are spread evenly over that many seconds (an evening's syncs, compressed).
+    ``workers``: server processes (``fieldapp serve --workers``)."""
+    db = tmp / f"c-{day.visits}-{spread:g}-{workers}.db"
     devices = prepare_devices(db, day)
-    server = Server(db)
+    server = Server(db, workers)
     try:
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe(duplex=False)
@@ -428,9 +438,10 @@ def many_devices(tmp: Path, day: Day, spread: float = 0.0) -> float:
     visits = sum(len(d.visit_ids) for d in devices)
     p95 = statistics.quantiles(pushes, n=20)[18] if len(pushes) > 1 else float("nan")
     when = "all at once" if not spread else f"starts spread over {spread:g} s"
+    procs = "1 server process" if workers == 1 else f"{workers} server processes (--workers)"
     print(
         f"(c) {DEVICES} devices × {day.label} ({day.visits} visits, {day.new_households} new "
-        f"households, {day.edits} edits each), {when}: {elapsed:.2f} s, "
+        f"households, {day.edits} edits each), {when}, {procs}: {elapsed:.2f} s, "
         f"{visits / elapsed:,.0f} visits/s (me+push+pull); server CPU {server_cpu:.2f} s, "
         f"simulated devices' CPU {load_cpu:.2f} s (same 2 cores)"
     )
@@ -459,6 +470,7 @@ def main() -> None:
         )
         for day in SCENARIOS:
             many_devices(tmp, day)
+            many_devices(tmp, day, workers=2)
         # For comparison, not the goal's condition: the same day's syncs arriving over 10 s.
         many_devices(tmp, SCENARIOS[0], spread=10.0)
 

@@ -2,12 +2,14 @@
 
 Configuration: defaults, then ``FIELDAPP_DATABASE`` / ``FIELDAPP_HOST`` /
 ``FIELDAPP_PORT`` / ``FIELDAPP_LOG_LEVEL`` / ``FIELDAPP_TOKEN_IDLE_DAYS`` /
-``FIELDAPP_WORKER_THREADS`` (environment only), then these options.
+``FIELDAPP_WORKER_THREADS`` (environment only) / ``FIELDAPP_WORKERS``, then these
+options.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -20,8 +22,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Chạy máy chủ đồng bộ (FastAPI trên uvicorn, SQLite nhúng). Cấu hình lấy từ biến môi "
             "trường FIELDAPP_DATABASE, FIELDAPP_HOST, FIELDAPP_PORT, FIELDAPP_LOG_LEVEL, "
-            "FIELDAPP_TOKEN_IDLE_DAYS, FIELDAPP_WORKER_THREADS; tuỳ chọn dòng lệnh được ưu "
-            "tiên. (Run the sync server; options override the environment.)"
+            "FIELDAPP_TOKEN_IDLE_DAYS, FIELDAPP_WORKER_THREADS, FIELDAPP_WORKERS; tuỳ chọn "
+            "dòng lệnh được ưu tiên. (Run the sync server; options override the environment.)"
         ),
     )
     parser.add_argument(
@@ -45,7 +47,28 @@ def register(subparsers: Any) -> None:
             "(Days unused before a device token expires; default 90.)"
         ),
     )
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        metavar="N",
+        help=(
+            "Số tiến trình máy chủ dùng chung cổng và tệp dữ liệu, mặc định 1; 2 khi nhiều "
+            "máy đồng bộ cùng lúc trên máy chủ 2 lõi. (Server processes sharing the port and "
+            "database; default 1.)"
+        ),
+    )
     parser.set_defaults(func=run)
+
+
+def _workers(text: str) -> int:
+    from fieldapp.server.settings import workers
+
+    try:
+        return workers(text or "0")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"cần số nguyên từ 1 đến 16 (a whole number from 1 to 16): {text!r}"
+        ) from None
 
 
 def _days(text: str) -> int:
@@ -82,8 +105,11 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         log_level=args.log_level,
         token_idle_days=args.token_idle_days,
+        workers=args.workers,
     )
     setup_logging(settings.log_level)
+    # Opened here even with several workers: migrations and the code secret are set up
+    # once, before any worker process opens the file.
     storage = SqliteStorage(settings.database, token_idle_days=settings.token_idle_days)
     log_event(
         "server_start",
@@ -91,7 +117,23 @@ def run(args: argparse.Namespace) -> int:
         port=settings.port,
         epoch=storage.epoch,
         token_idle_days=settings.token_idle_days,
+        workers=settings.workers,
     )
+    if settings.workers > 1:
+        storage.load_secret()
+        storage.close()
+        # Each worker process builds its own app from these settings (fieldapp.server.worker).
+        os.environ.update(settings.to_env())
+        uvicorn.run(
+            "fieldapp.server.worker:app_from_env",
+            factory=True,
+            workers=settings.workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            access_log=False,
+        )
+        return 0
     try:
         uvicorn.run(
             create_app(storage, worker_threads=settings.worker_threads),

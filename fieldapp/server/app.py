@@ -37,7 +37,12 @@ from fieldapp.server.settings import DEFAULT_WORKER_THREADS
 from fieldapp.server.storage import Storage
 from fieldapp.sync.protocol import EPOCH_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION
 
-__all__ = ["ROUTER_MODULES", "CatchAllMiddleware", "StampMiddleware", "create_app"]
+__all__ = [
+    "ROUTER_MODULES",
+    "CatchAllMiddleware",
+    "StampMiddleware",
+    "create_app",
+]
 
 # One line per router module, each exposing ``router``.
 ROUTER_MODULES: tuple[str, ...] = (
@@ -189,14 +194,20 @@ def create_app(
     *,
     router_modules: Sequence[str] = ROUTER_MODULES,
     worker_threads: int = DEFAULT_WORKER_THREADS,
+    close_storage: bool = False,
 ) -> FastAPI:
-    """Build the app around a storage backend (SQLite today)."""
+    """Build the app around a storage backend (SQLite today). ``close_storage``: the app
+    owns the storage and closes it when the server stops."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Blocking route code runs on anyio's worker threads (see Settings.worker_threads).
         anyio.to_thread.current_default_thread_limiter().total_tokens = worker_threads
-        yield
+        try:
+            yield
+        finally:
+            if close_storage:
+                storage.close()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -37,11 +37,15 @@ class Settings:
     # syncing at once cost ~1.7x the CPU (benchmarks/sync.py (c)). Pushes do not use
     # them (one writer thread), nor do coverage reports (a pool of their own).
     worker_threads: int = DEFAULT_WORKER_THREADS
+    # Server processes sharing the port and the database file. Python runs one thread
+    # at a time per process; a second process lets a second core parse, authenticate
+    # and serialise while the first writes (SQLite still takes one writer at a time).
+    workers: int = 1
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read ``FIELDAPP_DATABASE``, ``_HOST``, ``_PORT``, ``_LOG_LEVEL``,
-        ``_TOKEN_IDLE_DAYS`` and ``_WORKER_THREADS``."""
+        ``_TOKEN_IDLE_DAYS``, ``_WORKER_THREADS`` and ``_WORKERS``."""
         env = os.environ if env is None else env
         return cls(
             database=env.get("FIELDAPP_DATABASE") or _default_database(),
@@ -50,7 +54,25 @@ class Settings:
             log_level=env.get("FIELDAPP_LOG_LEVEL") or "info",
             token_idle_days=idle_days(env.get("FIELDAPP_TOKEN_IDLE_DAYS")),
             worker_threads=worker_threads(env.get("FIELDAPP_WORKER_THREADS")),
+            workers=workers(env.get("FIELDAPP_WORKERS")),
         )
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as the environment :meth:`from_env` reads (for worker processes).
+
+        >>> s = Settings("/tmp/x.db", port=9000, workers=2)
+        >>> Settings.from_env(s.to_env()) == s
+        True
+        """
+        return {
+            "FIELDAPP_DATABASE": self.database,
+            "FIELDAPP_HOST": self.host,
+            "FIELDAPP_PORT": str(self.port),
+            "FIELDAPP_LOG_LEVEL": self.log_level,
+            "FIELDAPP_TOKEN_IDLE_DAYS": str(self.token_idle_days),
+            "FIELDAPP_WORKER_THREADS": str(self.worker_threads),
+            "FIELDAPP_WORKERS": str(self.workers),
+        }
 
     def override(self, **values: object) -> Settings:
         """Command-line values win over the environment; ``None`` means "not given"."""
@@ -85,3 +107,12 @@ def worker_threads(value: object) -> int:
     (8, 4)
     """
     return _whole("FIELDAPP_WORKER_THREADS", value, DEFAULT_WORKER_THREADS, 1, 64)
+
+
+def workers(value: object) -> int:
+    """``FIELDAPP_WORKERS``: server processes, a whole number from 1 to 16 (empty: 1).
+
+    >>> workers("2"), workers(None)
+    (2, 1)
+    """
+    return _whole("FIELDAPP_WORKERS", value, 1, 1, 16)
