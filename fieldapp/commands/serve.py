@@ -11,7 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
+
+from fieldapp.server.settings import idle_days, workers
 
 
 def register(subparsers: Any) -> None:
@@ -60,26 +63,20 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _workers(text: str) -> int:
-    from fieldapp.server.settings import workers
+def _whole_number(parse: Callable[[str], int], wanted: str) -> Callable[[str], int]:
+    """An argparse type from a settings parser; ``wanted`` says what to type (vi/en)."""
 
-    try:
-        return workers(text or "0")
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"cần số nguyên từ 1 đến 16 (a whole number from 1 to 16): {text!r}"
-        ) from None
+    def convert(text: str) -> int:
+        try:
+            return parse(text or "0")
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{wanted}: {text!r}") from None
+
+    return convert
 
 
-def _days(text: str) -> int:
-    from fieldapp.server.settings import idle_days
-
-    try:
-        return idle_days(text or "0")
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"cần số ngày nguyên ≥ 1 (a whole number of days >= 1): {text!r}"
-        ) from None
+_workers = _whole_number(workers, "cần số nguyên từ 1 đến 16 (a whole number from 1 to 16)")
+_days = _whole_number(idle_days, "cần số ngày nguyên ≥ 1 (a whole number of days >= 1)")
 
 
 def run(args: argparse.Namespace) -> int:
