@@ -96,7 +96,7 @@ class Writer:
         return self._next
 
     def flush_stamps(self) -> None:
-        """Write the pending feed entries (inside the current transaction or savepoint)."""
+        """Write the pending feed entries inside the current transaction."""
         if self.stamps:
             self.conn.executemany(
                 "INSERT INTO changes (entity, entity_id, village_id, change_seq)"
