@@ -638,9 +638,13 @@ def list_devices(conn: sqlite3.Connection, by: Principal | None) -> list[dict[st
     return [dict(zip(keys, r, strict=True)) for r in rows if r[1] in visible]
 
 
-def list_villages(conn: sqlite3.Connection, by: Principal | None) -> list[Village]:
+def list_villages(
+    conn: sqlite3.Connection, by: Principal | None, ward: str | None = None
+) -> list[Village]:
+    where = " WHERE ward_code = ?" if ward is not None else ""
     rows = conn.execute(
-        "SELECT id, ward_code, name, kind FROM villages ORDER BY ward_code, name_sort"
+        f"SELECT id, ward_code, name, kind FROM villages{where} ORDER BY ward_code, name_sort",
+        [ward] if ward is not None else [],
     )
     return [Village(*r) for r in rows if by is None or r[0] in by.village_ids]
 

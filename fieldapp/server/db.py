@@ -161,11 +161,6 @@ class ServerDB:
                     conn.execute("ROLLBACK")
                 raise
 
-    def write_grouped(self, fn: Callable[[Writer], T]) -> T:
-        """:meth:`submit` and wait for the outcome."""
-        result: T = self.submit(fn).result()
-        return result
-
     def submit(self, fn: Callable[[Writer], T]) -> Future[T]:
         """Queue ``fn`` for the writer thread, which runs queued writes in groups.
 

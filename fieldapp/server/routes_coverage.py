@@ -100,7 +100,7 @@ def _scope(storage: Storage, principal: Principal, ward: str | None) -> tuple[st
             and ward not in (principal.ward_codes)
         ):
             raise ApiError("forbidden", field="ward")
-        ids = [v.id for v in storage.list_villages() if v.ward_code == ward]
+        ids = [v.id for v in storage.list_villages(ward=ward)]
         if not province:
             ids = [v for v in ids if v in principal.village_ids]
             if not ids:
@@ -234,8 +234,8 @@ def coverage_gaps(
     day = today or date.today()
     after = _decode_cursor(cursor)
     scope = _scope(storage, principal, None)
-    known = any(v.id == village_id for v in storage.list_villages())
-    if not known or (scope is not None and village_id not in scope):
+    in_scope = scope is None or village_id in scope
+    if not in_scope or not storage.village_exists(village_id):
         raise ApiError("not_found", field="village_id")
     with storage.coverage(scope) as svc:
         page = svc.gaps(village_id, day, since=since, limit=limit, after=after)

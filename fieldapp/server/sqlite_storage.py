@@ -281,9 +281,17 @@ class SqliteStorage:
         with self.db.read() as conn:
             yield CoverageService(conn, village_ids=village_ids)
 
-    def list_villages(self, *, by: Principal | None = None) -> list[Village]:
+    def village_exists(self, village_id: str) -> bool:
         with self.db.read() as conn:
-            return accounts.list_villages(conn, by)
+            return bool(
+                conn.execute("SELECT 1 FROM villages WHERE id = ?", [village_id]).fetchone()
+            )
+
+    def list_villages(
+        self, *, by: Principal | None = None, ward: str | None = None
+    ) -> list[Village]:
+        with self.db.read() as conn:
+            return accounts.list_villages(conn, by, ward)
 
     def list_teams(self, *, by: Principal | None = None) -> list[Team]:
         with self.db.read() as conn:

@@ -124,10 +124,10 @@ def test_feed_cursor_values_follow_commit_order_across_a_group(db: ServerDB):
     assert meta[0] == "4"
 
 
-def test_write_grouped_waits_and_raises_in_the_callers_thread(db: ServerDB):
-    assert db.write_grouped(_insert("z", 26)) == "z"
+def test_the_result_and_the_error_reach_the_callers_thread(db: ServerDB):
+    assert db.submit(_insert("z", 26)).result(10) == "z"
     with pytest.raises(ZeroDivisionError):
-        db.write_grouped(lambda w: 1 // 0)
+        db.submit(lambda w: 1 // 0).result(10)
     assert _rows(db) == {"z": 26}
 
 
@@ -138,7 +138,7 @@ def test_a_write_cancelled_before_it_started_is_dropped_and_the_writer_goes_on(d
     after = db.submit(_insert("next", 2))
     release.set()
     assert after.result(10) == "next"
-    assert db.write_grouped(_insert("later", 3)) == "later"
+    assert db.submit(_insert("later", 3)).result(10) == "later"
     assert _rows(db) == {"next": 2, "later": 3}
 
 
