@@ -133,7 +133,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         uvicorn.run(
-            create_app(storage, worker_threads=settings.worker_threads),
+            create_app(
+                storage,
+                worker_threads=settings.worker_threads,
+                console_idle_hours=settings.console_idle_hours,
+            ),
             host=settings.host,
             port=settings.port,
             log_level="warning",
