@@ -47,7 +47,7 @@ class ConsoleStorage(Protocol):
 
     # -- sessions ---------------------------------------------------------------------
     def console_sign_in(self, code: str, *, user_agent: str) -> ConsoleSignIn:
-        """Exchange a one-time code for a session. ``bad_code`` (422) when the code is
+        """Exchange a one-time code for a session. ``bad_code`` (400) when the code is
         wrong, used or expired; ``forbidden`` (403, code NOT used up) when it belongs to
         a team member, whose place is the phone app."""
         ...
