@@ -20,9 +20,34 @@ from datetime import timedelta
 from typing import Any, Literal, Protocol
 
 from fieldapp.domain.model import Team, Village
+from fieldapp.server.errors import ApiError
 from fieldapp.server.storage import IssuedCode, Principal
+from fieldapp.text import normalize_phone
 
-__all__ = ["ConsoleSession", "ConsoleSignIn", "ConsoleStorage"]
+__all__ = ["ConsoleSession", "ConsoleSignIn", "ConsoleStorage", "clean_phone"]
+
+
+def clean_phone(raw: str | None) -> str | None:
+    """A phone typed in the console as stored (E.164), None when empty; 422 ``phone``
+    when it is not a phone number (every backend and the console's forms use this)."""
+    parsed = normalize_phone(raw)
+    if parsed is None:
+        return None
+    if parsed.kind == "invalid":
+        problem = {
+            "field": "phone",
+            "code": "invalid",
+            "message_vi": parsed.warning_vi or "",
+            "message_en": parsed.warning_en or "",
+        }
+        raise ApiError(
+            "invalid_request",
+            field="phone",
+            message_vi=parsed.warning_vi,
+            message_en=parsed.warning_en,
+            problems=[problem],
+        )
+    return parsed.value
 
 
 @dataclass(frozen=True)

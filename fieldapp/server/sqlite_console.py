@@ -18,12 +18,12 @@ from typing import Any, Literal
 from fieldapp.domain.model import Household, Role, Team, Village
 from fieldapp.domain.validation import ValidationError, parse_household
 from fieldapp.server import accounts, audit
-from fieldapp.server.console_storage import ConsoleSession, ConsoleSignIn
+from fieldapp.server.console_storage import ConsoleSession, ConsoleSignIn, clean_phone
 from fieldapp.server.db import ServerDB, Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.push import _current_household, stamp_change, write_household
 from fieldapp.server.storage import IssuedCode, Principal
-from fieldapp.text import nfc, normalize_phone, sort_key
+from fieldapp.text import nfc, sort_key
 
 __all__ = ["SqliteConsole"]
 
@@ -422,13 +422,10 @@ class SqliteConsole:
         self, member_id: str, *, name: str, phone: str | None, by: Principal
     ) -> dict[str, Any]:
         clean = _clean_name(name)
-        parsed = normalize_phone(phone)
-        if parsed is not None and parsed.kind == "invalid":
-            raise _invalid("phone", parsed.warning_vi or "", parsed.warning_en or "")
+        new_phone = clean_phone(phone)
         with self.db.write() as w:
             accounts.require_review(by)
             current = accounts.member_visible(w.conn, by, member_id)
-            new_phone = parsed.value if parsed else None
             w.conn.execute(
                 "UPDATE members SET name = ?, phone = ? WHERE id = ?",
                 [clean, new_phone, member_id],

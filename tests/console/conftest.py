@@ -8,7 +8,7 @@ import pytest
 # The browser tests reuse the end-to-end helpers (server process, Chromium flags).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
-from console_world import ConsoleWorld  # noqa: E402
+from console_world import ConsoleWorld
 
 
 @pytest.fixture

@@ -61,7 +61,9 @@ def test_a_state_change_without_the_session_csrf_token_is_refused(cw):
         assert r.status_code == 403 and "giả mạo" in r.text
     assert cw.rows("SELECT deactivated_at FROM members WHERE id = ?", [target]) == [(None,)]
     assert post(c, path, f"/console/members/{target}", {}).status_code == 303
-    assert cw.rows("SELECT deactivated_at IS NOT NULL FROM members WHERE id = ?", [target]) == [(1,)]
+    assert cw.rows("SELECT deactivated_at IS NOT NULL FROM members WHERE id = ?", [target]) == [
+        (1,)
+    ]
 
 
 def test_a_cross_site_post_is_refused_even_with_the_token(cw):

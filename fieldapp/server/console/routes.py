@@ -40,6 +40,7 @@ from fieldapp.server.console.security import (
     set_session,
 )
 from fieldapp.server.console.tables import export_table
+from fieldapp.server.console_storage import clean_phone
 from fieldapp.server.deps import AttemptLimiter, client_key
 from fieldapp.server.errors import ApiError
 from fieldapp.server.routes_coverage import run_report
@@ -565,7 +566,7 @@ async def create_member(request: Request) -> Response:
                 message_vi="Cần nhập họ tên.",
                 message_en="Enter the full name.",
             )
-        phone = _field(form, "phone") or None
+        phone = clean_phone(_field(form, "phone") or None)
         if role == Role.OFFICER:
             ward = _field(form, "ward") or None
             if ctx.by.ward_codes:
