@@ -118,7 +118,8 @@ class Area:
 
 
 def _ward_label(ward: dict[str, Any]) -> str:
-    return f"{ward['kind']} {ward['name']}".strip().capitalize()
+    kind = str(ward["kind"])
+    return f"{kind[:1].upper()}{kind[1:]} {ward['name']}".strip()
 
 
 def resolve_area(ctx: Ctx) -> Area:
