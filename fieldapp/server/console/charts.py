@@ -22,7 +22,7 @@ from fieldapp.coverage import IndicatorProgress, WeekPoint
 
 __all__ = ["indicator_bars", "weekly_chart"]
 
-_W = 640
+_W = 480
 _LABEL_H = 20
 _BAR_H = 22
 _ROW_H = _LABEL_H + _BAR_H + 18
@@ -71,7 +71,7 @@ def indicator_bars(
 
 def weekly_chart(points: Sequence[WeekPoint], lang: str, *, title: str = "") -> Markup:
     """Visits per week as bars, households reached as dots on the same scale."""
-    h, base, left = 180, 150, 36
+    h, base, left = 190, 150, 40
     n = max(1, len(points))
     step = (_W - left) / n
     top = max([1, *(p.figures.visits for p in points)])
