@@ -140,6 +140,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "follow_ups_overdue": ("Quá hẹn", "Overdue"),
     "weekly": ("Theo tuần", "Week by week"),
     "week_of": ("Tuần từ", "Week of"),
+    "weekly_per_ward": (
+        "Chọn một xã/phường để xem số liệu theo tuần.",
+        "Choose a ward to see the figures week by week.",
+    ),
     "weekly_chart": (
         "Lượt thăm (cột) và hộ đã thăm mỗi tuần",
         "Visits (bars) and households reached each week",

@@ -297,7 +297,9 @@ def overview(ctx: Ctx) -> Page:
     with ctx.storage.coverage(area.village_ids) as svc:
         pick = resolve_period(ctx, svc, today)
         ov = svc.overview(pick.period, today)
-        weekly = svc.weekly(pick.period)
+        # Week by week counts distinct households per week: a ward's is quick, the whole
+        # province's is not (seconds at 400,000 households), so it is shown per ward.
+        weekly = None if area.province else svc.weekly(pick.period)
         target = _visited_target(svc)
         ind_cols = _indicator_columns(svc)
         indicators = svc.campaign.indicators
@@ -343,7 +345,9 @@ def overview(ctx: Ctx) -> Page:
         figures=_figure_row(ov.total, target),
         bars=charts.indicator_bars(ov.indicators, ctx.lang, fmt.pct, title=ctx.t("indicators")),
         indicators=ov.indicators,
-        trend=charts.weekly_chart(weekly, ctx.lang, title=ctx.t("weekly_chart")),
+        trend=charts.weekly_chart(weekly, ctx.lang, title=ctx.t("weekly_chart"))
+        if weekly is not None
+        else None,
         weekly=weekly,
         table=table,
         subtitle=subtitle(area, pick),
