@@ -73,7 +73,8 @@ def entries(
 ) -> list[dict[str, Any]]:
     """Entries ``by`` may read, newest first: officers their ward (province: all),
     leaders their own team's."""
-    where, params = ["id < ?"], [before_id if before_id is not None else 2**62]
+    where = ["id < ?"]
+    params: list[object] = [before_id if before_id is not None else 2**62]
     if by.is_officer:
         if by.ward_codes:
             where.append(f"ward_code IN ({','.join('?' * len(by.ward_codes))})")

@@ -13,7 +13,7 @@ import functools
 import re
 import tempfile
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,7 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 class ConsoleRoute(APIRoute):
     """Console routes answer in HTML whatever goes wrong."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def run(request: Request) -> Response:
@@ -395,11 +395,11 @@ def _table_file(ctx: Ctx, page: str, fmt: str) -> tuple[bytes, str]:
         if builder is None:
             raise PageError(404, "not_found")
         _, context = builder(ctx)
-    view = context.get("table")
-    if view is None:
+    found = context.get("table")
+    if found is None:
         raise PageError(404, "not_found")
-    table = export_table(view, context.get("subtitle", ""))
-    return _write(table, fmt), _file_name(view.name, fmt)
+    table = export_table(found, context.get("subtitle", ""))
+    return _write(table, fmt), _file_name(found.name, fmt)
 
 
 @router.get("/download/{page}.{fmt}")

@@ -89,11 +89,12 @@ def build(
     wanted = fold(q)
     if wanted:
         rows = [r for r in rows if wanted in fold(" ".join(str(r.get(k) or "") for k in keys))]
-    if sort in kinds and any(c.key == sort and c.sortable for c in columns):
-        rows = sorted(rows, key=lambda r: _sort_value(kinds[sort], r.get(sort)), reverse=desc)
+    if sort is not None and sort in kinds and any(c.key == sort and c.sortable for c in columns):
+        key, kind = sort, kinds[sort]
+        rows = sorted(rows, key=lambda r: _sort_value(kind, r.get(key)), reverse=desc)
         if desc:  # empty values last either way
-            rows = [r for r in rows if r.get(sort) not in (None, "")] + [
-                r for r in rows if r.get(sort) in (None, "")
+            rows = [r for r in rows if r.get(key) not in (None, "")] + [
+                r for r in rows if r.get(key) in (None, "")
             ]
     else:
         sort = None
