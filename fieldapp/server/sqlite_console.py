@@ -34,19 +34,7 @@ NOTE_MAX = 500
 
 
 def _invalid(field: str, message_vi: str, message_en: str) -> ApiError:
-    problem = {
-        "field": field,
-        "code": "invalid",
-        "message_vi": message_vi,
-        "message_en": message_en,
-    }
-    return ApiError(
-        "invalid_request",
-        field=field,
-        message_vi=message_vi,
-        message_en=message_en,
-        problems=[problem],
-    )
+    return accounts._invalid(field, "invalid", message_vi, message_en)
 
 
 def _clean_name(name: str, field: str = "name") -> str:

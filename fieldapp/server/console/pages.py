@@ -536,7 +536,6 @@ def team(
     *,
     error: str | None = None,
     values: dict[str, Any] | None = None,
-    sheet: list[dict[str, Any]] | None = None,
 ) -> Page:
     found = next((tm for tm in ctx.storage.list_teams(by=ctx.by) if tm.id == team_id), None)
     if found is None:
