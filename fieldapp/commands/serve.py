@@ -2,8 +2,8 @@
 
 Configuration: defaults, then ``FIELDAPP_DATABASE`` / ``FIELDAPP_HOST`` /
 ``FIELDAPP_PORT`` / ``FIELDAPP_LOG_LEVEL`` / ``FIELDAPP_TOKEN_IDLE_DAYS`` /
-``FIELDAPP_WORKER_THREADS`` (environment only) / ``FIELDAPP_WORKERS``, then these
-options.
+``FIELDAPP_WORKER_THREADS`` and ``FIELDAPP_CONSOLE_IDLE_HOURS`` (environment only) /
+``FIELDAPP_WORKERS``, then these options. The officers' console is served at ``/console/``.
 """
 
 from __future__ import annotations

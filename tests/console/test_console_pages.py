@@ -306,3 +306,26 @@ def test_the_commune_report_xlsx_is_laid_out_for_sending_upward(cw):
     assert ws.cell(row=10 + villages, column=7).number_format == "0.0%"
     signature = [c.value for row in ws.iter_rows(min_row=10 + villages) for c in row if c.value]
     assert "NGƯỜI LẬP BIỂU" in signature and "LÃNH ĐẠO" in signature
+
+
+def test_province_officer_issues_a_ward_officer_code_which_the_ward_cannot(cw):
+    province = cw.signed_in("province")
+    target = cw.ids["officer_b"]
+    r = post(province, f"/console/members/{target}/code", f"/console/members/{target}", {})
+    assert r.status_code == 200 and "Mã dùng một lần cho Phan Văn Ninh" in r.text
+    code = re.search(r"([A-Z0-9]{4}-[A-Z0-9]{4})", r.text.split("Mã dùng một lần cho")[1]).group(1)
+    signed = cw.client()
+    assert (
+        signed.post("/console/sign-in", data={"code": code}, headers={"origin": BASE}).status_code
+        == 303
+    )
+    assert "Phường Hải Ninh" in signed.get("/console/").text
+    ward_a = cw.signed_in("officer_a")
+    assert ward_a.get(f"/console/members/{target}").status_code == 404
+    # An officer issues a leader's code; the leader signs in to their team only.
+    leader = cw.ids["leader_a"]
+    r = post(ward_a, f"/console/members/{leader}/code", f"/console/members/{leader}", {})
+    assert r.status_code == 200
+    me = next(m.name for m in cw.dataset.members if m.id == cw.ids["officer_a"])
+    devices = ward_a.get("/console/devices", params={"q": fold(me).upper()}).text
+    assert me in devices

@@ -11,6 +11,7 @@ sorts, searches and downloads the same way.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,7 +32,7 @@ from fieldapp.portal.qr import qr_matrix
 from fieldapp.server.console import charts
 from fieldapp.server.console.i18n import action_text, t
 from fieldapp.server.console.security import csrf_token
-from fieldapp.server.console.tables import Column, TableView, build, local_time
+from fieldapp.server.console.tables import Column, TableView, build, local_time, phone_text
 from fieldapp.server.console_storage import ConsoleSession
 from fieldapp.server.errors import ApiError
 from fieldapp.server.push import REASONS
@@ -648,7 +649,7 @@ def members(ctx: Ctx, *, error: str | None = None, values: dict[str, str] | None
         Column("name", "member"),
         Column("role", "role"),
         Column("team_name", "team"),
-        Column("phone", "phone"),
+        Column("phone", "phone", "phone"),
         Column("state", "state"),
         Column("visits", "visits", "int"),
         Column("households_visited", "households_visited", "int"),
@@ -698,7 +699,7 @@ def member(
         devices=devices,
         teams=sorted(teams_, key=lambda tm: sort_key(tm.name)),
         error=error,
-        values=values or {"name": found["name"], "phone": found["phone"] or ""},
+        values=values or {"name": found["name"], "phone": phone_text(found["phone"])},
         issued=issued,
         can_move=ctx.by.is_officer and found["role"] != Role.OFFICER,
     )
@@ -814,7 +815,13 @@ def devices(ctx: Ctx) -> Page:
         expired = (now - last).total_seconds() > ctx.idle_hours * 3600
         state = "revoked" if s["revoked_at"] else ("expired" if expired else "active")
         sessions.append({**s, "state": state, "mine": s["id"] == ctx.session.session_id})
-    return "devices.html", base(ctx, "devices", None, phones=phone_rows, sessions=sessions)
+    wanted = fold(ctx.q("q"))
+    if wanted:
+        phone_rows = [d for d in phone_rows if wanted in fold(d["member_name"])]
+        sessions = [s for s in sessions if wanted in fold(s["name"])]
+    return "devices.html", base(
+        ctx, "devices", None, phones=phone_rows, sessions=sessions, q=ctx.q("q")
+    )
 
 
 # -- audit log --------------------------------------------------------------------------
@@ -822,29 +829,67 @@ def devices(ctx: Ctx) -> Page:
 AUDIT_PAGE = 100
 
 
-def _audit_value(value: Any) -> str:
+_ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def _named(value: Any, names: dict[str, str]) -> str:
+    if isinstance(value, list):
+        return ", ".join(_named(v, names) for v in value)
+    if isinstance(value, str):
+        if _ISO_TIME.match(value):
+            return local_time(value)
+        return names.get(value, value)
+    return "" if value is None else str(value)
+
+
+def _audit_value(value: Any, names: dict[str, str]) -> str:
+    """``{"team_id": "…"}`` → ``team_id: Tổ CNSCĐ 1``: ids shown as the names people use."""
     if value is None:
         return ""
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
+        return "; ".join(f"{k}: {_named(v, names)}" for k, v in value.items())
+    return _named(value, names)
+
+
+def _names(ctx: Ctx) -> dict[str, str]:
+    names = {m["id"]: m["name"] for m in ctx.storage.console_members(by=ctx.by)}
+    names.update({tm.id: tm.name for tm in ctx.storage.list_teams(by=ctx.by)})
+    names.update({v.id: v.name for v in ctx.storage.list_villages(by=ctx.by)})
+    names[ctx.by.member_id] = ctx.session.member_name
+    return names
+
+
+_ENTITIES = {
+    "member": ("thành viên", "member"),
+    "team": ("tổ", "team"),
+    "village": ("thôn/TDP", "village"),
+    "household": ("hộ", "household"),
+    "visit": ("lượt thăm", "visit"),
+    "device": ("thiết bị", "device"),
+    "console_session": ("phiên đăng nhập", "console session"),
+}
 
 
 def audit_rows(ctx: Ctx, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": e["id"],
-            "when": e["at"],
-            "who": e["actor_name"]
-            or (ctx.t("command_line") if e["actor_id"] == "cli" else e["actor_id"]),
-            "what": action_text(e["action"], ctx.lang),
-            "object": f"{e['entity']} {e['entity_id']}",
-            "before": _audit_value(e["before"]),
-            "after": _audit_value(e["after"]),
-            "note": e["note"],
-        }
-        for e in entries
-    ]
+    names = _names(ctx)
+    rows = []
+    for e in entries:
+        vi, en = _ENTITIES.get(e["entity"], (e["entity"], e["entity"]))
+        label = names.get(e["entity_id"], e["entity_id"][:8])
+        rows.append(
+            {
+                "id": e["id"],
+                "when": e["at"],
+                "who": e["actor_name"]
+                or (ctx.t("command_line") if e["actor_id"] == "cli" else e["actor_id"]),
+                "what": action_text(e["action"], ctx.lang),
+                "object": f"{en if ctx.lang == 'en' else vi} «{label}»",
+                "before": _audit_value(e["before"], names),
+                "after": _audit_value(e["after"], names),
+                "note": e["note"],
+            }
+        )
+    return rows
 
 
 AUDIT_COLUMNS = [
@@ -929,4 +974,6 @@ class Formatter:
             return self.day(value)
         if kind == "when":
             return self.when(value)
+        if kind == "phone":
+            return phone_text(value)
         return "" if value is None else str(value)

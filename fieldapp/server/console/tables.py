@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+import phonenumbers
+
 from fieldapp.coverage.export import Cell, Day, Pct, Table
 from fieldapp.server.console.i18n import t
 from fieldapp.text import fold, sort_key
@@ -36,7 +38,7 @@ VN = timezone(timedelta(hours=7))
 class Column:
     key: str
     label: str | tuple[str, str]  # an i18n key, or (Vietnamese, English) from data
-    kind: str = "text"  # text | int | pct | day | when
+    kind: str = "text"  # text | int | pct | day | when | phone
     sortable: bool = True
 
     def heading(self, lang: str) -> str:
@@ -114,6 +116,23 @@ def local_time(value: str | None) -> str:
     return when.astimezone(VN).strftime("%d/%m/%Y %H:%M")
 
 
+def phone_text(value: str | None) -> str:
+    """``+84912345678`` → ``0912 345 678``, the way people read a phone here.
+
+    >>> phone_text("+84912345678"), phone_text("12ab")
+    ('0912 345 678', '12ab')
+    """
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException:
+        return value
+    if number.country_code != 84:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
 def _cell(kind: str, value: Any) -> Cell:
     if kind == "pct":
         return Pct(value)
@@ -123,6 +142,8 @@ def _cell(kind: str, value: Any) -> Cell:
         return local_time(value)
     if kind == "int":
         return None if value is None else int(value)
+    if kind == "phone":
+        return phone_text(value)
     return "" if value is None else str(value)
 
 
