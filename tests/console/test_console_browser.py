@@ -182,6 +182,13 @@ def test_every_page_with_demo_data(served, browser, size):
     sign_in.close()
     assert not o.errors, o.errors  # a CSP violation would show here
     o.close()
+    province = Officer(browser, world, url, "province", size)
+    page = province.go("/console/")
+    assert "Toàn tỉnh" in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_role("link", name="Phường Hải Ninh").count() == 1
+    page.screenshot(path=str(SHOTS / f"province-overview-{size}.png"), full_page=True)
+    assert not province.errors, province.errors
+    province.close()
 
 
 def _cell_text(cell) -> str:
@@ -245,6 +252,8 @@ def test_a_conflict_resolved_in_the_browser_reaches_the_phone(served, browser):
             o = Officer(browser, world, url, "officer_a")
             page = o.go("/console/review")
             item = page.locator("article.item", has_text="Trần Văn Trước")
+            assert "Tên chủ hộ" in item.inner_text()
+            page.screenshot(path=str(SHOTS / "review-conflict-desktop.png"), full_page=True)
             item.get_by_role("button", name="Giữ giá trị trước").click()
             page.wait_for_url(f"{url}/console/review")
             assert page.locator("article.item", has_text="Trần Văn Trước").count() == 0

@@ -30,7 +30,7 @@ from fieldapp.portal.enrol_link import build_enrol_link
 from fieldapp.portal.errors import PortalError
 from fieldapp.portal.qr import qr_matrix
 from fieldapp.server.console import charts
-from fieldapp.server.console.i18n import action_text, t
+from fieldapp.server.console.i18n import STRINGS, action_text, t
 from fieldapp.server.console.security import csrf_token
 from fieldapp.server.console.tables import Column, TableView, build, local_time, phone_text
 from fieldapp.server.console_storage import ConsoleSession
@@ -788,11 +788,21 @@ def review(ctx: Ctx, *, error: str | None = None) -> Page:
         vi, en = REASONS.get(q["reason"], (q["reason"], q["reason"]))
         q["reason_text"] = en if ctx.lang == "en" else vi
         q["member_name"] = names.get(q["member_id"] or "", "")
+    villages = {v.id: v.name for v in ctx.storage.list_villages(by=by)}
     for c in conflicts:
         try:
             c["household_name"] = ctx.storage.household(by, c["household_id"])["head_name"]
         except ApiError:
             c["household_name"] = ""
+        key = f"field_{c['field']}"
+        c["field_text"] = ctx.t(key) if key in STRINGS else c["field"]
+        for side in ("server_value", "device_value"):
+            value = c[side]
+            if c["field"] == "village_id":
+                value = villages.get(value, value)
+            elif isinstance(value, bool):
+                value = ctx.t("yes" if value else "no")
+            c[f"{side}_text"] = "–" if value is None or value == "" else value
     return "review.html", base(ctx, "review", None, held=held, conflicts=conflicts, error=error)
 
 
