@@ -76,7 +76,7 @@ def build_server_db(path: Path) -> None:
     )
     villages = [(_uuid(rng), wards[i % WARDS], f"Thôn {i}") for i in range(VILLAGES)]
     conn.executemany(
-        "INSERT INTO villages VALUES (?, ?, ?, 'thôn', ?)",
+        "INSERT INTO villages (id, ward_code, name, kind, name_sort) VALUES (?, ?, ?, 'thôn', ?)",
         [(v, w, n, sort_key(n)) for v, w, n in villages],
     )
     teams = [(_uuid(rng), f"Tổ {n}", w) for _, w, n in villages]

@@ -2,7 +2,8 @@
 
 Creates the demo dataset, starts the sync server loaded with it, starts the app on the
 web twice (one "phone" for a team member, one for a team leader) and prints, in
-Vietnamese, where to open them and the one-time enrolment codes to sign in with.
+Vietnamese, where to open them and the one-time enrolment codes to sign in with, and
+the officers' console (``/console/`` on the server) with an officer's one-time code.
 Everything lives under one folder (default ``var/demo``, git-ignored); Ctrl+C stops all.
 """
 
@@ -256,6 +257,8 @@ def _run(args: argparse.Namespace, procs: list[subprocess.Popen]) -> int:
             print(f"Lỗi: ứng dụng trên cổng {port} không chạy, xem {log}", file=sys.stderr)
             return 1
     codes = {who: _issue_code(database, person["id"]) for who, person, _ in apps}
+    officer = next((m for m in doc["members"] if m["role"] == "officer"), None)
+    officer_code = _issue_code(database, officer["id"]) if officer else None
     titles = {"member": "Tổ viên", "leader": "Tổ trưởng"}
     print("\n=== fieldapp demo: xã mẫu đã sẵn sàng ===")
     print(f"Máy chủ đồng bộ: {server_url}")
@@ -265,6 +268,10 @@ def _run(args: argparse.Namespace, procs: list[subprocess.Popen]) -> int:
         print(f"  2. Địa chỉ máy chủ: {server_url}")
         print(f"  3. Mã đăng ký (dùng một lần): {codes[who]}")
         print(f"     hoặc dán liên kết: {build_enrol_link(server_url, codes[who])}")
+    if officer is not None:
+        print(f"\nCán bộ xã «{officer['name']}» — trang quản trị (officers' console):")
+        print(f"  1. Mở trình duyệt: {server_url}/console/")
+        print(f"  2. Mã đăng nhập (dùng một lần): {officer_code}")
     print(
         "\nMã đăng ký chỉ dùng được một lần; cần mã mới: "
         f"fieldapp admin issue-code --database {database} --member <mã thành viên>"

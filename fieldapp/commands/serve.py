@@ -2,8 +2,8 @@
 
 Configuration: defaults, then ``FIELDAPP_DATABASE`` / ``FIELDAPP_HOST`` /
 ``FIELDAPP_PORT`` / ``FIELDAPP_LOG_LEVEL`` / ``FIELDAPP_TOKEN_IDLE_DAYS`` /
-``FIELDAPP_WORKER_THREADS`` (environment only) / ``FIELDAPP_WORKERS``, then these
-options.
+``FIELDAPP_WORKER_THREADS`` and ``FIELDAPP_CONSOLE_IDLE_HOURS`` (environment only) /
+``FIELDAPP_WORKERS``, then these options. The officers' console is served at ``/console/``.
 """
 
 from __future__ import annotations
@@ -133,7 +133,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         uvicorn.run(
-            create_app(storage, worker_threads=settings.worker_threads),
+            create_app(
+                storage,
+                worker_threads=settings.worker_threads,
+                console_idle_hours=settings.console_idle_hours,
+            ),
             host=settings.host,
             port=settings.port,
             log_level="warning",

@@ -29,6 +29,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldapp import __version__
+from fieldapp.server import console
 from fieldapp.server.body import BodyLimitMiddleware
 from fieldapp.server.deps import AttemptLimiter
 from fieldapp.server.errors import ApiError
@@ -195,9 +196,11 @@ def create_app(
     router_modules: Sequence[str] = ROUTER_MODULES,
     worker_threads: int = DEFAULT_WORKER_THREADS,
     close_storage: bool = False,
+    console_idle_hours: float = console.DEFAULT_IDLE_HOURS,
 ) -> FastAPI:
     """Build the app around a storage backend (SQLite today). ``close_storage``: the app
-    owns the storage and closes it when the server stops."""
+    owns the storage and closes it when the server stops. The officers' console is served
+    under ``/console/``; its sessions end after ``console_idle_hours`` without use."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -240,6 +243,7 @@ def create_app(
 
     for name in router_modules:
         app.include_router(importlib.import_module(name).router)
+    console.install(app, idle_hours=console_idle_hours)
 
     # Added first, so it sits innermost: right around the routes and their dependencies.
     app.add_middleware(CatchAllMiddleware)

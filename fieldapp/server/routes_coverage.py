@@ -26,7 +26,7 @@ import json
 import weakref
 from collections.abc import Callable, Coroutine
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -47,6 +47,7 @@ router = APIRouter(
     tags=["coverage"],
 )
 
+T = TypeVar("T")
 # Reports running at once; more wait their turn (each may take seconds at province scale).
 REPORT_THREADS = 2
 # One limiter per event loop (a limiter belongs to the loop it was first used in; tests
@@ -54,6 +55,15 @@ REPORT_THREADS = 2
 _reports: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
     weakref.WeakKeyDictionary()
 )
+
+
+async def run_report(call: Callable[[], T]) -> T:
+    """Run a blocking report call on the reports' own threads (the console uses it too)."""
+    loop = asyncio.get_running_loop()
+    limiter = _reports.get(loop)
+    if limiter is None:
+        limiter = _reports[loop] = anyio.CapacityLimiter(REPORT_THREADS)
+    return await anyio.to_thread.run_sync(call, limiter=limiter)
 
 
 def _on_report_threads(
@@ -64,12 +74,7 @@ def _on_report_threads(
 
     @functools.wraps(endpoint)
     async def run(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        loop = asyncio.get_running_loop()
-        limiter = _reports.get(loop)
-        if limiter is None:
-            limiter = _reports[loop] = anyio.CapacityLimiter(REPORT_THREADS)
-        call = functools.partial(endpoint, *args, **kwargs)
-        return await anyio.to_thread.run_sync(call, limiter=limiter)
+        return await run_report(functools.partial(endpoint, *args, **kwargs))
 
     return run
 

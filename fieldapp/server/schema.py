@@ -216,3 +216,41 @@ def m005_token_last_used(db: Database) -> None:
     # Same text form as db.now_iso() (imported from there, it would be a cycle).
     now = datetime.now(UTC).isoformat(timespec="milliseconds")
     db.execute("UPDATE device_tokens SET last_used_at = ?", [now])
+
+
+@migrations()
+def m006_console_sessions(db: Database) -> None:
+    # Browser sessions of the officers' console (fieldapp/server/console/): a one-time
+    # code turns a browser into a session. Only the SHA-256 of its 256-bit token is kept
+    # (as for device tokens); ``id`` is a separate random handle, safe to show and to use
+    # in a revoke form. Idle expiry is checked against ``last_used_at``.
+    # Members can be deactivated and villages retired from the console: never deleted,
+    # because visits, codes and the audit log keep pointing at them.
+    db.executescript(
+        """
+        CREATE TABLE console_sessions (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
+                                       member_id TEXT NOT NULL REFERENCES members(id),
+                                       created_at TEXT NOT NULL, last_used_at TEXT NOT NULL,
+                                       revoked_at TEXT, user_agent TEXT NOT NULL DEFAULT '');
+        CREATE INDEX console_sessions_member ON console_sessions (member_id);
+        ALTER TABLE members ADD COLUMN deactivated_at TEXT;
+        ALTER TABLE villages ADD COLUMN retired_at TEXT;
+        """
+    )
+
+
+@migrations()
+def m007_audit_log(db: Database) -> None:
+    # Every administrative action — who, what, when, before → after (JSON) — written in
+    # the same transaction as the action itself. ``ward_code`` / ``team_id`` place the
+    # entry in a scope, so an officer sees the entries of their ward only.
+    db.executescript(
+        """
+        CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,
+                                actor_id TEXT NOT NULL, actor_name TEXT NOT NULL DEFAULT '',
+                                action TEXT NOT NULL, entity TEXT NOT NULL,
+                                entity_id TEXT NOT NULL, ward_code TEXT, team_id TEXT,
+                                before TEXT, after TEXT, note TEXT NOT NULL DEFAULT '');
+        CREATE INDEX audit_log_ward ON audit_log (ward_code, id);
+        """
+    )

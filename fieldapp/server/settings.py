@@ -41,11 +41,13 @@ class Settings:
     # at a time per process; a second process lets a second core parse, authenticate
     # and serialise while the first writes (SQLite still takes one writer at a time).
     workers: int = 1
+    # Officers' console sessions end after this many hours without use.
+    console_idle_hours: int = 8
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read ``FIELDAPP_DATABASE``, ``_HOST``, ``_PORT``, ``_LOG_LEVEL``,
-        ``_TOKEN_IDLE_DAYS``, ``_WORKER_THREADS`` and ``_WORKERS``."""
+        ``_TOKEN_IDLE_DAYS``, ``_WORKER_THREADS``, ``_WORKERS`` and ``_CONSOLE_IDLE_HOURS``."""
         env = os.environ if env is None else env
         return cls(
             database=env.get("FIELDAPP_DATABASE") or _default_database(),
@@ -55,6 +57,9 @@ class Settings:
             token_idle_days=idle_days(env.get("FIELDAPP_TOKEN_IDLE_DAYS")),
             worker_threads=worker_threads(env.get("FIELDAPP_WORKER_THREADS")),
             workers=workers(env.get("FIELDAPP_WORKERS")),
+            console_idle_hours=_whole(
+                "FIELDAPP_CONSOLE_IDLE_HOURS", env.get("FIELDAPP_CONSOLE_IDLE_HOURS"), 8, 1, 24 * 30
+            ),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -72,6 +77,7 @@ class Settings:
             "FIELDAPP_TOKEN_IDLE_DAYS": str(self.token_idle_days),
             "FIELDAPP_WORKER_THREADS": str(self.worker_threads),
             "FIELDAPP_WORKERS": str(self.workers),
+            "FIELDAPP_CONSOLE_IDLE_HOURS": str(self.console_idle_hours),
         }
 
     def override(self, **values: object) -> Settings:

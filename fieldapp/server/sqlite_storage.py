@@ -19,7 +19,7 @@ from typing import Any
 
 from fieldapp.coverage.service import CoverageService
 from fieldapp.domain.model import Household, Member, Team, Village, Visit
-from fieldapp.server import accounts
+from fieldapp.server import accounts, audit
 from fieldapp.server.db import ServerDB, Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.pull import (
@@ -37,6 +37,7 @@ from fieldapp.server.push import (
     write_household,
 )
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
+from fieldapp.server.sqlite_console import SqliteConsole, issue_code_audited
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sync.protocol import (
     DeviceState,
@@ -50,8 +51,10 @@ from fieldapp.sync.protocol import (
 __all__ = ["SqliteStorage"]
 
 
-class SqliteStorage:
-    """Embedded SQLite storage (WAL, one serialised writer)."""
+class SqliteStorage(SqliteConsole):
+    """Embedded SQLite storage (WAL, one serialised writer); the console's part comes
+    from :class:`~fieldapp.server.sqlite_console.SqliteConsole`. Administrative actions
+    write the audit log in their own transaction (:mod:`fieldapp.server.audit`)."""
 
     def __init__(self, path: str | Path, *, token_idle_days: int = DEFAULT_TOKEN_IDLE_DAYS):
         self.db = ServerDB(path)
@@ -114,11 +117,25 @@ class SqliteStorage:
 
     def issue_code(self, member_id: str, *, issued_by: Principal | None = None) -> IssuedCode:
         with self.db.write() as w:
-            return accounts.issue_code(w, member_id, issued_by)
+            return issue_code_audited(w, member_id, issued_by)
 
     def revoke_device(self, device_id: str, *, by: Principal | None = None) -> None:
         with self.db.write() as w:
             accounts.revoke_device(w, device_id, by)
+            member_id = w.conn.execute(
+                "SELECT member_id FROM devices WHERE id = ?", [device_id]
+            ).fetchone()[0]
+            ward, team = audit.member_scope(w.conn, member_id)
+            audit.record(
+                w,
+                by,
+                "device_revoked",
+                "device",
+                device_id,
+                ward=ward,
+                team=team,
+                before={"member_id": member_id},
+            )
 
     # -- sync -------------------------------------------------------------------------
 
@@ -252,21 +269,68 @@ class SqliteStorage:
 
     def create_village(self, village: Village, *, by: Principal | None = None) -> Village:
         with self.db.write() as w:
-            return accounts.create_village(w, village, by)
+            made = accounts.create_village(w, village, by)
+            audit.record(
+                w,
+                by,
+                "village_created",
+                "village",
+                made.id,
+                ward=made.ward_code,
+                after={"name": made.name, "kind": made.kind},
+            )
+            return made
 
     def create_team(self, team: Team, *, by: Principal | None = None) -> Team:
         with self.db.write() as w:
-            return accounts.create_team(w, team, by)
+            made = accounts.create_team(w, team, by)
+            audit.record(
+                w,
+                by,
+                "team_created",
+                "team",
+                made.id,
+                ward=made.ward_code,
+                team=made.id,
+                after={"name": made.name, "village_ids": list(made.village_ids)},
+            )
+            return made
 
     def create_member(
         self, member: Member, *, ward_code: str | None = None, by: Principal | None = None
     ) -> Member:
         with self.db.write() as w:
-            return accounts.create_member(w, member, ward_code, by)
+            made = accounts.create_member(w, member, ward_code, by)
+            ward, team = audit.member_scope(w.conn, made.id)
+            audit.record(
+                w,
+                by,
+                "member_created",
+                "member",
+                made.id,
+                ward=ward,
+                team=team,
+                after={"name": made.name, "role": str(made.role), "team_id": made.team_id},
+            )
+            return made
 
     def move_member(self, member_id: str, team_id: str, *, by: Principal | None = None) -> Member:
         with self.db.write() as w:
-            return accounts.move_member(w, member_id, team_id, by)
+            old_team = accounts.member_visible(w.conn, by, member_id)["team_id"]
+            moved = accounts.move_member(w, member_id, team_id, by)
+            ward, _ = audit.member_scope(w.conn, member_id)
+            audit.record(
+                w,
+                by,
+                "member_moved",
+                "member",
+                member_id,
+                ward=ward,
+                team=team_id,
+                before={"team_id": old_team},
+                after={"team_id": team_id},
+            )
+            return moved
 
     def list_members(self, *, by: Principal | None = None) -> list[dict[str, Any]]:
         with self.db.read() as conn:

@@ -22,4 +22,9 @@ def app_from_env() -> FastAPI:
     settings = Settings.from_env()
     setup_logging(settings.log_level)
     storage = SqliteStorage(settings.database, token_idle_days=settings.token_idle_days)
-    return create_app(storage, worker_threads=settings.worker_threads, close_storage=True)
+    return create_app(
+        storage,
+        worker_threads=settings.worker_threads,
+        close_storage=True,
+        console_idle_hours=settings.console_idle_hours,
+    )

@@ -205,6 +205,16 @@ def apply_push_results(
                 )
                 if entry.entity == "visit":
                     _reject_visit(store, entry.entity_id, r.message_vi or r.code)
+                else:
+                    # A refused edit will never be applied: unless more edits of the
+                    # household wait to be sent, the server's version may replace it
+                    # again (e.g. once a leader has dismissed the refused record).
+                    store.db.execute(
+                        "UPDATE households SET dirty = 0 WHERE id = ? AND NOT EXISTS"
+                        " (SELECT 1 FROM outbox o WHERE o.entity = 'household'"
+                        " AND o.entity_id = ? AND o.state = 'pending' AND o.seq > ?)",
+                        [entry.entity_id, entry.entity_id, acked],
+                    )
                 _issue(store, "rejected", entry.entity, entry.entity_id, r.seq, detail)
             elif r.conflicts:
                 _issue(

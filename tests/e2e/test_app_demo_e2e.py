@@ -24,6 +24,7 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
+import httpx
 import pytest
 from e2e_support import (
     CHROMIUM,
@@ -287,6 +288,18 @@ def test_leader_invites_member_by_qr(demo, leader_page, browser):
         shot(phone, "24-invited-member-households")
     finally:
         phone.close()
+
+
+def test_demo_prints_the_console_and_an_officer_code_that_signs_in(demo):
+    console = f"{demo['server_url']}/console/"
+    assert f"Mở trình duyệt: {console}" in demo["out"]
+    code = re.search(r"Mã đăng nhập \(dùng một lần\): (\S+)", demo["out"]).group(1)
+    r = httpx.post(
+        f"{demo['server_url']}/console/sign-in",
+        data={"code": code},
+        headers={"origin": demo["server_url"]},
+    )
+    assert r.status_code == 303 and "HttpOnly" in r.headers["set-cookie"]
 
 
 def test_sigterm_stops_the_demo_and_everything_it_started(demo):
