@@ -37,6 +37,7 @@ from fieldapp.server.push import (
     write_household,
 )
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
+from fieldapp.server.sqlite_imports import SqliteImportStorage
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sync.protocol import (
     DeviceState,
@@ -50,8 +51,9 @@ from fieldapp.sync.protocol import (
 __all__ = ["SqliteStorage"]
 
 
-class SqliteStorage:
-    """Embedded SQLite storage (WAL, one serialised writer)."""
+class SqliteStorage(SqliteImportStorage):
+    """Embedded SQLite storage (WAL, one serialised writer); list imports come from
+    :class:`~fieldapp.server.sqlite_imports.SqliteImportStorage`."""
 
     def __init__(self, path: str | Path, *, token_idle_days: int = DEFAULT_TOKEN_IDLE_DAYS):
         self.db = ServerDB(path)
