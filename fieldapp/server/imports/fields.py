@@ -3,7 +3,7 @@
 Headers are compared folded (no accents, no case, punctuation as spaces), so
 "Họ tên chủ hộ", "HO TEN CHU HO" and "ho_ten_chu_ho" are one name. A header equal to a
 known name beats one that merely contains it, and a longer known name beats a shorter
-one ("Số điện thoại chủ hộ" is a phone, not a head of household).
+one ("Số điện thoại chủ hộ" is a phone, not a head of household: it starts with one).
 
 >>> header_key("Thôn/TDP"), header_key(" SĐT  ")
 ('thon tdp', 'sdt')
@@ -176,9 +176,13 @@ def header_key(text: str | None) -> str:
 
 
 def _score(key: str, synonym: str) -> int:
+    """Exact beats a header that starts with the name, which beats one containing it
+    (only names of 4 letters or more: "to", "ban" are inside too many other words)."""
     if key == synonym:
         return 1000 + len(synonym)
-    if f" {synonym} " in f" {key} ":
+    if key.startswith(synonym + " "):
+        return 500 + len(synonym)
+    if len(synonym) >= 4 and f" {synonym} " in f" {key} ":
         return 100 + len(synonym)
     return 0
 

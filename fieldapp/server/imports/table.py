@@ -173,7 +173,8 @@ def _csv_grid(data: bytes) -> tuple[list[list[str]], bool]:
 
 
 def _header_score(row: list[str]) -> int:
-    return sum(1 for v in row if v and is_known_header(v))
+    # Distinct values: a title merged across the row counts once, not once per column.
+    return sum(1 for v in set(row) if v and is_known_header(v))
 
 
 def _find_header(grid: list[list[str]]) -> tuple[int, int]:
