@@ -237,7 +237,9 @@ class SqliteImportStorage:
     def _write_member(w: Writer, write: PlannedWrite, ward_code: str, by: Principal | None) -> None:
         member = write.record
         assert isinstance(member, Member)
-        team = w.conn.execute("SELECT ward_code FROM teams WHERE id = ?", [member.team_id]).fetchone()
+        team = w.conn.execute(
+            "SELECT ward_code FROM teams WHERE id = ?", [member.team_id]
+        ).fetchone()
         if team is None or team[0] != ward_code:
             raise _stale()
         if write.action == "new":

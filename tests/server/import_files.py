@@ -84,25 +84,72 @@ def messy_households(*, fixed: bool = False) -> tuple[bytes, dict[str, int]]:
         at[key] = len(rows)
 
     # TDP 1, merged down over three households (E6:E8 below).
-    add("an", [1, nfd("Nguyễn Văn An"), CCCD[0], BIRTH_DATES[0], "TDP 1", "0912 345 678", 4,
-               "Số 5, ngõ 2"])  # fmt: skip
-    add("binh", [2, "  Trần   Thị  Bình ", CCCD[1], BIRTH_DATES[1], None, 912345679, "3 người",
-                 "Số 7 ngõ 2"])  # fmt: skip
+    add(
+        "an",
+        [
+            1,
+            nfd("Nguyễn Văn An"),
+            CCCD[0],
+            BIRTH_DATES[0],
+            "TDP 1",
+            "0912 345 678",
+            4,
+            "Số 5, ngõ 2",
+        ],
+    )
+    add(
+        "binh",
+        [
+            2,
+            "  Trần   Thị  Bình ",
+            CCCD[1],
+            BIRTH_DATES[1],
+            None,
+            912345679,
+            "3 người",
+            "Số 7 ngõ 2",
+        ],
+    )
     add("cuong", [3, "Lê Văn Cường", CCCD[2], BIRTH_DATES[2], None, "+84 98 765 4321", 5, None])
     add("subtotal1", ["Cộng TDP 1", None, None, None, None, None, 12, None])
     add("empty", [None] * 8)
-    add("dung", [4, "Phạm Thị Dung", CCCD[3], BIRTH_DATES[3], "Tổ dân phố số 2", "84.912.000.111",
-                 2, "Xóm Trên"])  # fmt: skip
+    add(
+        "dung",
+        [
+            4,
+            "Phạm Thị Dung",
+            CCCD[3],
+            BIRTH_DATES[3],
+            "Tổ dân phố số 2",
+            "84.912.000.111",
+            2,
+            "Xóm Trên",
+        ],
+    )
     add("tong", [5, "Tống Văn Em", CCCD[4], BIRTH_DATES[4], "tdp2", "(0239) 3855 123", 1, None])
     # Mistakes: a village the ward does not have, 40 people, an old CMND typed as the phone.
-    add("giang", [6, "Võ Thị Giang", None, None, "TDP 2" if fixed else "TDP 9", "0987654321",
-                  6, "Số 1"])  # fmt: skip
+    add(
+        "giang",
+        [6, "Võ Thị Giang", None, None, "TDP 2" if fixed else "TDP 9", "0987654321", 6, "Số 1"],
+    )
     add("hai", [7, "Đặng Văn Hải", None, None, "Tổ 3", "0911222333", 3 if fixed else 40, "Số 2"])
-    add("khanh", [8, "Bùi Thị Khánh", None, None, "TDP 3", "0911333444" if fixed else CMND, 2,
-                  None])  # fmt: skip
+    add(
+        "khanh", [8, "Bùi Thị Khánh", None, None, "TDP 3", "0911333444" if fixed else CMND, 2, None]
+    )
     # An exact repeat of "dung" (copied twice), which is skipped, not refused.
-    add("dung_again", [4, "Phạm Thị Dung", CCCD[3], BIRTH_DATES[3], "Tổ dân phố số 2",
-                       "84.912.000.111", 2, "Xóm Trên"])  # fmt: skip
+    add(
+        "dung_again",
+        [
+            4,
+            "Phạm Thị Dung",
+            CCCD[3],
+            BIRTH_DATES[3],
+            "Tổ dân phố số 2",
+            "84.912.000.111",
+            2,
+            "Xóm Trên",
+        ],
+    )
     add("total", ["Tổng cộng", None, None, None, None, None, 26, None])
     merges = [f"E{at['an']}:E{at['cuong']}", "A1:H1", "A2:H2"]
     return xlsx(rows, merges), at

@@ -239,9 +239,7 @@ class ColumnMapping:
         cls, kind: ImportKind, data: Mapping[str, str], headers: Mapping[str, str] | None = None
     ) -> ColumnMapping:
         """From a posted form: empty values mean "not imported"; letters are upper-cased."""
-        columns = {
-            str(k): str(v).strip().upper() for k, v in data.items() if v and str(v).strip()
-        }
+        columns = {str(k): str(v).strip().upper() for k, v in data.items() if v and str(v).strip()}
         known = headers or {}
         return cls(kind, columns, {f: known.get(c, "") for f, c in columns.items()})
 

@@ -26,8 +26,7 @@ MESSAGES: dict[str, tuple[Severity, str, str]] = {
     "empty_file": ("error", "Tệp không có dữ liệu.", "The file holds no data."),
     "no_header": (
         "error",
-        "Không tìm thấy dòng tiêu đề cột (ví dụ «Họ tên chủ hộ», «Thôn/TDP»)"
-        " trong 30 dòng đầu.",
+        "Không tìm thấy dòng tiêu đề cột (ví dụ «Họ tên chủ hộ», «Thôn/TDP») trong 30 dòng đầu.",
         "No header row (such as «Họ tên chủ hộ», «Thôn/TDP») in the first 30 rows.",
     ),
     "not_utf8": (

@@ -75,8 +75,7 @@ class PlaceIndex:
         self.teams = {t.id: t for t in teams}
         self._by_key: dict[str, list[Village]] = defaultdict(list)
         for v in self.villages.values():
-            kind, rest = place_key(v.name)
-            self._by_key[rest].append(v)
+            self._by_key[place_key(v.name)[1]].append(v)
         self._teams_by_key: dict[str, list[Team]] = defaultdict(list)
         for t in self.teams.values():
             self._teams_by_key[team_key(t.name)].append(t)

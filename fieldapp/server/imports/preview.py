@@ -34,10 +34,10 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from fieldapp.domain.model import Household, Member, Role
+from fieldapp.domain.model import Member, Role
 from fieldapp.domain.validation import ValidationError, parse_household
 from fieldapp.server.import_storage import (
     ExistingHousehold,
@@ -213,7 +213,9 @@ class _Rows:
             self.refuse(row, values, issues)
         return True
 
-    def claim(self, row: RawRow, record_id: str, values: dict[str, Any], issues: list[Issue]) -> bool:
+    def claim(
+        self, row: RawRow, record_id: str, values: dict[str, Any], issues: list[Issue]
+    ) -> bool:
         """Whether ``record_id`` is still free (an earlier row did not match it already)."""
         other = self.claimed.get(record_id)
         if other is None:
@@ -660,7 +662,9 @@ def preview(
     counts["rows"] = len(raw.rows)
     for r in results:
         counts[r.action] += 1
-    skipped = [n for n in raw.notes if n.code in ("subtotal_row", "header_repeat", "column_numbers")]
+    skipped = [
+        n for n in raw.notes if n.code in ("subtotal_row", "header_repeat", "column_numbers")
+    ]
     counts["skipped"] = len(skipped)
     by_column = {c: f for f, c in mapping.columns.items()}
     refused = {r.column: r.reason for r in raw.refused}
