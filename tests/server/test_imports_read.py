@@ -93,6 +93,13 @@ def test_csv_with_or_without_bom_comma_or_semicolon(sep, bom):
     }
 
 
+def test_utf16_tab_separated_text_from_excel():
+    rows = [["Chủ hộ", "Thôn"], ["Nguyễn Văn An", "Thôn 1"]]
+    data = b"\xff\xfe" + "\r\n".join("\t".join(r) for r in rows).encode("utf-16-le")
+    raw = read_table(data, "ds.txt")
+    assert raw.rows[0].cells == {"A": "Nguyễn Văn An", "B": "Thôn 1"}
+
+
 def test_windows_code_page_csv_is_read_with_a_warning():
     # Windows-1258 has ê and ă but writes tones as combining marks.
     rows = [["Ho ten chu ho", "Thon"], ["Nguyê\u0303n Văn An", "Thôn 1"]]
