@@ -137,19 +137,7 @@ def messy_households(*, fixed: bool = False) -> tuple[bytes, dict[str, int]]:
         "khanh", [8, "Bùi Thị Khánh", None, None, "TDP 3", "0911333444" if fixed else CMND, 2, None]
     )
     # An exact repeat of "dung" (copied twice), which is skipped, not refused.
-    add(
-        "dung_again",
-        [
-            4,
-            "Phạm Thị Dung",
-            CCCD[3],
-            BIRTH_DATES[3],
-            "Tổ dân phố số 2",
-            "84.912.000.111",
-            2,
-            "Xóm Trên",
-        ],
-    )
+    add("dung_again", list(rows[at["dung"] - 1]))
     add("total", ["Tổng cộng", None, None, None, None, None, 26, None])
     merges = [f"E{at['an']}:E{at['cuong']}", "A1:H1", "A2:H2"]
     return xlsx(rows, merges), at

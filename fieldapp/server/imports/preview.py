@@ -34,10 +34,10 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from fieldapp.domain.model import Member, Role
+from fieldapp.domain.model import Household, Member, Role
 from fieldapp.domain.validation import ValidationError, parse_household
 from fieldapp.server.import_storage import (
     ExistingHousehold,
@@ -230,18 +230,30 @@ class _Rows:
         row: RawRow,
         values: dict[str, Any],
         issues: list[Issue],
-        write: PlannedWrite,
+        action: Literal["new", "changed", "unchanged"],
+        record: Household | Member,
+        changed: tuple[str, ...],
+        key: str,
+        record_values: Mapping[str, Any],
+        *,
+        version: int | None = None,
+        previous_team: str | None = None,
     ) -> None:
-        self.writes.append(write)
-        self.results.append(
-            RowResult(
-                row.number,
-                write.action,
-                values,
-                tuple(write.changed_fields),
-                write.record.id,
-                tuple(issues),
+        """Plan the write of an accepted row (nothing for ``unchanged`` but its link)."""
+        self.writes.append(
+            PlannedWrite(
+                action=action,
+                record=record,
+                changed_fields=changed,
+                match_key=key,
+                field_digests=_field_digests(record_values),
+                row=row.number,
+                expected_version=version,
+                previous_team=previous_team,
             )
+        )
+        self.results.append(
+            RowResult(row.number, action, values, changed, record.id, tuple(issues))
         )
 
 
@@ -262,6 +274,21 @@ def _changed(
         if value != current.get(name):
             out.append(name)
     return tuple(out)
+
+
+def _compare(
+    record: Mapping[str, Any],
+    existing: ExistingHousehold | ExistingMember | None,
+    link: ImportLink | None,
+) -> tuple[dict[str, Any], tuple[str, ...], Literal["new", "changed", "unchanged"]]:
+    """(the record as it stands, the fields the row changes, the action) for one row."""
+    if existing is None:
+        fresh = tuple(k for k, v in record.items() if v not in (None, ""))
+        return {"id": str(uuid.uuid4())}, fresh, "new"
+    current = asdict(existing)
+    current.pop("version", None)
+    changed = _changed(record, current, link, _field_digests(record))
+    return current, changed, "changed" if changed else "unchanged"
 
 
 def _unique(candidates: Sequence[Any], file_count: int) -> Any | None:
@@ -433,45 +460,20 @@ def _households(raw: RawTable, ctx: ImportContext, rows: _Rows) -> None:
         )
         if rows.repeat(row, key, values, out, "same_household_twice"):
             continue
-        digests = _field_digests(record)
         existing, link = _match_household(index, ctx, key, record, name_rows, phone_rows)
         if existing is not None and not rows.claim(row, existing.id, values, out):
             continue
-        if existing is None:
-            current: dict[str, Any] = {"id": str(uuid.uuid4()), "deleted": False}
-            changed = tuple(k for k, v in record.items() if v not in (None, ""))
-            action: Literal["new", "changed", "unchanged"] = "new"
-        else:
-            current = {
-                "id": existing.id,
-                "village_id": existing.village_id,
-                "head_name": existing.head_name,
-                "address_detail": existing.address_detail,
-                "phone": existing.phone,
-                "members_count": existing.members_count,
-                "deleted": existing.deleted,
-            }
-            changed = _changed(record, current, link, digests)
-            if existing.deleted:
-                out.append(issue("deleted_on_server", row=row.number))
-                changed = ()
-            action = "changed" if changed else "unchanged"
-        merged = {**current, **{k: record[k] for k in changed}}
+        current, changed, action = _compare(record, existing, link)
+        if existing is not None and existing.deleted:
+            out.append(issue("deleted_on_server", row=row.number))
+            changed, action = (), "unchanged"
         try:
-            household = parse_household(merged)
+            household = parse_household({**current, **{k: record[k] for k in changed}})
         except ValidationError as exc:
             rows.refuse(row, values, out + _household_issues(exc, rows, row))
             continue
-        write = PlannedWrite(
-            action=action,
-            record=household,
-            changed_fields=changed,
-            match_key=key,
-            field_digests=digests,
-            row=row.number,
-            expected_version=existing.version if existing is not None else None,
-        )
-        rows.accept(row, values, out, write)
+        version = existing.version if existing is not None else None
+        rows.accept(row, values, out, action, household, changed, key, record, version=version)
 
 
 # -- members -------------------------------------------------------------------------------
@@ -549,24 +551,10 @@ def _members(raw: RawTable, ctx: ImportContext, rows: _Rows) -> None:
         key = _digest(f"{fold(record['name'])}\x1f{record['team_id']}")
         if rows.repeat(row, key, values, out, "same_member_twice"):
             continue
-        digests = _field_digests(record)
         existing, link = _match_member(ctx, by_id, key, record, name_rows)
         if existing is not None and not rows.claim(row, existing.id, values, out):
             continue
-        if existing is None:
-            current: dict[str, Any] = {"id": str(uuid.uuid4())}
-            changed = tuple(k for k, v in record.items() if v not in (None, ""))
-            action: Literal["new", "changed", "unchanged"] = "new"
-        else:
-            current = {
-                "id": existing.id,
-                "name": existing.name,
-                "role": existing.role,
-                "team_id": existing.team_id,
-                "phone": existing.phone,
-            }
-            changed = _changed(record, current, link, digests)
-            action = "changed" if changed else "unchanged"
+        current, changed, action = _compare(record, existing, link)
         merged = {**current, **{k: record[k] for k in changed}}
         member = Member(
             id=merged["id"],
@@ -575,16 +563,8 @@ def _members(raw: RawTable, ctx: ImportContext, rows: _Rows) -> None:
             team_id=merged["team_id"],
             phone=merged.get("phone"),
         )
-        write = PlannedWrite(
-            action=action,
-            record=member,
-            changed_fields=changed,
-            match_key=key,
-            field_digests=digests,
-            row=row.number,
-            previous_team=existing.team_id if existing is not None else None,
-        )
-        rows.accept(row, values, out, write)
+        team = existing.team_id if existing is not None else None
+        rows.accept(row, values, out, action, member, changed, key, record, previous_team=team)
 
 
 # -- the whole preview ---------------------------------------------------------------------
