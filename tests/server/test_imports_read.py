@@ -3,9 +3,14 @@ the ID-number / date-of-birth columns blanked before anything else can see them.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from import_files import BIRTH_DATES, CCCD, CMND, csv_bytes, messy_households, nfd, xlsx
+from test_storage_boundary import SQLITE_ONLY
 
+import fieldapp.server.imports as imports_pkg
 from fieldapp.domain.model import Team, Village
 from fieldapp.server.imports import TableError, guess_mapping, read_table
 from fieldapp.server.imports.places import PlaceIndex
@@ -178,3 +183,13 @@ def test_villages_written_every_way_meet_the_wards_village():
     assert index.team("Tổ CNSCĐ 3")[0] == "team-3"
     assert index.team("to cnscd so 03")[0] == "team-3"
     assert index.team("TDP 3")[0] == "team-3"  # the only team covering TDP 3
+
+
+def test_the_engine_knows_no_sqlite():
+    """The console and the CLI share the engine; only ImportStorage touches a database."""
+    folder = Path(imports_pkg.__file__).parent
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        assert not names & set(SQLITE_ONLY), (path.name, sorted(names & set(SQLITE_ONLY)))
