@@ -98,6 +98,8 @@ class PlannedWrite:
     expected_version: int | None = None
     # For members: the team before the import (a change of team is a move).
     previous_team: str | None = None
+    # The values the changed fields had before (kept with the batch for undo).
+    before: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class ImportPlan:
     counts: dict[str, int]
     # Refused columns, as {"column", "header", "reason"} (never any cell value).
     refused_columns: list[dict[str, str]] = field(default_factory=list)
+    # The column choice as {field: header text}, proposed again for the next list.
+    mapping: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,7 @@ class ImportBatch:
     imported_at: str
     counts: dict[str, int]
     refused_columns: list[dict[str, str]]
+    mapping: dict[str, str] = field(default_factory=dict)
     undone_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -137,6 +142,7 @@ class ImportBatch:
             "imported_at": self.imported_at,
             "counts": dict(self.counts),
             "refused_columns": list(self.refused_columns),
+            "mapping": dict(self.mapping),
             "undone_at": self.undone_at,
         }
 
@@ -167,8 +173,17 @@ class ImportStorage(Protocol):
         """Recent import batches in scope, newest first."""
         ...
 
+    def saved_mapping(
+        self, ward_code: str, kind: str, *, by: Principal | None = None
+    ) -> dict[str, str]:
+        """The column choice ``{field: header text}`` of the ward's last import of ``kind``
+        (empty if none), for :func:`fieldapp.server.imports.guess_mapping`."""
+        ...
+
     def undo_import(self, batch_id: str, *, by: Principal | None = None) -> ImportBatch:
-        """Undo a household batch: the households it created are deleted (tombstones on the
-        feed, so phones drop them) unless visited since; its links are forgotten. Fields
-        it changed are left as they are (the previous values were not kept)."""
+        """Undo a household batch in one transaction, on the change feed like any edit:
+        the households it created are deleted (tombstones, so phones drop them) unless a
+        team visited them since; the fields it changed get their previous values back,
+        each unless it was changed again since; its links are forgotten. Raises
+        ``ApiError("conflict")`` for a batch already undone or of members."""
         ...

@@ -70,12 +70,14 @@ def _batch(row: tuple[Any, ...]) -> ImportBatch:
         imported_at=row[5],
         counts=json.loads(row[6]),
         refused_columns=json.loads(row[7]),
-        undone_at=row[8],
+        mapping=json.loads(row[8]),
+        undone_at=row[9],
     )
 
 
 _BATCH_COLUMNS = (
-    "id, kind, ward_code, filename, imported_by, imported_at, counts, refused_columns, undone_at"
+    "id, kind, ward_code, filename, imported_by, imported_at, counts, refused_columns, mapping,"
+    " undone_at"
 )
 
 
@@ -139,10 +141,12 @@ class SqliteImportStorage:
             imported_at=now_iso(),
             counts=dict(plan.counts),
             refused_columns=list(plan.refused_columns),
+            mapping=dict(plan.mapping),
         )
         with self.db.write() as w:
             w.conn.execute(
-                f"INSERT INTO import_batches ({_BATCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO import_batches ({_BATCH_COLUMNS})"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     batch.id,
                     batch.kind,
@@ -152,10 +156,12 @@ class SqliteImportStorage:
                     batch.imported_at,
                     accounts.json_dumps(batch.counts),
                     accounts.json_dumps(batch.refused_columns),
+                    accounts.json_dumps(batch.mapping),
                     None,
                 ],
             )
             linked = self._linked_keys(w.conn, plan)
+            versions: dict[str, int | None] = {}
             if plan.kind == "households":
                 villages = {
                     r[0]
@@ -166,7 +172,7 @@ class SqliteImportStorage:
                 for write in plan.writes:
                     if write.action == "new" and write.match_key in linked:
                         raise _stale()
-                    self._write_household(w, write, villages)
+                    versions[write.record.id] = self._write_household(w, write, villages)
             else:
                 for write in plan.writes:
                     if write.action == "new" and write.match_key in linked:
@@ -190,9 +196,20 @@ class SqliteImportStorage:
                 ],
             )
             w.conn.executemany(
-                "INSERT INTO import_batch_records (batch_id, record_id, action, row)"
-                " VALUES (?, ?, ?, ?)",
-                [(batch.id, p.record.id, p.action, p.row) for p in plan.writes if p.changed_fields],
+                "INSERT INTO import_batch_records (batch_id, record_id, action, row, version,"
+                " before) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        batch.id,
+                        p.record.id,
+                        p.action,
+                        p.row,
+                        versions.get(p.record.id),
+                        accounts.json_dumps(p.before) if p.before else None,
+                    )
+                    for p in plan.writes
+                    if p.changed_fields
+                ],
             )
         return batch
 
@@ -208,7 +225,8 @@ class SqliteImportStorage:
         return {r[0] for r in rows} & wanted
 
     @staticmethod
-    def _write_household(w: Writer, write: PlannedWrite, villages: set[str]) -> None:
+    def _write_household(w: Writer, write: PlannedWrite, villages: set[str]) -> int | None:
+        """Write one planned household; returns the version written (None: unchanged)."""
         household = write.record
         assert isinstance(household, Household)
         if household.village_id not in villages:
@@ -218,7 +236,7 @@ class SqliteImportStorage:
                 raise _stale()
             versions: dict[str, list[Any]] = {k: [1, None] for k in HOUSEHOLD_FIELDS}
             write_household(w, household, 1, versions, None, new=True)
-            return
+            return 1
         row = w.conn.execute(
             "SELECT version, field_versions, village_id FROM households WHERE id = ?",
             [household.id],
@@ -226,12 +244,13 @@ class SqliteImportStorage:
         if row is None or row[0] != write.expected_version:
             raise _stale()  # a phone pushed an edit since the preview: look again
         if write.action == "unchanged":
-            return
+            return None
         version = row[0] + 1
         field_versions = json.loads(row[1])
         for name in write.changed_fields:
             field_versions[name] = [version, None]
         write_household(w, household, version, field_versions, None, new=False, old_village=row[2])
+        return version
 
     @staticmethod
     def _write_member(w: Writer, write: PlannedWrite, ward_code: str, by: Principal | None) -> None:
@@ -271,6 +290,18 @@ class SqliteImportStorage:
         scope = by.ward_codes if by is not None else frozenset()
         return [_batch(r) for r in rows if not scope or r[2] in scope]
 
+    def saved_mapping(
+        self, ward_code: str, kind: str, *, by: Principal | None = None
+    ) -> dict[str, str]:
+        _check_scope(by, ward_code)
+        with self.db.read() as conn:
+            row = conn.execute(
+                "SELECT mapping FROM import_batches WHERE ward_code = ? AND kind = ?"
+                " AND undone_at IS NULL ORDER BY imported_at DESC LIMIT 1",
+                [ward_code, kind],
+            ).fetchone()
+        return json.loads(row[0]) if row else {}
+
     def undo_import(self, batch_id: str, *, by: Principal | None = None) -> ImportBatch:
         with self.db.write() as w:
             row = w.conn.execute(
@@ -282,16 +313,15 @@ class SqliteImportStorage:
             _check_scope(by, batch.ward_code)
             if batch.undone_at is not None or batch.kind != "households":
                 raise ApiError("conflict", field="batch_id")
-            created = [
-                r[0]
-                for r in w.conn.execute(
-                    "SELECT record_id FROM import_batch_records WHERE batch_id = ?"
-                    " AND action = 'new'",
-                    [batch_id],
-                )
-            ]
-            for household_id in created:
-                self._undo_household(w, household_id)
+            for record_id, action, version, before in w.conn.execute(
+                "SELECT record_id, action, version, before FROM import_batch_records"
+                " WHERE batch_id = ?",
+                [batch_id],
+            ).fetchall():
+                if action == "new":
+                    self._undo_created(w, record_id)
+                elif before is not None:
+                    self._undo_changed(w, record_id, version, json.loads(before))
             w.conn.execute(
                 "DELETE FROM import_links WHERE batch_id = ? AND kind = 'households'", [batch_id]
             )
@@ -300,21 +330,58 @@ class SqliteImportStorage:
         return ImportBatch(**{**batch.__dict__, "undone_at": now})
 
     @staticmethod
-    def _undo_household(w: Writer, household_id: str) -> None:
-        """Delete (tombstone) a household an import created, unless a team visited it."""
-        if w.conn.execute(
-            "SELECT 1 FROM visits WHERE household_id = ? LIMIT 1", [household_id]
-        ).fetchone():
-            return
+    def _current(w: Writer, household_id: str) -> tuple[dict[str, Any], int, dict] | None:
         row = w.conn.execute(
             "SELECT id, village_id, head_name, address_detail, phone, members_count, deleted,"
             " version, field_versions FROM households WHERE id = ?",
             [household_id],
         ).fetchone()
-        if row is None or row[6]:
+        if row is None:
+            return None
+        data = dict(zip(("id", *HOUSEHOLD_FIELDS), row[:7], strict=True))
+        data["deleted"] = bool(data["deleted"])
+        return data, row[7], json.loads(row[8])
+
+    @classmethod
+    def _undo_created(cls, w: Writer, household_id: str) -> None:
+        """Delete (tombstone) a household an import created, unless a team visited it."""
+        if w.conn.execute(
+            "SELECT 1 FROM visits WHERE household_id = ? LIMIT 1", [household_id]
+        ).fetchone():
             return
-        version = row[7] + 1
-        field_versions = json.loads(row[8])
-        field_versions["deleted"] = [version, None]
-        household = Household(row[0], row[1], row[2], row[3], row[4], row[5], deleted=True)
-        write_household(w, household, version, field_versions, None, new=False)
+        current = cls._current(w, household_id)
+        if current is None or current[0]["deleted"]:
+            return
+        data, version, field_versions = current
+        field_versions["deleted"] = [version + 1, None]
+        household = Household.from_dict({**data, "deleted": True})
+        write_household(w, household, version + 1, field_versions, None, new=False)
+
+    @classmethod
+    def _undo_changed(
+        cls, w: Writer, household_id: str, written: int | None, before: dict[str, Any]
+    ) -> None:
+        """Put back the values an import replaced, each only if nobody changed it since."""
+        current = cls._current(w, household_id)
+        if current is None:
+            return
+        data, version, field_versions = current
+        restore = {
+            k: v
+            for k, v in before.items()
+            if k in HOUSEHOLD_FIELDS and field_versions.get(k, [None])[0] == written
+        }
+        if not restore:
+            return
+        for name in restore:
+            field_versions[name] = [version + 1, None]
+        household = Household.from_dict({**data, **restore})
+        write_household(
+            w,
+            household,
+            version + 1,
+            field_versions,
+            None,
+            new=False,
+            old_village=data["village_id"],
+        )

@@ -3,6 +3,7 @@ without duplicates, phones pulling what was imported, and ID numbers never store
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import uuid
@@ -11,6 +12,7 @@ from dataclasses import replace
 import pytest
 from fieldapp_harness import WARD
 from import_files import BIRTH_DATES, CCCD, CMND, messy_households, xlsx
+from openpyxl import load_workbook
 
 from fieldapp.domain.model import Role, Village
 from fieldapp.server.errors import ApiError
@@ -22,6 +24,7 @@ from fieldapp.server.imports import (
     preview,
     read_table,
 )
+from fieldapp.server.imports.annotate import annotated_xlsx
 from fieldapp.server.storage import Principal
 
 
@@ -342,3 +345,77 @@ def test_a_ward_without_villages_or_unknown_is_refused(world):
         world.storage, raw, guess_mapping(raw, "households"), kind="households", ward_code="18781"
     )
     assert pv.counts["refused"] == 9  # none of the list's villages are in that ward
+
+
+def test_undo_puts_back_what_a_batch_changed_unless_changed_since(world):
+    data, _ = messy_households(fixed=True)
+    commit(world.storage, _preview(world, data))
+    updated = xlsx(
+        [
+            ["Chủ hộ", "Thôn", "SĐT", "Số nhân khẩu", "Địa chỉ"],
+            ["Nguyễn Văn An", "TDP 1", "0977000111", 4, "Số 5, ngõ 2"],
+            ["Trần Thị Bình", "TDP 1", "0977000222", 5, "Số 7 ngõ 2"],
+        ]
+    )
+    report = commit(world.storage, _preview(world, updated))
+    assert report.counts["changed"] == 2
+    phone = world.device("a1")
+    world.sync(phone)
+    binh = world.server_rows("SELECT id FROM households WHERE head_name = 'Trần Thị Bình'")[0][0]
+    phone.save_household({**phone.household(binh).to_dict(), "phone": "0911000999"})
+    world.sync(phone)
+    world.storage.undo_import(report.batch.id)
+    rows = dict(
+        world.server_rows(
+            "SELECT head_name, phone || ' ' || members_count FROM households"
+            " WHERE head_name IN ('Nguyễn Văn An', 'Trần Thị Bình')"
+        )
+    )
+    # An's phone is back; Bình's phone was changed on a phone since and stays, her count
+    # (changed by the batch only) is back.
+    assert rows == {"Nguyễn Văn An": "+84912345678 4", "Trần Thị Bình": "+84911000999 3"}
+    world.sync(phone)
+    assert phone.household(binh).members_count == 3
+
+
+def test_the_confirmed_column_choice_is_proposed_for_the_next_list(world):
+    rows = [["Người đứng tên", "Nơi cư trú", "Thôn"], ["Nguyễn Văn An", "Số 5", "TDP 1"]]
+    data = xlsx(rows)
+    raw = read_table(data, "ds.xlsx")
+    guessed = guess_mapping(raw, "households")
+    assert "head_name" not in guessed.columns  # a header nobody could guess
+    mapping = {**guessed.to_dict(), "head_name": "A", "address_detail": "B"}
+    commit(world.storage, preview(world.storage, raw, mapping, kind="households", ward_code=WARD))
+    saved = world.storage.saved_mapping(WARD, "households")
+    assert saved == {
+        "head_name": "Người đứng tên",
+        "address_detail": "Nơi cư trú",
+        "village": "Thôn",
+    }
+    moved = read_table(xlsx([[r[2], r[0], r[1]] for r in rows]), "ds2.xlsx")
+    assert guess_mapping(moved, "households", saved).to_dict() == {
+        "head_name": "B",
+        "address_detail": "C",
+        "village": "A",
+    }
+
+
+def test_the_file_comes_back_with_each_rows_verdict(world):
+    data, at = messy_households()
+    raw = read_table(data, "ds.xlsx")
+    pv = preview(
+        world.storage, raw, guess_mapping(raw, "households"), kind="households", ward_code=WARD
+    )
+    book = load_workbook(io.BytesIO(annotated_xlsx(raw, pv)))
+    ws = book.active
+    header = [c.value for c in ws[1]]
+    assert header[0] == "Dòng" and header[-2:] == ["Kết quả", "Lỗi / ghi chú"]
+    assert header[3] == "So CCCD (bị từ chối, không lưu)"
+    lines = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    giang = lines[at["giang"]]
+    assert giang[-2] == "Bị từ chối" and "E: Không có thôn/tổ dân phố «TDP 9»" in giang[-1]
+    assert lines[at["an"]][-2] == "Mới" and lines[at["an"]][3] is None
+    assert lines[at["dung_again"]][-2] == "Trùng lặp — bỏ qua"
+    held = " ".join(str(v) for r in lines.values() for v in r)
+    for secret in [*CCCD, *BIRTH_DATES, CMND]:
+        assert secret not in held

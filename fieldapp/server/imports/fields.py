@@ -206,7 +206,8 @@ def best_field(text: str, kind: str) -> str | None:
 def is_known_header(text: str) -> bool:
     """Whether ``text`` reads as a column header of any kind of list (finds the header row)."""
     key = header_key(text)
-    if not key or len(key) > 60:
+    # Headers name things; "TDP 1" or "Tổ 3" is a value under one.
+    if not key or len(key) > 60 or any(ch.isdigit() for ch in key):
         return False
     if key in _OTHER_HEADERS:
         return True
@@ -244,19 +245,31 @@ class ColumnMapping:
         return cls(kind, columns, {f: known.get(c, "") for f, c in columns.items()})
 
 
-def guess_mapping(raw: RawTable, kind: ImportKind) -> ColumnMapping:
+def guess_mapping(
+    raw: RawTable, kind: ImportKind, saved: Mapping[str, str] | None = None
+) -> ColumnMapping:
     """The likeliest column for each field of ``kind``, from the header texts.
 
-    Each column feeds at most one field and each field takes at most one column: the
-    best-scoring pairs are taken first (leftmost column on a tie). Refused columns (ID
-    numbers, dates of birth) are never proposed. The officer confirms or overrides it.
+    ``saved`` is an earlier choice ``{field: header text}`` (see ``ImportStorage.
+    saved_mapping``): a field whose header is found again takes that column first, so a
+    commune's own header names, once confirmed, are recognised from then on. Each column
+    feeds at most one field and each field takes at most one column: the best-scoring pairs
+    are taken first (leftmost column on a tie). Refused columns (ID numbers, dates of birth)
+    are never proposed. The officer confirms or overrides the result.
     """
+    usable = {
+        letter: text
+        for letter, text in raw.headers.items()
+        if text and letter not in raw.refused_columns
+    }
     pairs = []
-    for order, (letter, text) in enumerate(raw.headers.items()):
-        if letter in raw.refused_columns or not text:
-            continue
-        for score, name in _scores(text, kind):
-            pairs.append((-score, order, letter, name))
+    remembered = {header_key(text): name for name, text in (saved or {}).items() if text}
+    for order, (letter, text) in enumerate(usable.items()):
+        name = remembered.get(header_key(text))
+        if name in FIELDS[kind]:
+            pairs.append((-10_000, order, letter, name))
+        for score, found in _scores(text, kind):
+            pairs.append((-score, order, letter, found))
     columns: dict[str, str] = {}
     taken: set[str] = set()
     for _, _, letter, name in sorted(pairs):

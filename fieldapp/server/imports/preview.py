@@ -238,6 +238,7 @@ class _Rows:
         *,
         version: int | None = None,
         previous_team: str | None = None,
+        before: dict[str, Any] | None = None,
     ) -> None:
         """Plan the write of an accepted row (nothing for ``unchanged`` but its link)."""
         self.writes.append(
@@ -250,6 +251,7 @@ class _Rows:
                 row=row.number,
                 expected_version=version,
                 previous_team=previous_team,
+                before=before or {},
             )
         )
         self.results.append(
@@ -473,7 +475,19 @@ def _households(raw: RawTable, ctx: ImportContext, rows: _Rows) -> None:
             rows.refuse(row, values, out + _household_issues(exc, rows, row))
             continue
         version = existing.version if existing is not None else None
-        rows.accept(row, values, out, action, household, changed, key, record, version=version)
+        before = {k: current.get(k) for k in changed} if existing is not None else {}
+        rows.accept(
+            row,
+            values,
+            out,
+            action,
+            household,
+            changed,
+            key,
+            record,
+            version=version,
+            before=before,
+        )
 
 
 # -- members -------------------------------------------------------------------------------
@@ -666,6 +680,7 @@ def preview(
         refused_columns=[
             {"column": r.column, "header": r.header, "reason": r.reason} for r in raw.refused
         ],
+        mapping={f: raw.headers.get(c, "") for f, c in mapping.columns.items()},
     )
     return ImportPreview(
         kind=kind,

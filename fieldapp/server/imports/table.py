@@ -178,10 +178,16 @@ def _header_score(row: list[str]) -> int:
 
 
 def _find_header(grid: list[list[str]]) -> tuple[int, int]:
-    """(index of the header row, its score); score 0 when none was found."""
+    """(index of the header row, its score); score below 2 when none was found.
+
+    A row naming one known column counts too when it has other text cells beside it (a
+    commune's own names for the rest, "Người đứng tên"…): a title, merged across, has one.
+    """
     best, best_score = 0, 0
     for i, row in enumerate(grid[:HEADER_SEARCH]):
         score = _header_score(row)
+        if score == 1 and len({v for v in row if v and _HAS_LETTER.search(v)}) >= 2:
+            score = 2 if best_score < 2 else 1
         if score > best_score:
             best, best_score = i, score
     return best, best_score
