@@ -51,6 +51,12 @@ def _add(sub: Any, name: str, kind: str, help_vi: str, help_en: str, fields: str
         " (Choose the column of a field; repeatable.)",
     )
     p.add_argument(
+        "--annotated",
+        metavar="OUT.xlsx",
+        help="Ghi lại tệp với kết quả và lỗi bên cạnh mỗi dòng. (Write the file back with each"
+        " row's result and problems.)",
+    )
+    p.add_argument(
         "--english", action="store_true", help="In báo cáo bằng tiếng Anh. (Report in English.)"
     )
     p.set_defaults(func=lambda args: _run(args, kind))

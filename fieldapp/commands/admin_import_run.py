@@ -15,6 +15,7 @@ from fieldapp.server.imports import (
     ImportKind,
     ImportRefused,
     TableError,
+    annotated_xlsx,
     commit,
     format_report,
     guess_mapping,
@@ -56,12 +57,14 @@ def run(
         print(f"Lỗi: {exc.issue.message_vi} (Error: {exc.issue.message_en})", file=err)
         return EXIT_ERROR
     lang = "en" if args.english else "vi"
-    mapping = guess_mapping(raw, kind)
-    if overrides:
-        mapping = mapping.from_dict(kind, {**mapping.to_dict(), **overrides}, raw.headers)
     storage = SqliteStorage(Settings.from_env().override(database=args.database).database)
     try:
+        mapping = guess_mapping(raw, kind, storage.saved_mapping(args.ward, kind))
+        if overrides:
+            mapping = mapping.from_dict(kind, {**mapping.to_dict(), **overrides}, raw.headers)
         pv = preview(storage, raw, mapping, kind=kind, ward_code=args.ward)
+        if args.annotated:
+            Path(args.annotated).write_bytes(annotated_xlsx(raw, pv, lang=lang))
         if args.dry_run:
             print(format_report(pv, lang=lang), file=out)
             return EXIT_REFUSED if pv.errors() else 0

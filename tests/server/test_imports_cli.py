@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fieldapp_harness import WARD
 from import_files import CCCD, csv_bytes, messy_households
+from openpyxl import load_workbook
 
 from fieldapp.cli import main
 
@@ -20,8 +21,13 @@ def test_dry_run_then_import_then_reimport(world, capsys, tmp_path):
     bad, at = messy_households()
     path = tmp_path / "Danh sách hộ.xlsx"
     path.write_bytes(bad)
-    code, out, _ = _run(world, capsys, "import-households", str(path), "--dry-run")
+    annotated = tmp_path / "kết quả.xlsx"
+    code, out, _ = _run(
+        world, capsys, "import-households", str(path), "--dry-run", "--annotated", str(annotated)
+    )
     assert code == 1
+    results = [r[-2] for r in load_workbook(annotated).active.iter_rows(values_only=True)]
+    assert results.count("Bị từ chối") == 3
     assert f"Ô E{at['giang']}: LỖI Không có thôn/tổ dân phố «TDP 9»" in out
     assert "Cột C: Chú ý" in out and CCCD[0] not in out
     assert world.count("households") == 0
