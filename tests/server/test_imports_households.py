@@ -206,8 +206,10 @@ def test_a_preview_overtaken_by_a_phone_edit_writes_nothing(world):
     updated = xlsx(
         [
             ["Chủ hộ", "Thôn", "SĐT", "Địa chỉ"],
-            ["Nguyễn Văn An", "TDP 1", "0977000111", "Số 5, ngõ 2"],
+            # The new household is written first, then the commit meets the phone's edit
+            # and rolls back: nothing of it stays.
             ["Mới Một", "TDP 1", "", "Số 99"],
+            ["Nguyễn Văn An", "TDP 1", "0977000111", "Số 5, ngõ 2"],
         ]
     )
     pv = _preview(world, updated)
@@ -215,10 +217,13 @@ def test_a_preview_overtaken_by_a_phone_edit_writes_nothing(world):
     phone.save_household({**phone.household(hid).to_dict(), "members_count": 7})
     world.sync(phone)
     before = _households(world)
+    feed = world.server_rows("SELECT max(change_seq), count(*) FROM changes")
     with pytest.raises(ApiError) as exc:
         commit(world.storage, pv)
     assert exc.value.code == "conflict"
     assert _households(world) == before
+    assert world.server_rows("SELECT max(change_seq), count(*) FROM changes") == feed
+    assert world.count("import_batches") == 1
     # The same preview cannot be committed twice either.
     pv2 = _preview(world, updated)
     commit(world.storage, pv2)
@@ -419,3 +424,65 @@ def test_the_file_comes_back_with_each_rows_verdict(world):
     held = " ".join(str(v) for r in lines.values() for v in r)
     for secret in [*CCCD, *BIRTH_DATES, CMND]:
         assert secret not in held
+
+
+def test_corrected_address_or_renamed_head_is_the_same_household(world):
+    first = xlsx(
+        [
+            ["Chủ hộ", "Thôn", "SĐT", "Địa chỉ"],
+            ["Nguyễn Văn An", "TDP 1", "0912000001", "Số 5"],
+            ["Trần Thị Bình", "TDP 1", "0912000002", "Số 7"],
+            ["Lê Văn Cường", "TDP 2", "", "Số 9"],
+            ["Lê Văn Cường", "TDP 2", "", "Số 11"],
+        ]
+    )
+    commit(world.storage, _preview(world, first))
+    ids = dict(world.server_rows("SELECT head_name || ' ' || address_detail, id FROM households"))
+    second = xlsx(
+        [
+            ["Chủ hộ", "Thôn", "SĐT", "Địa chỉ"],
+            ["Nguyễn Văn An", "TDP 1", "0912000001", "Số 5A"],  # address corrected
+            ["Trần Thị Bích", "TDP 1", "0912000002", "Số 7"],  # head renamed, same phone
+            ["Lê Văn Cường", "TDP 2", "", "Số 9B"],  # two Cường in TDP 2: cannot tell
+        ]
+    )
+    pv = _preview(world, second)
+    got = {
+        (r.values["head_name"], r.values["address_detail"]): (r.action, r.record_id)
+        for r in pv.rows
+    }
+    assert got[("Nguyễn Văn An", "Số 5A")] == ("changed", ids["Nguyễn Văn An Số 5"])
+    assert got[("Trần Thị Bích", "Số 7")] == ("changed", ids["Trần Thị Bình Số 7"])
+    assert got[("Lê Văn Cường", "Số 9B")][0] == "new"
+
+
+def test_two_rows_for_one_household_are_refused_and_several_phones_warned(world):
+    data = xlsx(
+        [
+            ["Chủ hộ", "Thôn", "SĐT", "Địa chỉ"],
+            ["Nguyễn Văn An", "TDP 1", "0912000001 / 0987000002", "Số 5"],
+            ["NGUYEN VAN AN", "TDP 1", "0912000003", "so 5"],
+            ["Hoàng Thị Em", "TDP 1", "12345", ""],
+        ]
+    )
+    pv = _preview(world, data)
+    found = {(i.cell, i.code, i.severity) for i in pv.issues}
+    assert ("C2", "several_phones", "warning") in found
+    assert ("3", "same_household_twice", "error") in found
+    assert ("C4", "phone_warning", "warning") in found
+    assert [r.action for r in pv.rows] == ["new", "refused", "new"]
+    assert pv.rows[0].values["phone"] == "+84912000001"
+    assert pv.rows[2].values["phone"] == "12345"  # kept as typed, with the warning
+
+
+def test_the_sheet_holding_the_list_is_chosen(world):
+    wb_data = xlsx([["Ghi chú"], ["Danh sách kèm theo"]], title="Bìa")
+    book = load_workbook(io.BytesIO(wb_data))
+    ws = book.create_sheet("Danh sách")
+    for row in (["STT", "Chủ hộ", "Thôn"], [1, "Nguyễn Văn An", "TDP 1"]):
+        ws.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    pv = _preview(world, buf.getvalue())
+    assert pv.sheet == "Danh sách" and pv.counts["new"] == 1
+    assert [i.code for i in pv.issues] == ["other_sheets"]
