@@ -486,3 +486,22 @@ def test_the_sheet_holding_the_list_is_chosen(world):
     pv = _preview(world, buf.getvalue())
     assert pv.sheet == "Danh sách" and pv.counts["new"] == 1
     assert [i.code for i in pv.issues] == ["other_sheets"]
+
+
+def test_a_row_meeting_two_indistinguishable_households_makes_no_third(world):
+    phone = world.device("a1")
+    for _ in range(2):
+        phone.save_household(
+            {
+                "id": str(uuid.uuid4()),
+                "village_id": "v1",
+                "head_name": "Nguyễn Văn An",
+                "address_detail": "Số 5",
+            }
+        )
+    world.sync(phone)
+    data = xlsx([["Chủ hộ", "Thôn", "Địa chỉ"], ["Nguyễn Văn An", "TDP 1", "Số 5"]])
+    pv = _preview(world, data)
+    assert [r.action for r in pv.rows] == ["unchanged"]
+    commit(world.storage, pv)
+    assert world.count("households") == 2

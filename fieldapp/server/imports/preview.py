@@ -18,8 +18,9 @@ the preview built, all or nothing.
    under the same head, when the file too has just one row with it.
 
 Limits: two households of one village with the same head *and* the same address (or no
-address) cannot be told apart — the file's second row is refused as a repeat; a list that
-renames a head, changes the address and drops the phone at once looks like a new household.
+address) cannot be told apart — the file's second row is refused as a repeat, and a row
+meeting several such records on the server is matched to one of them; a list that renames
+a head, changes the address and drops the phone at once looks like a new household.
 
 **What a re-import changes**: only fields the list itself changed since it was last
 imported (their digests differ from the link's), and only where the server holds another
@@ -393,10 +394,10 @@ def _match_household(
         return index.by_id[link.record_id], link
     village, name = record["village_id"], fold(record.get("head_name"))
     exact = index.exact.get((village, name, fold(record.get("address_detail"))), [])
-    if len(exact) == 1:
-        return exact[0], None
-    if len(exact) > 1:
-        return None, None  # cannot tell them apart: see the module docstring
+    if exact:
+        # Several records the key cannot tell apart (made on phones): the row is one of
+        # them, and which one does not matter — it is never a reason to make another.
+        return min(exact, key=lambda h: h.id), None
     if name:
         found = _unique(index.by_name.get((village, name), []), name_rows[(village, name)])
         if found is not None:
