@@ -4,6 +4,7 @@ the ID-number / date-of-birth columns blanked before anything else can see them.
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from test_storage_boundary import SQLITE_ONLY
 
 import fieldapp.server.imports as imports_pkg
 from fieldapp.domain.model import Team, Village
-from fieldapp.server.imports import TableError, guess_mapping, read_table
+from fieldapp.server.imports import RawTable, TableError, guess_mapping, read_table
 from fieldapp.server.imports.places import PlaceIndex
 
 
@@ -193,3 +194,12 @@ def test_the_engine_knows_no_sqlite():
         names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
         assert not names & set(SQLITE_ONLY), (path.name, sorted(names & set(SQLITE_ONLY)))
+
+
+def test_a_read_table_survives_json_without_what_was_refused():
+    data, _ = messy_households()
+    raw = read_table(data, "ds.xlsx")
+    text = json.dumps(raw.to_dict(), ensure_ascii=False)
+    for secret in [*CCCD, *BIRTH_DATES, CMND]:
+        assert secret not in text
+    assert RawTable.from_dict(json.loads(text)) == raw

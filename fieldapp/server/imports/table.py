@@ -98,6 +98,45 @@ class RawTable:
     def column_issues(self) -> list[Issue]:
         return [r.issue for r in self.refused]
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe, for keeping an upload between the preview and the commit (several
+        server processes share nothing else). Refused columns are already blank in it,
+        so it is safe to hold where the uploaded file itself must never go."""
+        return {
+            "filename": self.filename,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "headers": self.headers,
+            "rows": [[r.number, r.cells] for r in self.rows],
+            "refused": [[r.column, r.header, r.reason] for r in self.refused],
+            "notes": [n.to_dict() for n in self.notes],
+            "empty_rows": self.empty_rows,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RawTable:
+        return cls(
+            filename=data["filename"],
+            sheet=data["sheet"],
+            header_row=data["header_row"],
+            headers=dict(data["headers"]),
+            rows=[RawRow(n, dict(cells)) for n, cells in data["rows"]],
+            refused=[RefusedColumn(c, h, r) for c, h, r in data["refused"]],
+            notes=[
+                Issue(
+                    n["code"],
+                    n["severity"],
+                    n["message_vi"],
+                    n["message_en"],
+                    n["row"],
+                    n["column"],
+                    n["field"],
+                )
+                for n in data["notes"]
+            ],
+            empty_rows=data["empty_rows"],
+        )
+
 
 def _text(value: Any) -> str:
     """A cell as text: NFC, spaces folded; whole floats without ``.0``; dates dd/mm/yyyy."""
