@@ -13,8 +13,10 @@ from test_storage_boundary import SQLITE_ONLY
 
 import fieldapp.server.imports as imports_pkg
 from fieldapp.domain.model import Team, Village
+from fieldapp.server.import_storage import ImportStorage
 from fieldapp.server.imports import RawTable, TableError, guess_mapping, read_table
 from fieldapp.server.imports.places import PlaceIndex
+from fieldapp.server.sqlite_storage import SqliteStorage
 
 
 def test_messy_xlsx_is_read_as_the_spreadsheet_shows_it():
@@ -203,3 +205,15 @@ def test_a_read_table_survives_json_without_what_was_refused():
     for secret in [*CCCD, *BIRTH_DATES, CMND]:
         assert secret not in text
     assert RawTable.from_dict(json.loads(text)) == raw
+
+
+def test_the_sqlite_storage_implements_every_import_storage_method():
+    wanted = {n for n, v in vars(ImportStorage).items() if callable(v) and not n.startswith("_")}
+    assert wanted == {
+        "import_context",
+        "commit_import",
+        "import_batches",
+        "saved_mapping",
+        "undo_import",
+    }
+    assert all(callable(getattr(SqliteStorage, n, None)) for n in wanted)
