@@ -28,7 +28,7 @@ from fieldapp.server.import_storage import (
     ImportPlan,
     PlannedWrite,
 )
-from fieldapp.server.push import HOUSEHOLD_FIELDS, write_household
+from fieldapp.server.push import HOUSEHOLD_FIELDS, current_household, write_household
 from fieldapp.server.storage import Principal
 from fieldapp.text import nfc
 
@@ -330,26 +330,13 @@ class SqliteImportStorage:
         return ImportBatch(**{**batch.__dict__, "undone_at": now})
 
     @staticmethod
-    def _current(w: Writer, household_id: str) -> tuple[dict[str, Any], int, dict] | None:
-        row = w.conn.execute(
-            "SELECT id, village_id, head_name, address_detail, phone, members_count, deleted,"
-            " version, field_versions FROM households WHERE id = ?",
-            [household_id],
-        ).fetchone()
-        if row is None:
-            return None
-        data = dict(zip(("id", *HOUSEHOLD_FIELDS), row[:7], strict=True))
-        data["deleted"] = bool(data["deleted"])
-        return data, row[7], json.loads(row[8])
-
-    @classmethod
-    def _undo_created(cls, w: Writer, household_id: str) -> None:
+    def _undo_created(w: Writer, household_id: str) -> None:
         """Delete (tombstone) a household an import created, unless a team visited it."""
         if w.conn.execute(
             "SELECT 1 FROM visits WHERE household_id = ? LIMIT 1", [household_id]
         ).fetchone():
             return
-        current = cls._current(w, household_id)
+        current = current_household(w, household_id)
         if current is None or current[0]["deleted"]:
             return
         data, version, field_versions = current
@@ -357,12 +344,12 @@ class SqliteImportStorage:
         household = Household.from_dict({**data, "deleted": True})
         write_household(w, household, version + 1, field_versions, None, new=False)
 
-    @classmethod
+    @staticmethod
     def _undo_changed(
-        cls, w: Writer, household_id: str, written: int | None, before: dict[str, Any]
+        w: Writer, household_id: str, written: int | None, before: dict[str, Any]
     ) -> None:
         """Put back the values an import replaced, each only if nobody changed it since."""
-        current = cls._current(w, household_id)
+        current = current_household(w, household_id)
         if current is None:
             return
         data, version, field_versions = current
