@@ -1,6 +1,7 @@
 """``fieldapp admin ...``: manage the server database from the command line.
 
-Villages, teams, members, officers, enrolment codes, devices, demo data and the epoch.
+Villages, teams, members, officers, enrolment codes, devices, demo data and the epoch;
+list imports (``import-households``, ``import-members``) live in :mod:`.admin_import`.
 Runs against the server's SQLite file directly (the same checks as the API, with the
 local operator trusted as the province officer).
 """
@@ -12,6 +13,8 @@ import json
 import sys
 import uuid
 from typing import Any
+
+from fieldapp.commands import admin_import
 
 EXIT_ERROR = 2
 
@@ -125,6 +128,7 @@ def register(subparsers: Any) -> None:
     )
     _db(p)
     p.set_defaults(func=_new_epoch)
+    admin_import.register(sub)
     parser.set_defaults(func=lambda args: (parser.print_help(), EXIT_ERROR)[1])
 
 

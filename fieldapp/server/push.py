@@ -539,9 +539,10 @@ def _op_problem() -> dict[str, str]:
 FieldVersions = dict[str, list[Any]]  # field → [version it last changed at, device id]
 
 
-def _current_household(
+def current_household(
     w: Writer, household_id: str
 ) -> tuple[dict[str, Any], int, FieldVersions] | None:
+    """(fields, version, field versions) of a stored household, or None (imports too)."""
     row = w.conn.execute(
         "SELECT id, village_id, head_name, address_detail, phone, members_count, deleted, version,"
         " field_versions FROM households WHERE id = ?",
@@ -564,7 +565,7 @@ def _apply_household(ctx: _Batch, m: Mutation) -> list[str]:
             raise _Quarantine("invalid", {"problems": [_fields_problem()]})
         incoming = fields
         base = m.base_version
-    current = _current_household(ctx.w, m.entity_id)
+    current = current_household(ctx.w, m.entity_id)
     if current is None:
         if m.op != Op.CREATE:
             raise _Quarantine("unknown_household")

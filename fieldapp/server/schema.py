@@ -254,3 +254,35 @@ def m007_audit_log(db: Database) -> None:
         CREATE INDEX audit_log_ward ON audit_log (ward_code, id);
         """
     )
+
+
+@migrations()
+def m008_import_batches(db: Database) -> None:
+    # List imports (fieldapp.server.imports). One row per committed batch (who, when, which
+    # file, the counts, the refused columns — never a cell value — and the column choice by
+    # header text, proposed again next time); per record the batch touched, what it did,
+    # the version it wrote and the values it replaced (for undo and "before → after");
+    # and per matching key the record an import linked it to, with a short digest of each
+    # field as the list gave it, so a re-import recognises its households without a second
+    # copy of names or phones.
+    db.executescript(
+        """
+        CREATE TABLE import_batches (id TEXT PRIMARY KEY, kind TEXT NOT NULL,
+                                     ward_code TEXT NOT NULL, filename TEXT NOT NULL,
+                                     imported_by TEXT NOT NULL, imported_at TEXT NOT NULL,
+                                     counts TEXT NOT NULL, refused_columns TEXT NOT NULL,
+                                     mapping TEXT NOT NULL, undone_at TEXT);
+        CREATE INDEX import_batches_ward ON import_batches (ward_code, imported_at);
+        CREATE TABLE import_batch_records (batch_id TEXT NOT NULL REFERENCES import_batches(id),
+                                           record_id TEXT NOT NULL, action TEXT NOT NULL,
+                                           row INTEGER NOT NULL, version INTEGER,
+                                           before TEXT,
+                                           PRIMARY KEY (batch_id, record_id));
+        CREATE TABLE import_links (ward_code TEXT NOT NULL, kind TEXT NOT NULL,
+                                   match_key TEXT NOT NULL, record_id TEXT NOT NULL,
+                                   field_digests TEXT NOT NULL,
+                                   batch_id TEXT NOT NULL REFERENCES import_batches(id),
+                                   PRIMARY KEY (ward_code, kind, match_key));
+        CREATE INDEX import_links_record ON import_links (record_id);
+        """
+    )

@@ -21,7 +21,7 @@ from fieldapp.server import accounts, audit
 from fieldapp.server.console_storage import ConsoleSession, ConsoleSignIn, clean_phone
 from fieldapp.server.db import ServerDB, Writer, now_iso
 from fieldapp.server.errors import ApiError
-from fieldapp.server.push import _current_household, stamp_change, write_household
+from fieldapp.server.push import current_household, stamp_change, write_household
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.text import nfc, sort_key
 
@@ -510,7 +510,7 @@ class SqliteConsole:
             chosen_json = server_value if keep == "server" else device_value
             if kind != "hard" or chosen_json is None:
                 chosen_json = None  # a soft conflict only needs acknowledging
-            current = _current_household(w, household_id)
+            current = current_household(w, household_id)
             before = current[0][field] if current else None
             after = before
             if chosen_json is not None and current is not None:

@@ -38,6 +38,7 @@ from fieldapp.server.push import (
 )
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
 from fieldapp.server.sqlite_console import SqliteConsole, issue_code_audited
+from fieldapp.server.sqlite_imports import SqliteImportStorage
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sync.protocol import (
     DeviceState,
@@ -51,9 +52,10 @@ from fieldapp.sync.protocol import (
 __all__ = ["SqliteStorage"]
 
 
-class SqliteStorage(SqliteConsole):
+class SqliteStorage(SqliteConsole, SqliteImportStorage):
     """Embedded SQLite storage (WAL, one serialised writer); the console's part comes
-    from :class:`~fieldapp.server.sqlite_console.SqliteConsole`. Administrative actions
+    from :class:`~fieldapp.server.sqlite_console.SqliteConsole`, list imports from
+    :class:`~fieldapp.server.sqlite_imports.SqliteImportStorage`. Administrative actions
     write the audit log in their own transaction (:mod:`fieldapp.server.audit`)."""
 
     def __init__(self, path: str | Path, *, token_idle_days: int = DEFAULT_TOKEN_IDLE_DAYS):
