@@ -53,13 +53,18 @@ def test_websocket_from_a_foreign_origin_is_refused(app_port):
     # No Origin at all (not a browser page): nothing to check it against, refused.
     assert _refused(url) == 403
     # DNS rebinding: the attacker's name resolves to 127.0.0.1, Origin and Host agree.
-    assert _refused(url, origin=f"http://evil.example:{app_port}", Host=f"evil.example:{app_port}") == 403
+    assert (
+        _refused(url, origin=f"http://evil.example:{app_port}", Host=f"evil.example:{app_port}")
+        == 403
+    )
 
 
 def test_websocket_from_its_own_origin_opens(app_port):
     for host in ("127.0.0.1", "localhost"):
         with connect(
-            f"ws://{host}:{app_port}/ws", origin=f"http://{host}:{app_port}", open_timeout=10  # type: ignore[arg-type]
+            f"ws://{host}:{app_port}/ws",
+            origin=f"http://{host}:{app_port}",
+            open_timeout=10,  # type: ignore[arg-type]
         ) as ws:
             assert ws.protocol.state.name == "OPEN"
 
@@ -108,9 +113,7 @@ def test_a_page_of_another_site_cannot_drive_the_app_in_a_real_browser(app_port)
 
                 own = browser.new_page(viewport={"width": 400, "height": 860})
                 own.goto(f"http://127.0.0.1:{app_port}/")
-                own.wait_for_function(
-                    "() => !document.getElementById('loading')", timeout=60_000
-                )
+                own.wait_for_function("() => !document.getElementById('loading')", timeout=60_000)
                 # The app itself drew its first screen over its socket.
                 own.locator("flt-semantics-placeholder").dispatch_event("click")
                 own.locator('[flt-semantics-identifier="enrol-code"]').wait_for(timeout=30_000)
