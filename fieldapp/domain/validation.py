@@ -37,12 +37,13 @@ from fieldapp.text import nfc, normalize_phone
 
 __all__ = [
     "MAX_NOTES",
+    "REDACTED",
     "Problem",
     "ValidationError",
     "contains_id_number",
-    "redact_id_numbers",
     "parse_household",
     "parse_visit",
+    "redact_id_numbers",
 ]
 
 MAX_NOTES = 1000

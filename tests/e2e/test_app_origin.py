@@ -82,7 +82,7 @@ def test_no_permissive_cors_and_foreign_requests_refused(app_port):
 
 
 class _ForeignPage(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
+    def do_GET(self):
         body = b"<!doctype html><title>elsewhere</title><p>another site</p>"
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
