@@ -159,6 +159,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "required": ("Bắt buộc nhập.", "Required."),
     "not_uuid": ("Mã không hợp lệ (cần UUID).", "Invalid id (a UUID is required)."),
     "bad_type": ("Sai kiểu dữ liệu.", "Wrong data type."),
+    "bad_text": (
+        "Có ký tự không hợp lệ; hãy xoá và gõ lại.",
+        "Contains an invalid character; delete it and type again.",
+    ),
     "bad_choice": (
         "Giá trị không hợp lệ: chọn một trong {choices}.",
         "Invalid value: choose one of {choices}.",
@@ -309,6 +313,12 @@ class _Collector:
         if not isinstance(value, str):
             self.add(path, "bad_type")
             return ""
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: no file or database can hold it
+                self.add(path, "bad_text")
+                return ""
         clean = nfc(value)
         if required and not clean:
             self.add(path, "required")
