@@ -82,6 +82,7 @@ _days = _whole_number(idle_days, "cần số ngày nguyên ≥ 1 (a whole number
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from fieldapp.server.accounts import SecretError
     from fieldapp.server.app import create_app
     from fieldapp.server.logs import log_event, setup_logging
     from fieldapp.server.settings import Settings
@@ -108,6 +109,16 @@ def run(args: argparse.Namespace) -> int:
     # Opened here even with several workers: migrations and the code secret are set up
     # once, before any worker process opens the file.
     storage = SqliteStorage(settings.database, token_idle_days=settings.token_idle_days)
+    try:
+        storage.load_secret()  # now: a bad secret stops here with one line, not a traceback
+    except SecretError as exc:
+        storage.close()
+        print(
+            f"Lỗi: {exc.message_vi} Máy chủ chưa chạy.\n"
+            f"(Error: {exc.message_en} The server did not start.)",
+            file=sys.stderr,
+        )
+        return 2
     log_event(
         "server_start",
         host=settings.host,
@@ -117,7 +128,6 @@ def run(args: argparse.Namespace) -> int:
         workers=settings.workers,
     )
     if settings.workers > 1:
-        storage.load_secret()
         storage.close()
         # Each worker process builds its own app from these settings (fieldapp.server.worker).
         os.environ.update(settings.to_env())

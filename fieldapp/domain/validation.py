@@ -40,6 +40,7 @@ __all__ = [
     "REDACTED",
     "Problem",
     "ValidationError",
+    "check_place_name",
     "contains_id_number",
     "parse_household",
     "parse_visit",
@@ -221,6 +222,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Do not record ID-card (CMND/CCCD) numbers.",
     ),
     "field_not_allowed": ("Trường này không được phép.", "This field is not allowed."),
+    "not_a_name": (
+        "Tên không được chứa dấu / hoặc \\, chuỗi .. hay ký tự điều khiển.",
+        "A name may not contain / or \\, .. or control characters.",
+    ),
     "name_or_address": (
         "Nhập tên chủ hộ hoặc địa chỉ.",
         "Enter the head of household's name or the address.",
@@ -621,6 +626,31 @@ _HOUSEHOLD_FIELDS = {
     "members_count",
     "deleted",
 }
+
+
+# Path separators, "..", control characters: what makes a name leave a folder when it
+# becomes part of a file name (a poster "ap-phich-../../x.pdf"), or break a line in a log.
+_NOT_IN_NAMES = re.compile(r"[/\\\x00-\x1f\x7f-\x9f\u2028\u2029]|\.\.")
+
+
+def check_place_name(value: str, field: str = "name", *, max_len: int = MAX_NAME) -> str:
+    """A village or team name as typed by an officer, NFC; refused if it is not a name.
+
+    >>> check_place_name("Thôn Đông")
+    'Thôn Đông'
+    >>> try:
+    ...     check_place_name("../../etc")
+    ... except ValidationError as exc:
+    ...     exc.problems[0].code
+    'not_a_name'
+    """
+    c = _Collector()
+    clean = c.text({field: value}, field, max_len=max_len, required=True, free_text=True)
+    if clean and (_NOT_IN_NAMES.search(clean) or _NOT_IN_NAMES.search(value)):
+        c.add(field, "not_a_name")
+    if c.problems:
+        raise ValidationError(c.problems)
+    return clean
 
 
 def _not_a_phone(text: str) -> bool:
