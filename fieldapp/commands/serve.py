@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
     from fieldapp.server.accounts import SecretError
     from fieldapp.server.app import create_app
+    from fieldapp.server.http_limits import LimitedHttpProtocol
     from fieldapp.server.logs import log_event, setup_logging
     from fieldapp.server.settings import Settings
     from fieldapp.server.sqlite_storage import SqliteStorage
@@ -139,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
             port=settings.port,
             log_level="warning",
             access_log=False,
+            http=LimitedHttpProtocol,  # bounded request heads and idle times
         )
         return 0
     try:
@@ -148,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
             port=settings.port,
             log_level="warning",
             access_log=False,
+            http=LimitedHttpProtocol,  # bounded request heads and idle times
         )
     finally:
         storage.close()
