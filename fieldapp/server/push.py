@@ -149,6 +149,8 @@ class _Batch:
     clock: _Clock
     touched_households: set[str] = field(default_factory=set)
     log: list[tuple[Any, ...]] = field(default_factory=list)
+    # seq → (digest, status, code) of what this batch logged (for a number sent twice).
+    logged: dict[int, tuple[str, str, str | None]] = field(default_factory=dict)
     # household id → village id, or None when the server has no such household. Loaded
     # in bulk for the batch's visits; entries are dropped when a household is written.
     villages: dict[str, str | None] = field(default_factory=dict)
@@ -221,7 +223,7 @@ def apply_batch(
     results: list[MutationResult] = []
     expected = hwm + 1
     for m in batch:
-        if m.seq <= hwm:
+        if m.seq < expected:  # at or below the mark, counting this batch's own entries
             results.append(_resend(ctx, m))
             continue
         if m.seq != expected:
@@ -293,10 +295,14 @@ def _household_village(ctx: _Batch, household_id: str) -> str | None:
 
 
 def _resend(ctx: _Batch, m: Mutation) -> MutationResult:
-    logged = ctx.w.conn.execute(
-        "SELECT digest, status, code FROM mutation_log WHERE device_id = ? AND seq = ?",
-        [ctx.device_id, m.seq],
-    ).fetchone()
+    # The same number twice in one batch: the first copy is not in mutation_log yet.
+    logged = (
+        ctx.logged.get(m.seq)
+        or ctx.w.conn.execute(
+            "SELECT digest, status, code FROM mutation_log WHERE device_id = ? AND seq = ?",
+            [ctx.device_id, m.seq],
+        ).fetchone()
+    )
     if logged is not None and not same_mutation(logged[0], m):
         raise ApiError("device_reset", field="batch")
     code = logged[2] if logged else None
@@ -327,11 +333,13 @@ def _apply_one(ctx: _Batch, m: Mutation) -> MutationResult:
 
 
 def _log(ctx: _Batch, m: Mutation, result: MutationResult) -> None:
+    logged_digest = digest(m)
+    ctx.logged[m.seq] = (logged_digest, str(result.status), result.code)
     ctx.log.append(
         (
             ctx.device_id,
             m.seq,
-            digest(m),
+            logged_digest,
             str(m.entity),
             redact_id_numbers(m.entity_id),
             str(result.status),
