@@ -136,8 +136,7 @@ def _storage(args: argparse.Namespace) -> Any:
 
 
 def _run(args: argparse.Namespace, action: Any) -> int:
-    from fieldapp.server.accounts import SecretError
-    from fieldapp.server.errors import ApiError
+    from fieldapp.server.errors import ApiError, SecretError
 
     storage = _storage(args)
     try:

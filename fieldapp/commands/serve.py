@@ -14,7 +14,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from fieldapp.server.errors import SecretError
 from fieldapp.server.settings import idle_days, workers
+
+# uvicorn's httptools protocol with bounded request heads (fieldapp/server/http_limits.py),
+# named for uvicorn to import: the CLI starts without loading uvicorn.
+LIMITED_HTTP = "fieldapp.server.http_limits:LimitedHttpProtocol"
 
 
 def register(subparsers: Any) -> None:
@@ -82,9 +87,7 @@ _days = _whole_number(idle_days, "cần số ngày nguyên ≥ 1 (a whole number
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from fieldapp.server.accounts import SecretError
     from fieldapp.server.app import create_app
-    from fieldapp.server.http_limits import LimitedHttpProtocol
     from fieldapp.server.logs import log_event, setup_logging
     from fieldapp.server.settings import Settings
     from fieldapp.server.sqlite_storage import SqliteStorage
@@ -140,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
             port=settings.port,
             log_level="warning",
             access_log=False,
-            http=LimitedHttpProtocol,  # bounded request heads and idle times
+            http=LIMITED_HTTP,  # bounded request heads and idle times
         )
         return 0
     try:
@@ -150,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
             port=settings.port,
             log_level="warning",
             access_log=False,
-            http=LimitedHttpProtocol,  # bounded request heads and idle times
+            http=LIMITED_HTTP,  # bounded request heads and idle times
         )
     finally:
         storage.close()

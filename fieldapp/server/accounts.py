@@ -31,7 +31,7 @@ from typing import Any
 from fieldapp.domain.model import Member, Role, Team, Village
 from fieldapp.domain.validation import ValidationError, check_place_name
 from fieldapp.server.db import ServerDB, Writer, now_iso
-from fieldapp.server.errors import ApiError
+from fieldapp.server.errors import ApiError, SecretError
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sync.protocol import MemberOut, TeamOut, VillageOut
@@ -42,7 +42,6 @@ __all__ = [
     "CODE_TTL",
     "SECRET_ENV",
     "TOKEN_TOUCH_INTERVAL",
-    "SecretError",
     "TokenTouches",
     "TokenUse",
     "authenticate",
@@ -89,15 +88,6 @@ def _database_file(conn: sqlite3.Connection) -> str:
         if name == "main":
             return str(file or "")
     return ""
-
-
-class SecretError(ValueError):
-    """The server secret cannot be used: commands print one line in both languages."""
-
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
 
 
 def _short(name: str) -> SecretError:
