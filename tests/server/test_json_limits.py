@@ -14,7 +14,7 @@ import json
 import uuid
 
 import pytest
-from fieldapp_harness import World, household
+from fieldapp_harness import World, household, visit_mutation
 
 from fieldapp.domain.validation import ValidationError
 
@@ -31,25 +31,8 @@ def _deep_text(levels: int) -> str:
 
 
 def _visit(store, household_id: str, **extra) -> dict:
-    vid = str(uuid.uuid4())
-    payload = {
-        "id": vid,
-        "household_id": household_id,
-        "member_id": store.meta_get("member_id"),
-        "visited_at": "2026-11-20T09:00:00+07:00",
-        "consent": "given",
-        "outcome": "done",
-        "people_guided": 1,
-        **extra,
-    }
-    return {
-        "seq": 1,
-        "entity": "visit",
-        "entity_id": vid,
-        "op": "create",
-        "payload": payload,
-        "created_at": "2026-11-20T09:00:00+00:00",
-    }
+    m = visit_mutation(store, household_id, **extra)
+    return {**m, "seq": 1, "created_at": "2026-11-20T09:00:00+00:00"}
 
 
 def _post_raw(world: World, store, text: str):

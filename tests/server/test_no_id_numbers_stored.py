@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from fieldapp_harness import World, household
+from fieldapp_harness import World, household, push_raw, visit_mutation
 
 from fieldapp.domain.validation import ValidationError
 from fieldapp.server.push import REDACTED
@@ -86,38 +86,6 @@ def _scan_file(path: Path) -> set[str]:
     return _numbers_in(path.read_bytes().decode("utf-8", "ignore")) if path.exists() else set()
 
 
-def _push(world: World, store, mutations: list[dict]) -> list[dict]:
-    hwm = world.client.get("/api/v1/me", headers=world.token_headers(store)).json()[
-        "high_water_mark"
-    ]
-    batch = [
-        {"seq": hwm + 1 + i, "created_at": "2026-11-20T09:00:00+00:00", "base_version": None, **m}
-        for i, m in enumerate(mutations)
-    ]
-    r = world.client.post(
-        "/api/v1/push",
-        headers=world.token_headers(store),
-        json={"device_id": store.device_id, "batch": batch},
-    )
-    assert r.status_code == 200, r.text
-    return r.json()["results"]
-
-
-def _visit(store, household_id: str, **extra) -> dict:
-    vid = str(uuid.uuid4())
-    payload = {
-        "id": vid,
-        "household_id": household_id,
-        "member_id": store.meta_get("member_id"),
-        "visited_at": "2026-11-20T09:00:00+07:00",
-        "consent": "given",
-        "outcome": "done",
-        "people_guided": 1,
-        **extra,
-    }
-    return {"entity": "visit", "entity_id": vid, "op": "create", "payload": payload}
-
-
 def _update(household_id: str, fields: dict, base: int = 1) -> dict:
     return {
         "entity": "household",
@@ -138,8 +106,8 @@ def _hostile(world: World, a, b) -> list[dict]:
     m: list[dict] = []
     # Free text in every format: notes, other-activity text, head name, address.
     for t in texts:
-        m.append(_visit(a, mine, notes=f"CCCD chủ hộ: {t}"))
-        m.append(_visit(a, mine, activities=[{"kind": "other", "text": f"ghi số {t}"}]))
+        m.append(visit_mutation(a, mine, notes=f"CCCD chủ hộ: {t}"))
+        m.append(visit_mutation(a, mine, activities=[{"kind": "other", "text": f"ghi số {t}"}]))
         m.append(_update(mine, {"head_name": f"Lan {t}"}))
         hid = str(uuid.uuid4())
         create = {"id": hid, "village_id": "v1", "head_name": "Bình", "address_detail": t}
@@ -153,20 +121,20 @@ def _hostile(world: World, a, b) -> list[dict]:
     m.append(_update(theirs, {"head_name": f"Em {CCCD}"}))  # out of scope
     m.append(_update(theirs, {"address_detail": CMND, "cccd": CCCD2}))  # out of scope
     m.append(_update(unknown, {"head_name": f"X {CCCD}"}))  # unknown household
-    m.append(_visit(a, unknown, notes=f"{CMND[:3]}/{CMND[3:6]}/{CMND[6:]}"))  # unknown hh
-    wrong_op = _visit(a, mine, notes=f"số {CCCD}")
+    m.append(visit_mutation(a, unknown, notes=f"{CMND[:3]}/{CMND[3:6]}/{CMND[6:]}"))  # unknown hh
+    wrong_op = visit_mutation(a, mine, notes=f"số {CCCD}")
     wrong_op["op"] = "update"
     m.append(wrong_op)  # wrong op for a visit
-    m.append(_visit(a, mine, cccd=CCCD))  # extra field, value
-    m.append(_visit(a, mine, **{CCCD2: "x"}))  # extra field, name
+    m.append(visit_mutation(a, mine, cccd=CCCD))  # extra field, value
+    m.append(visit_mutation(a, mine, **{CCCD2: "x"}))  # extra field, name
     m.append(_update(mine, {CCCD: 1}))  # unknown household field, name
     m.append(_update(mine, {"members_count": int(CMND)}))  # a number, out of range
-    m.append(_visit(a, mine, people_guided=int(CCCD)))  # a number, out of range
-    m.append(_visit(a, mine, gps={"lat": float(CMND), "lon": 1.0}))  # a float
-    mismatch = _visit(a, mine)
+    m.append(visit_mutation(a, mine, people_guided=int(CCCD)))  # a number, out of range
+    m.append(visit_mutation(a, mine, gps={"lat": float(CMND), "lon": 1.0}))  # a float
+    mismatch = visit_mutation(a, mine)
     mismatch["entity_id"] = CCCD  # record id
     m.append(mismatch)
-    stamped = _visit(a, unknown)
+    stamped = visit_mutation(a, unknown)
     stamped["created_at"] = f"{CCCD} {CMND}"  # the device's timestamp
     m.append(stamped)
     return m
@@ -177,7 +145,7 @@ def test_no_id_number_in_any_table_or_wal_after_hostile_pushes(world: World):
     mutations = _hostile(world, a, b)
     results = []
     for i in range(0, len(mutations), 100):
-        results += _push(world, a, mutations[i : i + 100])
+        results += push_raw(world, a, mutations[i : i + 100])["results"]
     statuses = {r["status"] for r in results}
     assert statuses == {"quarantined"}, [r for r in results if r["status"] != "quarantined"]
     reasons = {r["code"] for r in results}
