@@ -140,13 +140,13 @@ def _storage(args: argparse.Namespace) -> Any:
 
 
 def _run(args: argparse.Namespace, action: Any) -> int:
-    from fieldapp.server.errors import ApiError
+    from fieldapp.server.errors import ApiError, SecretError
 
     storage = _storage(args)
     try:
         action(storage)
         return 0
-    except ApiError as exc:
+    except (ApiError, SecretError) as exc:
         print(f"Lỗi: {exc.message_vi}\n(Error: {exc.message_en})", file=sys.stderr)
         return EXIT_ERROR
     finally:

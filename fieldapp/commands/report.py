@@ -142,8 +142,12 @@ def handle(args: argparse.Namespace) -> int:
         service = CoverageService(conn, village_ids=village_ids, campaign=campaign)
         period = Period(args.date_from, args.date_to)
         today = args.today or date.today()
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        n = export_report(service, args.kind, fmt, args.out, period, today)
+        try:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            n = export_report(service, args.kind, fmt, args.out, period, today)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            return _fail(f"không ghi được {args.out}: {reason} (cannot write the report file).")
     finally:
         conn.close()
     print(

@@ -14,7 +14,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from fieldapp.server.errors import SecretError
 from fieldapp.server.settings import idle_days, workers
+
+# uvicorn's httptools protocol with bounded request heads (fieldapp/server/http_limits.py),
+# named for uvicorn to import: the CLI starts without loading uvicorn.
+LIMITED_HTTP = "fieldapp.server.http_limits:LimitedHttpProtocol"
 
 
 def register(subparsers: Any) -> None:
@@ -108,6 +113,16 @@ def run(args: argparse.Namespace) -> int:
     # Opened here even with several workers: migrations and the code secret are set up
     # once, before any worker process opens the file.
     storage = SqliteStorage(settings.database, token_idle_days=settings.token_idle_days)
+    try:
+        storage.load_secret()  # now: a bad secret stops here with one line, not a traceback
+    except SecretError as exc:
+        storage.close()
+        print(
+            f"Lỗi: {exc.message_vi} Máy chủ chưa chạy.\n"
+            f"(Error: {exc.message_en} The server did not start.)",
+            file=sys.stderr,
+        )
+        return 2
     log_event(
         "server_start",
         host=settings.host,
@@ -117,7 +132,6 @@ def run(args: argparse.Namespace) -> int:
         workers=settings.workers,
     )
     if settings.workers > 1:
-        storage.load_secret()
         storage.close()
         # Each worker process builds its own app from these settings (fieldapp.server.worker).
         os.environ.update(settings.to_env())
@@ -129,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
             port=settings.port,
             log_level="warning",
             access_log=False,
+            http=LIMITED_HTTP,  # bounded request heads and idle times
         )
         return 0
     try:
@@ -142,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
             port=settings.port,
             log_level="warning",
             access_log=False,
+            http=LIMITED_HTTP,  # bounded request heads and idle times
         )
     finally:
         storage.close()

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.domain.model import Member, Role, Team, Village
+from fieldapp.domain.validation import ValidationError, check_place_name
 from fieldapp.server.db import ServerDB, Writer, now_iso
-from fieldapp.server.errors import ApiError
+from fieldapp.server.errors import ApiError, SecretError
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sync.protocol import MemberOut, TeamOut, VillageOut
@@ -89,7 +90,25 @@ def _database_file(conn: sqlite3.Connection) -> str:
     return ""
 
 
+def _short(name: str) -> SecretError:
+    return SecretError(
+        f"{name}: khoá bí mật của máy chủ phải có ít nhất {MIN_SECRET_CHARS} ký tự.",
+        f"{name}: the server secret must have at least {MIN_SECRET_CHARS} characters.",
+    )
+
+
 def _read_or_create(path: Path) -> bytes:
+    try:
+        return _read_or_create_file(path)
+    except (OSError, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise SecretError(
+            f"không đọc hoặc tạo được tệp khoá bí mật {path} ({reason}).",
+            f"cannot read or create the secret file {path} ({reason}).",
+        ) from None
+
+
+def _read_or_create_file(path: Path) -> bytes:
     try:
         key = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
@@ -115,7 +134,7 @@ def _read_or_create(path: Path) -> bytes:
 
         log_event("secret_file_readable_by_others", file=path.name)
     if len(key) < MIN_SECRET_CHARS:
-        raise ValueError(f"{path.name}: server secret shorter than {MIN_SECRET_CHARS} characters")
+        raise _short(path.name)
     return key.encode()
 
 
@@ -128,7 +147,7 @@ def server_secret(database: str) -> bytes:
     env = os.environ.get(SECRET_ENV)
     if env:
         if len(env) < MIN_SECRET_CHARS:
-            raise ValueError(f"{SECRET_ENV} must have at least {MIN_SECRET_CHARS} characters")
+            raise _short(SECRET_ENV)
         return env.encode()
     memory = database in ("", ":memory:")
     with _secrets_lock:
@@ -508,10 +527,20 @@ def _check_ward_scope(by: Principal | None, ward_code: str) -> None:
         raise ApiError("forbidden", field="ward_code")
 
 
+def _place_name(value: str) -> str:
+    """A village or team name, refused (422 naming ``name``) when it is not a name."""
+    try:
+        return check_place_name(value, "name")
+    except ValidationError as exc:
+        p = exc.problems[0]
+        raise _invalid("name", p.code, p.message_vi, p.message_en) from None
+
+
 def create_village(w: Writer, village: Village, by: Principal | None) -> Village:
     _check_ward_scope(by, village.ward_code)
     ensure_ward(w.conn, village.ward_code)
-    clean = Village(village.id, village.ward_code, nfc(village.name), nfc(village.kind))
+    name = _place_name(village.name)
+    clean = Village(village.id, village.ward_code, name, nfc(village.kind))
     if w.conn.execute("SELECT 1 FROM villages WHERE id = ?", [clean.id]).fetchone():
         raise ApiError("conflict", field="id")
     w.conn.execute(
@@ -524,6 +553,7 @@ def create_village(w: Writer, village: Village, by: Principal | None) -> Village
 def create_team(w: Writer, team: Team, by: Principal | None) -> Team:
     _check_ward_scope(by, team.ward_code)
     ensure_ward(w.conn, team.ward_code)
+    name = _place_name(team.name)
     if w.conn.execute("SELECT 1 FROM teams WHERE id = ?", [team.id]).fetchone():
         raise ApiError("conflict", field="id")
     repeated = sorted({v for v in team.village_ids if team.village_ids.count(v) > 1})
@@ -545,13 +575,13 @@ def create_team(w: Writer, team: Team, by: Principal | None) -> Team:
             )
     w.conn.execute(
         "INSERT INTO teams (id, name, ward_code) VALUES (?, ?, ?)",
-        [team.id, nfc(team.name), team.ward_code],
+        [team.id, name, team.ward_code],
     )
     w.conn.executemany(
         "INSERT INTO team_villages (team_id, village_id) VALUES (?, ?)",
         [(team.id, v) for v in team.village_ids],
     )
-    return Team(team.id, nfc(team.name), team.ward_code, tuple(team.village_ids))
+    return Team(team.id, name, team.ward_code, tuple(team.village_ids))
 
 
 def create_member(w: Writer, member: Member, ward_code: str | None, by: Principal | None) -> Member:

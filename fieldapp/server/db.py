@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from fieldapp.files import private_file
 from fieldapp.server.schema import migrations
 from fieldapp.sync.protocol import row_hash
 
@@ -133,7 +134,7 @@ class ServerDB:
     def __init__(self, path: str | Path):
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)  # and so its WAL: owner only (names, phones)
         self._write_conn = _connect(self.path)
         migrations.apply(Database(self._write_conn))
         self._lock = threading.Lock()

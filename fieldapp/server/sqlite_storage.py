@@ -22,6 +22,7 @@ from fieldapp.domain.model import Household, Member, Team, Village, Visit
 from fieldapp.server import accounts, audit
 from fieldapp.server.db import ServerDB, Writer, now_iso
 from fieldapp.server.errors import ApiError
+from fieldapp.server.json_limits import loads_checked
 from fieldapp.server.pull import (
     household_data,
     latest_cursor,
@@ -50,6 +51,18 @@ from fieldapp.sync.protocol import (
 )
 
 __all__ = ["SqliteStorage"]
+
+
+# What a stored value that no answer could carry is listed as (a record stored before
+# the body limits, nested too deep or holding invalid text): the list still answers.
+UNREADABLE = {"unreadable": True}
+
+
+def _stored_json(text: str) -> Any:
+    try:
+        return loads_checked(text)
+    except ValueError:
+        return UNREADABLE
 
 
 class SqliteStorage(SqliteConsole, SqliteImportStorage):
@@ -249,8 +262,8 @@ class SqliteStorage(SqliteConsole, SqliteImportStorage):
             after_id,
         )
         for r in rows:
-            r["payload"] = json.loads(r["payload"])
-            r["detail"] = json.loads(r["detail"])
+            r["payload"] = _stored_json(r["payload"])
+            r["detail"] = _stored_json(r["detail"])
         return rows
 
     def conflicts(self, principal: Principal, *, limit: int, after_id: int) -> list[dict[str, Any]]:

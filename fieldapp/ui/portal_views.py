@@ -22,9 +22,8 @@ import flet as ft
 from fieldapp.portal.enrol_link import parse_enrol_link
 from fieldapp.portal.errors import PortalError
 from fieldapp.portal.links import SPECIAL_KEYS, PortalLink, portal_link, search_links
-from fieldapp.portal.poster import MAX_PROCEDURES, PosterSpec, write_poster
+from fieldapp.portal.poster import MAX_PROCEDURES, PosterSpec, poster_file_name, write_poster
 from fieldapp.portal.qr import qr_png
-from fieldapp.text import fold
 from fieldapp.ui.i18n import t
 
 __all__ = ["PortalScreen", "build_portal_screen", "enrol_qr_view", "qr_view"]
@@ -252,8 +251,7 @@ class PortalScreen:
     # -- poster ---------------------------------------------------------------------------
 
     def poster_path(self) -> Path:
-        slug = "-".join(fold(self.village.value or "").split()) or "thon"
-        return self.out_dir / f"ap-phich-{slug}-{date.today():%Y%m%d}.pdf"
+        return self.out_dir / poster_file_name(self.village.value or "", date.today())
 
     async def on_make_poster(self, e: Any = None) -> Path | None:
         """Write the PDF off the event loop; show where it went or what is wrong."""

@@ -158,10 +158,10 @@ def household(
     return hid
 
 
-def visit(store: DeviceStore, household_id: str, **extra: Any) -> str:
-    vid = extra.pop("id", None) or str(uuid.uuid4())
-    data = {
-        "id": vid,
+def visit_payload(store: DeviceStore, household_id: str, **extra: Any) -> dict[str, Any]:
+    """A valid visit by the store's member (``extra`` overrides or adds fields)."""
+    return {
+        "id": str(uuid.uuid4()),
         "household_id": household_id,
         "member_id": store.meta_get("member_id"),
         "visited_at": "2026-11-20T09:00:00+07:00",
@@ -171,8 +171,36 @@ def visit(store: DeviceStore, household_id: str, **extra: Any) -> str:
         "activities": [{"kind": "vneid_installed"}],
         **extra,
     }
+
+
+def visit(store: DeviceStore, household_id: str, **extra: Any) -> str:
+    data = visit_payload(store, household_id, **extra)
     store.save_visit(data)
-    return vid
+    return str(data["id"])
+
+
+def visit_mutation(store: DeviceStore, household_id: str, **extra: Any) -> dict[str, Any]:
+    """A ``create`` of :func:`visit_payload` for :func:`push_raw` (no seq yet)."""
+    payload = visit_payload(store, household_id, **extra)
+    return {"entity": "visit", "entity_id": payload["id"], "op": "create", "payload": payload}
+
+
+def push_raw(world: World, store: DeviceStore, mutations: list[dict[str, Any]]) -> dict[str, Any]:
+    """Push hand-made mutations, numbered from the device's mark on; asserts a 200."""
+    hwm = world.client.get("/api/v1/me", headers=world.token_headers(store)).json()[
+        "high_water_mark"
+    ]
+    batch = [
+        {"seq": hwm + 1 + i, "created_at": "2026-11-20T09:00:00+00:00", "base_version": None, **m}
+        for i, m in enumerate(mutations)
+    ]
+    r = world.client.post(
+        "/api/v1/push",
+        headers=world.token_headers(store),
+        json={"device_id": store.device_id, "batch": batch},
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
 
 
 def device_snapshot(store: DeviceStore) -> dict[str, Any]:
