@@ -49,8 +49,9 @@ def load_identity(store: DeviceStore) -> Identity | None:
         ).fetchone()
         if team:
             team_name, village_ids = team[0], json.loads(team[1] or "[]")
-    names = {v.id: v.name for v in store.villages()}
-    village_names = tuple(names[v] for v in village_ids if v in names) or tuple(names.values())
+    villages = store.villages()  # in Vietnamese order, numbers read as numbers
+    mine = [v.name for v in villages if v.id in village_ids]
+    village_names = tuple(mine or [v.name for v in villages])
     return Identity(
         member_id=member_id,
         member_name=name,

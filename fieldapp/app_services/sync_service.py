@@ -23,6 +23,7 @@ from fieldapp.app_services.home import LAST_SYNC_KEY
 from fieldapp.app_services.identity import META_SERVER
 from fieldapp.store import DeviceStore
 from fieldapp.sync.errors import SyncAuthError, SyncError
+from fieldapp.text import sort_key
 
 __all__ = [
     "AUTO_SYNC_SECONDS",
@@ -156,7 +157,7 @@ class SyncService:
             member_name=result.member_name,
             role=role_row[0] if role_row else "member",
             team_name=result.team_name or "",
-            village_names=tuple(result.villages),
+            village_names=tuple(sorted(result.villages, key=sort_key)),
         )
 
     # -- sync -------------------------------------------------------------------------
@@ -211,9 +212,9 @@ class SyncService:
         try:
             team_id = store.meta_get("team_id")
             rows = store.db.execute(
-                "SELECT id, name FROM members WHERE team_id = ? ORDER BY name", [team_id]
+                "SELECT id, name FROM members WHERE team_id = ?", [team_id]
             ).fetchall()
-            return [(r[0], r[1]) for r in rows]
+            return sorted(((r[0], r[1]) for r in rows), key=lambda r: (sort_key(r[1]), r[0]))
         finally:
             store.close()
 

@@ -459,10 +459,11 @@ def team_members(conn: sqlite3.Connection, principal: Principal) -> list[MemberO
         )
     else:
         rows = conn.execute(
-            "SELECT id, name, role, team_id, phone FROM members WHERE team_id = ? ORDER BY name",
+            "SELECT id, name, role, team_id, phone FROM members WHERE team_id = ?",
             [principal.team_id],
         )
-    return [member_out(r) for r in rows]
+    # Vietnamese order, numbers read as numbers (no stored key: a team is a handful).
+    return [member_out(r) for r in sorted(rows, key=lambda r: (sort_key(r[1]), r[0]))]
 
 
 # -- administration ---------------------------------------------------------------------
@@ -615,8 +616,9 @@ def move_member(w: Writer, member_id: str, team_id: str, by: Principal | None) -
 def list_members(conn: sqlite3.Connection, by: Principal | None) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT m.id, m.name, m.role, m.team_id, m.ward_code, t.ward_code FROM members m"
-        " LEFT JOIN teams t ON t.id = m.team_id ORDER BY m.name"
+        " LEFT JOIN teams t ON t.id = m.team_id"
     ).fetchall()
+    rows.sort(key=lambda r: (sort_key(r[1]), r[0]))
     out = []
     for r in rows:
         d = {"id": r[0], "name": r[1], "role": r[2], "team_id": r[3], "ward_code": r[4] or r[5]}
@@ -651,9 +653,8 @@ def list_villages(
 
 def list_teams(conn: sqlite3.Connection, by: Principal | None) -> list[Team]:
     teams = []
-    for tid, name, ward in conn.execute(
-        "SELECT id, name, ward_code FROM teams ORDER BY name"
-    ).fetchall():
+    rows = conn.execute("SELECT id, name, ward_code FROM teams").fetchall()
+    for tid, name, ward in sorted(rows, key=lambda r: (sort_key(r[1]), r[0])):
         villages = tuple(
             r[0]
             for r in conn.execute(

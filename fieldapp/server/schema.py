@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from fieldapp.store.sort_keys import refresh_sort_keys
+
 __all__ = ["migrations"]
 
 migrations = Migrations("fieldapp.server")
@@ -216,3 +218,11 @@ def m005_token_last_used(db: Database) -> None:
     # Same text form as db.now_iso() (imported from there, it would be a cycle).
     now = datetime.now(UTC).isoformat(timespec="milliseconds")
     db.execute("UPDATE device_tokens SET last_used_at = ?", [now])
+
+
+@migrations()
+def m009_numeric_sort_keys(db: Database) -> None:
+    # sort_key now reads numbers in names as numbers ("Tổ dân phố 2" < "Tổ dân phố 10"):
+    # rewrite households' and villages' stored keys (ORDER BY name_sort in lists and
+    # coverage paging). Numbered m009 so it sorts after m006–m008 of the parallel work.
+    refresh_sort_keys(db)
