@@ -268,6 +268,7 @@ class CoverageScreen:
         period: Period | None = None,
         export_dir: Path | None = None,
         lang: str = "vi",
+        title: str | None = None,
     ) -> None:
         self.service = service
         self.lang = lang
@@ -320,7 +321,7 @@ class CoverageScreen:
         self.control = _MountingColumn(
             self,
             [
-                ft.Text(self.tr("cov_title"), size=22, weight=ft.FontWeight.BOLD),
+                ft.Text(title or self.tr("cov_title"), size=22, weight=ft.FontWeight.BOLD),
                 data_label(lang),
                 ft.Semantics(identifier="coverage-period", content=self.period_pick),
                 self.period_text,
@@ -509,6 +510,7 @@ def build_coverage_screen(
     period: Period | None = None,
     export_dir: Path | None = None,
     lang: str = "vi",
+    title: str | None = None,
 ) -> CoverageScreen:
     """The coverage screen over a :class:`CoverageService` or a device store, in ``lang``.
 
@@ -516,4 +518,6 @@ def build_coverage_screen(
     Exported files stay Vietnamese whatever ``lang`` is: they go to commune officials.
     """
     service = source if isinstance(source, CoverageService) else CoverageService(source.db)
-    return CoverageScreen(service, today=today, period=period, export_dir=export_dir, lang=lang)
+    return CoverageScreen(
+        service, today=today, period=period, export_dir=export_dir, lang=lang, title=title
+    )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from fieldapp.ui.widgets import big_button, refreshes, sid
+from fieldapp.ui.widgets import big_button, console_card, refreshes, sid
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -70,7 +70,8 @@ class EnrolScreen:
             self.server.error = outcome.errors.get("server")
             self.code.error = outcome.errors.get("code")
             return
-        await self.app.call(self.app.ctx.reload_identity)
+        ident = await self.app.call(self.app.ctx.reload_identity)
+        needs_console = ident is not None and ident.needs_console
         role = (
             tr(f"role_{outcome.role}")
             if outcome.role in ("member", "leader", "officer")
@@ -85,8 +86,9 @@ class EnrolScreen:
                 size=18,
                 weight=ft.FontWeight.BOLD,
             ),
-            ft.Text(f"{tr('team')}: {outcome.team_name}"),
+            ft.Text(f"{tr('team')}: {outcome.team_name}") if outcome.team_name else ft.Text(""),
             ft.Text(tr("villages_joined", names=", ".join(outcome.village_names))),
+            *([console_card(ident.console_url, self.app.ctx.lang)] if needs_console else []),
             big_button(tr("continue"), self.on_continue, identifier="enrol-continue"),
         ]
 

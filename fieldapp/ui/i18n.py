@@ -204,6 +204,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "not_available": ("Chức năng này chưa có.", "This feature is not available yet."),
     # coverage screen (exports stay Vietnamese: they go to officials)
     "cov_title": ("Độ phủ của tổ", "Team coverage"),
+    "cov_title_ward": ("Độ phủ của {wards}", "Coverage of {wards}"),
+    "cov_title_commune": ("Độ phủ của xã/phường", "Coverage of the commune"),
+    # an officer (no team) sets things up on the server's web console
+    "console_hint": (
+        "Bạn là cán bộ xã, không thuộc tổ nào. Lập thôn/tổ dân phố, tổ CNSCĐ và mời tổ "
+        "trưởng trên trang quản trị (mở trên máy tính):",
+        "You are a commune officer without a team. Set up villages, teams and invite team "
+        "leaders on the web console (open it on a computer):",
+    ),
+    "console_open": ("Mở trang quản trị", "Open the console"),
     "cov_loading": ("Đang tải…", "Loading…"),
     "cov_load_failed": (
         "Không tải được số liệu ({error}). Hãy thử lại.",
