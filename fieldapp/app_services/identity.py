@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from fieldapp.app_services.token_vault import META_TOKEN, TokenVault
 from fieldapp.reference import ward_label
 from fieldapp.store import DeviceStore
 from fieldapp.text import sort_key
 
-__all__ = ["META_MEMBER", "META_SERVER", "META_TOKEN", "Identity", "load_identity"]
+__all__ = ["META_MEMBER", "META_SERVER", "Identity", "load_identity"]
 
 META_MEMBER = "member_id"
 META_SERVER = "server_url"
-META_TOKEN = "device_token"
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,14 @@ class Identity:
         return f"{self.server_url.rstrip('/')}/console/" if self.server_url else ""
 
 
-def load_identity(store: DeviceStore) -> Identity | None:
-    """The enrolled identity, or None when this device is not enrolled."""
+def load_identity(store: DeviceStore, vault: TokenVault | None = None) -> Identity | None:
+    """The enrolled identity, or None when this device is not enrolled (no member, or no
+    token in ``vault``; without a vault, in the store's meta). Blocking."""
     member_id = store.meta_get(META_MEMBER)
-    if not member_id or not store.meta_get(META_TOKEN):
+    if not member_id:
+        return None
+    token = vault.get() if vault is not None else store.meta_get(META_TOKEN)
+    if not token:
         return None
     row = store.db.execute(
         "SELECT name, role, team_id FROM members WHERE id = ?", [member_id]

@@ -122,8 +122,11 @@ class SyncClient:
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
         compress: bool = True,
+        token: str | None = None,
     ):
         self.store = store
+        # The device token, when the app keeps it outside the store (secure storage).
+        self.token = token
         self.http = http
         self.on_progress = on_progress
         self.sleep = sleep
@@ -333,7 +336,7 @@ class SyncClient:
         return base.rstrip("/") + path
 
     def _headers(self) -> dict[str, str]:
-        token = self.store.meta_get("device_token")
+        token = self.token or self.store.meta_get("device_token")
         if not token:
             raise _NOT_ENROLLED
         return {PROTOCOL_HEADER: PROTOCOL_VERSION, "Authorization": f"Bearer {token}"}

@@ -51,6 +51,8 @@ class FieldApp:
         self._loop_task: Any = None
         self._side_store: DeviceStore | None = None
         self._location: Any = None
+        # Flet services (secure storage, share…) live as long as the app holds them.
+        self.services: list[Any] = []
 
     # -- helpers ----------------------------------------------------------------------
 
