@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from fieldapp.app_services.enrolment import LinkAction
 from fieldapp.ui.widgets import big_button, console_card, refreshes, sid
 
 if TYPE_CHECKING:
@@ -14,19 +15,33 @@ if TYPE_CHECKING:
 
 
 class EnrolScreen:
-    def __init__(self, app: FieldApp, server: str = "", code: str = ""):
+    """``link``: an enrolment link opened the app — the form comes filled in and one tap
+    on "Đăng ký" confirms; the fields stay editable (typing is the fallback)."""
+
+    def __init__(self, app: FieldApp, link: LinkAction | None = None):
         self.app = app
         tr = app.tr
         self.title = tr("enrol_title")
+        confirm = link is not None and link.kind == "confirm"
         self.server = ft.TextField(
-            label=tr("server"), value=server, keyboard_type=ft.KeyboardType.URL
+            label=tr("server"),
+            value=link.server_url if confirm and link else "",
+            keyboard_type=ft.KeyboardType.URL,
         )
-        self.code = ft.TextField(label=tr("enrol_code"), value=code)
+        self.code = ft.TextField(
+            label=tr("enrol_code"), value=link.code if confirm and link else ""
+        )
+        if confirm and link:
+            intro = tr("enrol_from_link", server=link.server_url)
+        elif link is not None:
+            intro = f"{link.message}\n{tr('enrol_intro')}"
+        else:
+            intro = tr("enrol_intro")
         self.status = ft.Text("", size=14)
         self.result = ft.Column(spacing=4, visible=False)
         self.form = ft.Column(
             [
-                ft.Text(tr("enrol_intro"), size=14),
+                sid("enrol-intro", ft.Text(intro, size=14)),
                 sid("enrol-server", self.server),
                 sid("enrol-code", self.code),
                 big_button(tr("enrol_button"), self.on_enrol, identifier="enrol-submit"),

@@ -29,6 +29,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Enter the server address and the enrolment code from your team leader, "
         "or paste the enrolment link.",
     ),
+    "enrol_from_link": (
+        "Mở từ mã QR của tổ trưởng. Bấm «Đăng ký» để đăng ký máy này với máy chủ {server}.",
+        "Opened from your team leader's QR code. Tap «Enrol» to enrol this phone with the "
+        "server {server}.",
+    ),
     "server": ("Địa chỉ máy chủ", "Server address"),
     "enrol_code": ("Mã đăng ký hoặc liên kết", "Enrolment code or link"),
     "enrol_button": ("Đăng ký", "Enrol"),

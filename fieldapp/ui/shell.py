@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import flet as ft
 
 from fieldapp.app_services.context import AppContext
+from fieldapp.app_services.enrolment import LinkAction, link_action
 from fieldapp.app_services.sync_service import AUTO_SYNC_SECONDS, SyncService, auto_sync_delay
 from fieldapp.store import DeviceStore
 from fieldapp.ui.i18n import t
@@ -96,13 +97,31 @@ class FieldApp:
         page.padding = 0
         page.controls = [ft.SafeArea(content=self.body, expand=True)]
         page.on_app_lifecycle_state_change = self._on_lifecycle
+        # The leader's enrolment QR opens the app on /enrol?server=…&code=…: at start it
+        # is the page's route, while running it arrives as a route change.
+        page.on_route_change = self._on_route_change
+        action = link_action(page.route, self.ctx.identity, self.ctx.lang)
         if self.ctx.identity is None:
-            await self.show_enrol()
+            await self.show_enrol(action)
         else:
             await self.show_tab(0)
             self.start_background_sync()
+            if action is not None:
+                self.toast(action.message)
 
-    async def show_enrol(self) -> None:
+    async def _on_route_change(self, e: Any) -> None:
+        action = link_action(getattr(e, "route", None), self.ctx.identity, self.ctx.lang)
+        if action is None:
+            return
+        if action.kind == "confirm":
+            await self.show_enrol(action)
+        else:
+            self.toast(action.message)
+            self.page.update()
+
+    async def show_enrol(self, link: LinkAction | None = None) -> None:
+        """The Enrol screen; ``link`` (an enrolment link that opened the app) fills it in
+        and asks for one confirmation."""
         from fieldapp.ui.enrol_view import EnrolScreen
 
         self._close_side_store()  # signed out: the store was wiped
@@ -110,7 +129,7 @@ class FieldApp:
         self.page.navigation_bar = None
         self.page.floating_action_button = None
         self.stack = []
-        screen = EnrolScreen(self)
+        screen = EnrolScreen(self, link=link)
         self.page.appbar = ft.AppBar(title=ft.Text(screen.title))
         self.body.content = screen.build()
         await screen.load()
