@@ -281,6 +281,10 @@ class SyncClient:
                 sync_state.set_cursor(self.store, cursor)
                 self.store.meta_set(sync_state.REFETCH_KEY, None)
         checksum = self._pull_pages(report, track_seen=False)
+        if not added and sync_state.unknown_visit_authors(self.store):
+            # Visits by someone this phone cannot name (joined, moved or left since the
+            # list was fetched): fetch the list again so coverage shows names, not ids.
+            self._refresh_reference()
         forced = self.store.meta_get(FULL_RESYNC_KEY) is not None
         if self.store.meta_get(sync_state.REFETCH_KEY) is not None and not forced:
             return  # rows with unsent edits skipped a newer version: a mismatch is expected

@@ -211,7 +211,11 @@ def member_table(members: Sequence[MemberActivity], lang: str = "vi") -> ft.Data
         rows=[
             ft.DataRow(
                 cells=[
-                    _cell(m.member_name),
+                    _cell(
+                        t("cov_member_left", lang, name=m.member_name)
+                        if m.left_team
+                        else m.member_name
+                    ),
                     _cell(fmt_int(m.figures.visits)),
                     _cell(fmt_int(m.figures.households_visited)),
                     _cell(fmt_int(m.figures.people_guided)),

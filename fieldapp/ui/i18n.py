@@ -209,6 +209,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "not_available": ("Chức năng này chưa có.", "This feature is not available yet."),
     # coverage screen (exports stay Vietnamese: they go to officials)
     "cov_title": ("Độ phủ của tổ", "Team coverage"),
+    "cov_member_left": ("{name} (đã rời tổ)", "{name} (left the team)"),
     "cov_title_ward": ("Độ phủ của {wards}", "Coverage of {wards}"),
     "cov_title_commune": ("Độ phủ của xã/phường", "Coverage of the commune"),
     # an officer (no team) sets things up on the server's web console
