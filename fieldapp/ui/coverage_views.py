@@ -45,6 +45,7 @@ __all__ = [
     "gap_list",
     "indicator_charts",
     "member_table",
+    "target_bar",
     "village_table",
     "weekly_chart",
 ]
@@ -114,57 +115,96 @@ def village_table(villages: Sequence[VillageCoverage], lang: str = "vi") -> ft.D
     return ft.DataTable(columns=columns, rows=rows)
 
 
-def indicator_charts(villages: Sequence[VillageCoverage], lang: str = "vi") -> list[ft.Control]:
-    """A bar chart per indicator: each village's value in %, the target as a dashed line.
+_SCALE = 1000  # bar widths are Row expand shares out of this
 
-    Villages with no data get no bar (a missing bar, not a zero one) and say so below.
+
+def _share(value: float) -> int:
+    return max(0, min(_SCALE, round(value * _SCALE)))
+
+
+def target_bar(value: float | None, target: float, identifier: str) -> ft.Control:
+    """A bar from 0 to 100 %: filled up to ``value``, a dark tick at ``target``.
+
+    Plain containers, not a chart: it stays readable at 360 px and at large font sizes,
+    and one village reads as well as ten.
+    """
+    met = value is not None and value >= target
+    fill = _share(value or 0.0)
+    tick = _share(target)
+    track = ft.Row(
+        [
+            ft.Container(expand=fill, bgcolor=ft.Colors.GREEN_600 if met else ft.Colors.AMBER_700),
+            ft.Container(expand=_SCALE - fill),
+        ]
+        if fill
+        else [ft.Container(expand=1)],
+        spacing=0,
+        left=0,
+        right=0,
+        top=3,
+        bottom=3,
+    )
+    marker = ft.Row(
+        [
+            ft.Container(expand=tick) if tick else ft.Container(width=0),
+            ft.Container(width=3, bgcolor=ft.Colors.ON_SURFACE),
+            ft.Container(expand=_SCALE - tick) if tick < _SCALE else ft.Container(width=0),
+        ],
+        spacing=0,
+        left=0,
+        right=0,
+        top=0,
+        bottom=0,
+    )
+    return ft.Semantics(
+        identifier=identifier,
+        content=ft.Container(
+            height=18,
+            bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST,
+            border_radius=4,
+            content=ft.Stack([track, marker]),
+        ),
+    )
+
+
+def _indicator_line(item: Any, lang: str) -> str:
+    value = _pct(item.value, lang)
+    if item.value is None:
+        return t("cov_target_line_none", lang, value=value, target=_pct(item.target, lang))
+    key = "cov_target_line_met" if item.value >= item.target else "cov_target_line"
+    return t(key, lang, value=value, target=_pct(item.target, lang), ratio=_pct(item.ratio, lang))
+
+
+def indicator_charts(
+    villages: Sequence[VillageCoverage], lang: str = "vi", totals: Sequence[Any] = ()
+) -> list[ft.Control]:
+    """Each indicator against its target at a glance: the scope's total as a bar with the
+    target's tick, then one thinner bar per village when there are several.
+
+    ``totals`` are the scope's :class:`IndicatorProgress` (the overview's); without them
+    the first village's stand in (a one-village team: the same figures).
     """
     charts: list[ft.Control] = []
-    indicators = villages[0].indicators if villages else ()
+    indicators = tuple(totals) or (villages[0].indicators if villages else ())
     for k, ind in enumerate(indicators):
-        groups, labels, no_data = [], [], []
-        top = 100.0
-        for x, v in enumerate(villages):
-            value = v.indicators[k].value
-            labels.append(fch.ChartAxisLabel(value=x, label=ft.Text(v.village_name, size=10)))
-            if value is None:
-                no_data.append(v.village_name)
-                groups.append(fch.BarChartGroup(x=x, rods=[]))
-                continue
-            pct = round(value * 100, 1)
-            top = max(top, pct)
-            met = value >= ind.target
-            groups.append(
-                fch.BarChartGroup(
-                    x=x,
-                    rods=[
-                        fch.BarChartRod(
-                            from_y=0,
-                            to_y=pct,
-                            width=14,
-                            color=ft.Colors.GREEN_600 if met else ft.Colors.AMBER_700,
-                            tooltip=f"{v.village_name}: {fmt_pct(value)}",
-                        )
-                    ],
-                )
-            )
-        chart = fch.BarChart(
-            groups=groups,
-            min_y=0,
-            max_y=top,
-            height=220,
-            bottom_axis=fch.ChartAxis(labels=labels, label_size=36),
-            left_axis=fch.ChartAxis(title=ft.Text("%"), label_size=36),
-            horizontal_grid_lines=fch.ChartGridLines(interval=25),
-        )
-        caption = t("cov_chart_caption", lang, name=_name(ind, lang), target=_pct(ind.target, lang))
-        note = t("cov_no_data_in", lang, names=", ".join(no_data)) if no_data else ""
+        rows: list[ft.Control] = [
+            ft.Text(_name(ind, lang), weight=ft.FontWeight.BOLD),
+            ft.Text(_indicator_line(ind, lang), size=13),
+            target_bar(ind.value, ind.target, f"coverage-target-{ind.key}"),
+        ]
+        if len(villages) > 1:
+            for v in villages:
+                item = v.indicators[k]
+                rows += [
+                    ft.Text(f"{v.village_name}: {_pct(item.value, lang)}", size=12),
+                    target_bar(
+                        item.value, item.target, f"coverage-target-{ind.key}-{v.village_id}"
+                    ),
+                ]
         charts.append(
             ft.Semantics(
                 identifier=f"coverage-chart-{ind.key}",
-                content=ft.Column(
-                    [ft.Text(caption, weight=ft.FontWeight.BOLD), chart, ft.Text(note, size=12)]
-                ),
+                content=ft.Column(rows, spacing=4),
             )
         )
     return charts
@@ -407,7 +447,7 @@ class CoverageScreen:
             )
         ]
         self.table_box.content = village_table(ov.villages, self.lang)
-        self.charts.controls = indicator_charts(ov.villages, self.lang)
+        self.charts.controls = indicator_charts(ov.villages, self.lang, ov.indicators)
         self.weekly_box.controls = [weekly_chart(data.weeks, self.lang)]
         self.members_box.content = member_table(data.members, self.lang)
         self.village_pick.options = [

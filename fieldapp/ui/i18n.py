@@ -234,7 +234,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         " {guided} people guided · {due} follow-ups due ({overdue} overdue)",
     ),
     "cov_no_data": ("không có số liệu", "no data"),
-    "cov_no_data_in": ("Không có số liệu: {names}", "No data: {names}"),
     "cov_col_village": ("Thôn/TDP", "Village"),
     "cov_col_households": ("Số hộ", "Households"),
     "cov_col_visited": ("Đã thăm", "Visited"),
@@ -246,7 +245,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov_col_hh_visited": ("Hộ đã thăm", "Households visited"),
     "cov_col_dossiers": ("Hồ sơ", "Dossiers"),
     "cov_col_vneid": ("VNeID mức 2", "VNeID level 2"),
-    "cov_chart_caption": ("{name} — chỉ tiêu {target}", "{name} — target {target}"),
+    "cov_target_line": (
+        "Đạt {value} — chỉ tiêu {target} (được {ratio} chỉ tiêu)",
+        "At {value} — target {target} ({ratio} of target)",
+    ),
+    "cov_target_line_met": (
+        "Đạt {value} — chỉ tiêu {target}: đã đạt",
+        "At {value} — target {target}: met",
+    ),
+    "cov_target_line_none": (
+        "{value} — chỉ tiêu {target}",
+        "{value} — target {target}",
+    ),
     "cov_weekly": (
         "Theo tuần: lượt thăm (xanh dương), hộ đã thăm (xanh lá)",
         "By week: visits (blue), households visited (green)",
