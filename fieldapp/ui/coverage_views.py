@@ -12,7 +12,6 @@ Entry point for navigation: ``build_coverage_screen(store_or_service)`` → an o
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ from typing import Any
 import flet as ft
 import flet_charts as fch
 
+from fieldapp.app_services.handover import output_dir
 from fieldapp.coverage import (
     DATA_LABEL_EN,
     DATA_LABEL_VI,
@@ -35,6 +35,7 @@ from fieldapp.coverage import (
 )
 from fieldapp.coverage.export import export_report, fmt_day, fmt_int, fmt_pct
 from fieldapp.coverage.service import PERIOD_CHOICES
+from fieldapp.ui.handover import ShareButton
 from fieldapp.ui.i18n import t
 
 __all__ = [
@@ -296,9 +297,9 @@ class CoverageData:
 
 
 def default_export_dir() -> Path:
-    """Where exports go: the app's storage folder, else a folder in the home directory."""
-    base = os.environ.get("FLET_APP_STORAGE_DATA")
-    return Path(base) / "exports" if base else Path.home() / "fieldapp-exports"
+    """Where exports go: the app's storage on a phone (handed on through the share
+    sheet), the Downloads folder on a computer (see ``app_services.handover``)."""
+    return output_dir("exports")
 
 
 class CoverageScreen:
@@ -362,6 +363,7 @@ class CoverageScreen:
             wrap=True,
         )
         self.export_status = ft.Text("")
+        self.share = ShareButton(lang, "coverage-share")
         self.control = _MountingColumn(
             self,
             [
@@ -384,6 +386,7 @@ class CoverageScreen:
                 ft.Text(self.tr("cov_export"), size=18, weight=ft.FontWeight.BOLD),
                 self.export_buttons,
                 self.export_status,
+                self.share.control,
             ],
             scroll=ft.ScrollMode.AUTO,
             expand=True,
@@ -531,6 +534,7 @@ class CoverageScreen:
             self._update()
             raise
         self.export_status.value = self.tr("cov_exported", n=fmt_int(n), path=path)
+        self.share.offer(path)
         self._update()
         return path
 

@@ -278,7 +278,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Không ghi được tệp vào {dir}: hãy kiểm tra bộ nhớ còn trống và quyền ghi ({error}).",
         "Could not write the file to {dir}: check free storage and write permission ({error}).",
     ),
-    "cov_exported": ("Đã xuất {n} dòng: {path}", "Exported {n} rows: {path}"),
+    "cov_exported": (
+        "Đã xuất {n} dòng, lưu tại: {path}. Bấm «Chia sẻ…» để gửi (Zalo, email…).",
+        "Exported {n} rows, saved at: {path}. Tap «Share…» to send it (Zalo, email…).",
+    ),
+    "share_file": ("Chia sẻ…", "Share…"),
+    "share_failed": (
+        "Máy này không mở được bảng chia sẻ ({error}). Tệp vẫn ở: {path}",
+        "No share sheet here ({error}). The file is still at: {path}",
+    ),
     # portal QR / poster screen (the poster itself stays Vietnamese: it is for villagers)
     "portal_code_level": ("Mã thủ tục: {code} · {level}", "Procedure code: {code} · {level}"),
     "portal_scan": (
@@ -309,7 +317,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Error: could not write the poster file — check free storage and write permission"
         " ({error}).",
     ),
-    "portal_poster_made": ("Đã tạo áp phích: {path}", "Poster created: {path}"),
+    "portal_poster_made": (
+        "Đã tạo áp phích, lưu tại: {path}. Bấm «Chia sẻ…» để gửi đi in.",
+        "Poster created, saved at: {path}. Tap «Share…» to send it for printing.",
+    ),
 }
 
 

@@ -1,0 +1,57 @@
+"""A "Chia sẻ…" button for a file the app has just written (export, poster).
+
+It opens the system share sheet through Flet 1.0's ``Share`` service (share_plus): on a
+phone Zalo, email, Drive…; in a browser the file is downloaded instead. The file's place
+is always said on screen too (``fieldapp.app_services.handover.output_dir``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from fieldapp.app_services.handover import mime_type
+from fieldapp.ui.i18n import t
+
+__all__ = ["ShareButton"]
+
+
+class ShareButton:
+    """Hidden until :meth:`offer` gives it a file; ``control`` goes on the screen."""
+
+    def __init__(self, lang: str, identifier: str):
+        self.lang = lang
+        self.path: Path | None = None
+        self._share: Any = None  # the Flet service, kept alive while the screen lives
+        self.status = ft.Text("", size=12)
+        self.button = ft.OutlinedButton(
+            t("share_file", lang), icon=ft.Icons.SHARE, on_click=self.on_share
+        )
+        self.control = ft.Semantics(
+            identifier=identifier,
+            content=ft.Column([self.button, self.status], spacing=4, visible=False),
+        )
+
+    def offer(self, path: Path) -> None:
+        self.path = path
+        self.status.value = ""
+        self.control.content.visible = True
+
+    async def on_share(self, _e: Any = None) -> None:
+        if self.path is None:
+            return
+        path = self.path
+        data = await asyncio.to_thread(path.read_bytes)  # file I/O off the event loop
+        if self._share is None:
+            self._share = ft.Share()
+        file = ft.ShareFile.from_bytes(data, mime_type=mime_type(path), name=path.name)
+        try:
+            await self._share.share_files([file], subject=path.name)
+        except Exception as exc:  # no share sheet here: the saved file is still there
+            self.status.value = t("share_failed", self.lang, path=path, error=type(exc).__name__)
+        else:
+            self.status.value = ""
+        self.control.update()
