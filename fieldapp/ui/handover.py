@@ -15,6 +15,7 @@ import flet as ft
 
 from fieldapp.app_services.handover import mime_type
 from fieldapp.ui.i18n import t
+from fieldapp.ui.widgets import sid
 
 __all__ = ["ShareButton"]
 
@@ -30,15 +31,13 @@ class ShareButton:
         self.button = ft.OutlinedButton(
             t("share_file", lang), icon=ft.Icons.SHARE, on_click=self.on_share
         )
-        self.control = ft.Semantics(
-            identifier=identifier,
-            content=ft.Column([self.button, self.status], spacing=4, visible=False),
-        )
+        self.box = ft.Column([self.button, self.status], spacing=4, visible=False)
+        self.control = sid(identifier, self.box)  # hidden content needs sid's wrapper
 
     def offer(self, path: Path) -> None:
         self.path = path
         self.status.value = ""
-        self.control.content.visible = True
+        self.box.visible = True
 
     async def on_share(self, _e: Any = None) -> None:
         if self.path is None:

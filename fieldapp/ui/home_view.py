@@ -20,7 +20,8 @@ def _where(ident: Identity | None) -> str:
     """The team, or for an officer without one, the ward(s) they look after."""
     if ident is None:
         return ""
-    return ident.team_name or ", ".join(ident.ward_names)
+    where = ident.team_name or ", ".join(ident.ward_names)
+    return where[:1].upper() + where[1:]  # "phường Sông Trí" opens a line here
 
 
 class HomeScreen:

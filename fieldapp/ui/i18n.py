@@ -296,8 +296,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "portal_back": ("Quay lại danh sách", "Back to the list"),
     "portal_enrol_title": ("Đăng ký thiết bị cho tổ viên", "Enrol a member's device"),
     "portal_enrol_hint": (
-        "Tổ viên mở ứng dụng, chọn «Đăng ký thiết bị» và quét mã này.",
-        "The member opens the app, chooses “Enrol this device” and scans this code.",
+        "Tổ viên quét mã này bằng máy ảnh của điện thoại: ứng dụng đã cài sẽ mở ra, "
+        "bấm «Đăng ký» là xong.",
+        "The member scans this code with the phone's camera: the installed app opens; "
+        "one tap on “Enrol” and it is done.",
     ),
     "portal_search": ("Tìm thủ tục (tên hoặc mã)", "Search procedures (name or code)"),
     "portal_search_hint": ("vd. khai sinh, 1.001193", "e.g. khai sinh, 1.001193"),

@@ -208,6 +208,8 @@ class PortalScreen:
             ],
             scroll=ft.ScrollMode.AUTO,
             expand=True,
+            # Full-width fields on a narrow phone (else they keep a fixed width).
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
         self.control = ft.Container(content=self.picker, expand=True)
         self.on_search()

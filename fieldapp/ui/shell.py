@@ -46,8 +46,15 @@ class FieldApp:
         self.tab = 0
         self.stack: list[Screen] = []
         self.body = ft.Container(expand=True, padding=ft.Padding.all(12))
-        self.status_text = ft.Text("", size=12)
-        self.status_icon = ft.Icon(ft.Icons.CLOUD_OFF, size=18)
+        # Compact (icon + number of unsynced records) so the screen title keeps the app
+        # bar on a 360-px phone at large text; the words are the semantics label.
+        self.status_text = ft.Text("", size=13, weight=ft.FontWeight.BOLD)
+        self.status_icon = ft.Icon(ft.Icons.CLOUD_OFF, size=20)
+        self.status_box = ft.Semantics(
+            identifier="status",
+            label="",
+            content=ft.Row([self.status_icon, self.status_text], spacing=2, tight=True),
+        )
         self._sync_lock = asyncio.Lock()
         self._loop_task: Any = None
         self._side_store: DeviceStore | None = None
@@ -201,15 +208,7 @@ class FieldApp:
         self.page.appbar = ft.AppBar(
             leading=leading,
             title=ft.Text(screen.title, size=18),
-            actions=[
-                ft.Container(
-                    content=ft.Semantics(
-                        identifier="status",
-                        content=ft.Row([self.status_icon, self.status_text], spacing=4),
-                    ),
-                    padding=ft.Padding.only(right=12),
-                )
-            ],
+            actions=[ft.Container(content=self.status_box, padding=ft.Padding.only(right=12))],
         )
         self.page.floating_action_button = getattr(screen, "fab", None)
         self.body.content = screen.build()
@@ -224,7 +223,8 @@ class FieldApp:
         pending = await self.call(self.ctx.store.pending_count)
         self.status_icon.icon = ft.Icons.CLOUD_DONE if self.online else ft.Icons.CLOUD_OFF
         state = self.tr("online") if self.online else self.tr("offline")
-        self.status_text.value = f"{state} · {self.tr('pending_n', n=pending)}"
+        self.status_text.value = str(pending) if pending else ""
+        self.status_box.label = f"{state} · {self.tr('pending_n', n=pending)}"
 
     async def run_sync(self, progress: Callable[[int, int], None] | None = None) -> Any:
         """One sync (never two at once); updates status; returns the service's summary."""

@@ -83,7 +83,7 @@ def test_officer_gets_ward_title_console_pointer_and_no_invite(world, tmp_path):
     assert "more-invite" not in ids and "more-coverage" in ids and "console-card" in ids
     assert f"{SERVER}/console/" in _texts(more)
     home = HomeScreen(_app(ctx)).build()
-    assert "console-card" in _ids(home) and "phường Sông Trí" in _texts(home)
+    assert "console-card" in _ids(home) and "Phường Sông Trí" in _texts(home)
 
     screen = build_coverage_screen(ctx.store, title=coverage_title(ident))
     assert "Độ phủ của phường Sông Trí" in _texts(screen.control)

@@ -31,10 +31,10 @@ def test_mime_types_for_the_share_sheet():
 def test_export_and_poster_offer_share_and_say_where_saved(tmp_path):
     case = open_case(tmp_path / "d.db", rollup=False)
     screen = build_coverage_screen(case.store, today=TODAY, period=PERIOD, export_dir=tmp_path)
-    assert screen.share.control.content.visible is False
+    assert screen.share.box.visible is False
     path = asyncio.run(screen.export("members", "xlsx"))
     assert path.is_file() and screen.share.path == path
-    assert screen.share.control.content.visible is True
+    assert screen.share.box.visible is True
     assert str(path) in screen.export_status.value and "Chia sẻ" in screen.export_status.value
     case.store.close()
 
