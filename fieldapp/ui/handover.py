@@ -1,8 +1,10 @@
 """A "Chia sẻ…" button for a file the app has just written (export, poster).
 
 It opens the system share sheet through Flet 1.0's ``Share`` service (share_plus): on a
-phone Zalo, email, Drive…; in a browser the file is downloaded instead. The file's place
-is always said on screen too (``fieldapp.app_services.handover.output_dir``).
+phone Zalo, email, Drive…. Where there is none (a browser without the Web Share API,
+a Linux desktop) it offers a copy through ``FilePicker.save_file`` — a download in a
+browser. The file's place is always said on screen too
+(``fieldapp.app_services.handover.output_dir``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ class ShareButton:
     def __init__(self, lang: str, identifier: str):
         self.lang = lang
         self.path: Path | None = None
-        self._share: Any = None  # the Flet service, kept alive while the screen lives
+        # Flet services, kept alive while the screen lives (an unreferenced one is dropped).
+        self._share: Any = None
+        self._picker: Any = None
         self.status = ft.Text("", size=12)
         self.button = ft.OutlinedButton(
             t("share_file", lang), icon=ft.Icons.SHARE, on_click=self.on_share
@@ -44,13 +48,22 @@ class ShareButton:
             return
         path = self.path
         data = await asyncio.to_thread(path.read_bytes)  # file I/O off the event loop
-        if self._share is None:
-            self._share = ft.Share()
-        file = ft.ShareFile.from_bytes(data, mime_type=mime_type(path), name=path.name)
         try:
+            if self._share is None:
+                self._share = ft.Share()
+            file = ft.ShareFile.from_bytes(data, mime_type=mime_type(path), name=path.name)
             await self._share.share_files([file], subject=path.name)
-        except Exception as exc:  # no share sheet here: the saved file is still there
-            self.status.value = t("share_failed", self.lang, path=path, error=type(exc).__name__)
-        else:
             self.status.value = ""
+        except Exception as share_error:
+            # No share sheet (a browser without the Web Share API, a Linux desktop): save
+            # a copy through the file dialog instead — in a browser, a download.
+            try:
+                if self._picker is None:
+                    self._picker = ft.FilePicker()
+                await self._picker.save_file(file_name=path.name, src_bytes=data)
+                self.status.value = t("share_saved_copy", self.lang, path=path)
+            except Exception:
+                self.status.value = t(
+                    "share_failed", self.lang, path=path, error=type(share_error).__name__
+                )
         self.control.update()

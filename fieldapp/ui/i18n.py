@@ -283,6 +283,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Exported {n} rows, saved at: {path}. Tap «Share…» to send it (Zalo, email…).",
     ),
     "share_file": ("Chia sẻ…", "Share…"),
+    "share_saved_copy": (
+        "Không có bảng chia sẻ ở đây: đã lưu một bản qua trình duyệt/hộp thoại. Tệp gốc: {path}",
+        "No share sheet here: a copy was saved through the browser/dialog. Original: {path}",
+    ),
     "share_failed": (
         "Máy này không mở được bảng chia sẻ ({error}). Tệp vẫn ở: {path}",
         "No share sheet here ({error}). The file is still at: {path}",
