@@ -123,7 +123,7 @@ def sort_key(text: str | None) -> str:
     tones only break ties (ngang < huyền < hỏi < ngã < sắc < nặng), and the NFC text
     breaks what remains. The key is plain text, so it can be stored in a column and paged
     with ORDER BY; stored keys are refreshed by a migration whenever this function changes
-    (``refresh_sort_keys`` in :mod:`fieldapp.store.device_store`).
+    (:func:`fieldapp.sort_keys.refresh_sort_keys`).
 
     >>> sorted(["Đào", "Dung", "Ân", "Ăn", "An"], key=sort_key)
     ['An', 'Ăn', 'Ân', 'Dung', 'Đào']

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from fieldapp.store.sort_keys import refresh_sort_keys
+from fieldapp.sort_keys import refresh_sort_keys
 
 __all__ = ["migrations"]
 

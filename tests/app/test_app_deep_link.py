@@ -8,16 +8,15 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
 
+from app_helpers import server_service
 from fieldapp_harness import World
 
 from fieldapp.app_services.context import AppContext
 from fieldapp.app_services.enrolment import link_action
-from fieldapp.app_services.sync_service import SyncService
 from fieldapp.portal.enrol_link import build_enrol_link
 
 SERVER = "http://127.0.0.1:8765"
@@ -37,14 +36,6 @@ def ctx(tmp_path):
     c.store.close()
 
 
-def _service(world, ctx):
-    return SyncService(
-        ctx.store_path,
-        http_factory=lambda base: httpx.Client(transport=world.client._transport, base_url=base),
-        max_attempts=1,
-    )
-
-
 def _route(link: str) -> str:
     """The route Flet gives the app for a deep link (path + query; scheme, host dropped)."""
     parts = urlsplit(link)
@@ -53,7 +44,7 @@ def _route(link: str) -> str:
 
 def _invite_link(world, ctx_leader, member_key: str) -> str:
     """The link the leader's app puts in the QR for one member (the real invite path)."""
-    invite = _service(world, ctx_leader).issue_invite(world.members[member_key].id)
+    invite = server_service(world, ctx_leader).issue_invite(world.members[member_key].id)
     assert invite.ok, invite.message
     return invite.link
 
@@ -61,7 +52,7 @@ def _invite_link(world, ctx_leader, member_key: str) -> str:
 def test_link_given_at_start_enrols_after_one_confirmation(world, ctx, tmp_path):
     leader = AppContext.open(tmp_path / "leader")
     code = world.storage.issue_code(world.members["leader_a"].id).code
-    assert _service(world, leader).enrol(SERVER, code).ok
+    assert server_service(world, leader).enrol(SERVER, code).ok
     leader.reload_identity()
     link = _invite_link(world, leader, "a1")
     assert link.startswith("vn.fieldapp://app/enrol?")
@@ -71,7 +62,7 @@ def test_link_given_at_start_enrols_after_one_confirmation(world, ctx, tmp_path)
     assert action is not None and action.kind == "confirm"
     assert action.server_url == SERVER
     assert ctx.store.meta_get("member_id") is None  # nothing happens before the tap
-    outcome = _service(world, ctx).enrol(action.server_url, action.code)  # the one tap
+    outcome = server_service(world, ctx).enrol(action.server_url, action.code)  # the one tap
     assert outcome.ok, outcome.errors
     ident = ctx.reload_identity()
     assert ident is not None and ident.member_id == world.members["a1"].id
@@ -84,7 +75,7 @@ def test_link_while_running_on_a_fresh_phone_then_again_once_enrolled(world, ctx
     # On the Enrol screen, the camera hands the running app a link (on_route_change).
     action = link_action(_route(build_enrol_link(SERVER, code)), ctx.identity)
     assert action is not None and action.kind == "confirm" and action.code == code
-    assert _service(world, ctx).enrol(action.server_url, action.code).ok
+    assert server_service(world, ctx).enrol(action.server_url, action.code).ok
     ident = ctx.reload_identity()
     assert ident is not None
     # Enrolled: a second scanned code changes nothing and says why.

@@ -8,15 +8,14 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
 
+from app_helpers import server_service
 from fieldapp_harness import World
 
 from fieldapp.app_services.context import AppContext
-from fieldapp.app_services.sync_service import SyncService
 from fieldapp.ui.coverage_link import coverage_title
 from fieldapp.ui.coverage_views import build_coverage_screen
 from fieldapp.ui.home_view import HomeScreen
@@ -35,12 +34,9 @@ def world(tmp_path):
 
 def _enrolled(world: World, tmp_path: Path, who: str) -> AppContext:
     ctx = AppContext.open(tmp_path / who)
-    service = SyncService(
-        ctx.store_path,
-        http_factory=lambda base: httpx.Client(transport=world.client._transport, base_url=base),
-        max_attempts=1,
+    outcome = server_service(world, ctx).enrol(
+        SERVER, world.storage.issue_code(world.members[who].id).code
     )
-    outcome = service.enrol(SERVER, world.storage.issue_code(world.members[who].id).code)
     assert outcome.ok, outcome.errors
     ctx.reload_identity()
     return ctx

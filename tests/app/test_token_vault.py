@@ -14,15 +14,14 @@ import sys
 import threading
 from pathlib import Path
 
-import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
 
+from app_helpers import server_service
 from fieldapp_harness import World
 
 from fieldapp.app_services.context import AppContext
-from fieldapp.app_services.sync_service import SyncService
 from fieldapp.app_services.token_vault import (
     META_TOKEN,
     SecureTokenVault,
@@ -77,15 +76,6 @@ def world(tmp_path):
     w.close()
 
 
-def _service(world, ctx):
-    return SyncService(
-        ctx.store_path,
-        http_factory=lambda base: httpx.Client(transport=world.client._transport, base_url=base),
-        max_attempts=1,
-        vault=ctx.vault,
-    )
-
-
 def _code(world, who="a1"):
     return world.storage.issue_code(world.members[who].id).code
 
@@ -101,10 +91,10 @@ def _meta_token(path: Path) -> str | None:
 def test_web_and_desktop_keep_the_token_in_the_store(world, tmp_path):
     ctx = AppContext.open(tmp_path / "web")
     assert isinstance(ctx.vault, StoreTokenVault)
-    assert _service(world, ctx).enrol(SERVER, _code(world)).ok
+    assert server_service(world, ctx).enrol(SERVER, _code(world)).ok
     token = _meta_token(ctx.store_path)
     assert token and ctx.vault.get() == token and ctx.reload_identity() is not None
-    assert _service(world, ctx).sync().ok
+    assert server_service(world, ctx).sync().ok
     ctx.sign_out()
     assert ctx.vault.get() is None and ctx.identity is None
     ctx.store.close()
@@ -113,7 +103,7 @@ def test_web_and_desktop_keep_the_token_in_the_store(world, tmp_path):
 def test_phone_enrols_into_secure_storage_and_syncs_with_it(world, tmp_path, loop):
     keys = DictKeys()
     ctx = AppContext.open(tmp_path / "phone", SecureTokenVault(keys, loop))
-    service = _service(world, ctx)
+    service = server_service(world, ctx)
     outcome = service.enrol(SERVER, _code(world))
     assert outcome.ok, outcome.errors
     assert _meta_token(ctx.store_path) is None  # never written in clear
@@ -129,14 +119,14 @@ def test_phone_enrols_into_secure_storage_and_syncs_with_it(world, tmp_path, loo
 
 def test_upgrade_moves_the_token_once_and_it_keeps_working(world, tmp_path, loop):
     old = AppContext.open(tmp_path / "phone")  # an older version: token in meta
-    assert _service(world, old).enrol(SERVER, _code(world)).ok
+    assert server_service(world, old).enrol(SERVER, _code(world)).ok
     token = _meta_token(old.store_path)
     old.store.close()
     keys = DictKeys()
     ctx = AppContext.open(tmp_path / "phone", SecureTokenVault(keys, loop))
     assert _meta_token(ctx.store_path) is None
     assert list(keys.data.values()) == [token]
-    assert ctx.identity is not None and _service(world, ctx).sync().ok
+    assert ctx.identity is not None and server_service(world, ctx).sync().ok
     assert move_token_to_vault(ctx.store, ctx.vault) is False  # once: nothing left to move
     ctx.store.close()
 
@@ -147,7 +137,7 @@ def test_a_failed_move_loses_nothing_and_is_finished_next_start(world, tmp_path,
     secure copy but before removing the one in meta. Either way the member stays
     enrolled on the token in meta, and the next start completes the move."""
     old = AppContext.open(tmp_path / "phone")
-    assert _service(world, old).enrol(SERVER, _code(world)).ok
+    assert server_service(world, old).enrol(SERVER, _code(world)).ok
     token = _meta_token(old.store_path)
     old.store.close()
     keys = DictKeys()
@@ -155,7 +145,7 @@ def test_a_failed_move_loses_nothing_and_is_finished_next_start(world, tmp_path,
     ctx = AppContext.open(tmp_path / "phone", SecureTokenVault(keys, loop))
     assert _meta_token(ctx.store_path) == token
     assert isinstance(ctx.vault, StoreTokenVault) and ctx.identity is not None
-    assert _service(world, ctx).sync().ok
+    assert server_service(world, ctx).sync().ok
     ctx.store.close()
     again = AppContext.open(tmp_path / "phone", SecureTokenVault(keys, loop))
     assert _meta_token(again.store_path) is None and list(keys.data.values()) == [token]

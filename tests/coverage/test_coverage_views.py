@@ -13,39 +13,29 @@ from fieldapp.coverage import DATA_LABEL_VI
 from fieldapp.ui.coverage_views import build_coverage_screen, village_table
 
 
+def descendants(control):
+    """``control`` and every control below it (depth first)."""
+    yield control
+    for name in ("content", "controls", "cells", "rows", "columns", "label", "title",
+                 "subtitle"):  # fmt: skip
+        child = getattr(control, name, None)
+        for item in child if isinstance(child, list) else [child]:
+            if isinstance(item, ft.BaseControl):
+                yield from descendants(item)
+
+
 def texts(control) -> list[str]:
     """Every Text value below ``control`` (depth first)."""
-    out = []
-
-    def walk(c):
-        if isinstance(c, ft.Text) and c.value:
-            out.append(c.value)
-        for name in ("content", "controls", "cells", "rows", "columns", "label", "title",
-                     "subtitle"):  # fmt: skip
-            child = getattr(c, name, None)
-            for item in child if isinstance(child, list) else [child]:
-                if isinstance(item, ft.BaseControl):
-                    walk(item)
-
-    walk(control)
-    return out
+    return [c.value for c in descendants(control) if isinstance(c, ft.Text) and c.value]
 
 
 def bars_in(control) -> list[ft.Semantics]:
     """The target bars (``coverage-target-…`` semantics nodes) below ``control``."""
-    found = []
-
-    def walk(c):
-        if isinstance(c, ft.Semantics) and (c.identifier or "").startswith("coverage-target-"):
-            found.append(c)
-        for name in ("content", "controls"):
-            child = getattr(c, name, None)
-            for item in child if isinstance(child, list) else [child]:
-                if isinstance(item, ft.BaseControl):
-                    walk(item)
-
-    walk(control)
-    return found
+    return [
+        c
+        for c in descendants(control)
+        if isinstance(c, ft.Semantics) and (c.identifier or "").startswith("coverage-target-")
+    ]
 
 
 def bar_ids(control) -> list[str]:
