@@ -218,7 +218,11 @@ def member_table(
         _subtitle(period, today),
         headers,
         (
-            [m.member_name, team_names.get(m.team_id or "", ""), *_figure_cells(m.figures)]
+            [
+                f"{m.member_name} (đã rời tổ)" if m.left_team else m.member_name,
+                team_names.get(m.team_id or "", ""),
+                *_figure_cells(m.figures),
+            ]
             for m in rows
         ),
     )

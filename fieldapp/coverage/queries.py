@@ -456,6 +456,10 @@ def team_coverage(
     return rows
 
 
+# A visit author the database has no name for (shared wording: exports use it too).
+UNKNOWN_NAME = "Chưa rõ tên"
+
+
 def member_activity(
     db: Executor,
     period: Period,
@@ -465,21 +469,25 @@ def member_activity(
     team_ids: Sequence[str] | None = None,
 ) -> list[MemberActivity]:
     """Per member: visits in scope villages in the period. Members of ``team_ids`` with no
-    visits are listed too (with zeros), so a leader sees who has not been out."""
+    visits are listed too (with zeros), so a leader sees who has not been out; a member
+    who visited but is in none of ``team_ids`` now is marked ``left_team``. Names come
+    from the ``members`` table (on a phone: the server's list, refetched when visits by
+    someone unknown arrive); a name still missing reads "Chưa rõ tên", never a raw id."""
     agg = _aggregate(db, _BY_MEMBER, period, today, village_ids)
     known = {
         r[0]: (r[1], r[2]) for r in db.execute("SELECT id, name, team_id FROM members").fetchall()
     }
     ids = set(agg)
-    if team_ids is not None:
-        wanted = set(team_ids)
+    wanted = set(team_ids) if team_ids is not None else None
+    if wanted is not None:
         ids |= {mid for mid, (_, team) in known.items() if team in wanted}
     rows = [
         MemberActivity(
             member_id=mid,
-            member_name=known.get(mid, (mid, None))[0] or mid,
-            team_id=known.get(mid, ("", None))[1],
+            member_name=(known[mid][0] if mid in known else "") or f"{UNKNOWN_NAME} · {mid[:8]}",
+            team_id=known[mid][1] if mid in known else None,
             figures=_figures(agg.get(mid)),
+            left_team=wanted is not None and mid in known and known[mid][1] not in wanted,
         )
         for mid in ids
     ]

@@ -470,18 +470,37 @@ def member_out(row: tuple[Any, ...]) -> MemberOut:
 
 
 def team_members(conn: sqlite3.Connection, principal: Principal) -> list[MemberOut]:
-    """Members a device may list: its own team (officers: just themselves)."""
+    """Members a device may list: its own team (officers: just themselves), and for a
+    reviewer (leader, officer) everyone whose work shows in its villages — members of the
+    teams covering them and whoever logged a visit there (a member who has since left the
+    team, or moved) — so its coverage tables name them. People outside the caller's team
+    come without their phone number (minimum data)."""
     if principal.team_id is None:
         rows = conn.execute(
             "SELECT id, name, role, team_id, phone FROM members WHERE id = ?",
             [principal.member_id],
-        )
+        ).fetchall()
     else:
         rows = conn.execute(
-            "SELECT id, name, role, team_id, phone FROM members WHERE team_id = ? ORDER BY name",
+            "SELECT id, name, role, team_id, phone FROM members WHERE team_id = ?",
             [principal.team_id],
-        )
-    return [member_out(r) for r in rows]
+        ).fetchall()
+    if principal.can_review and principal.village_ids:
+        seen = {r[0] for r in rows}
+        villages = sorted(principal.village_ids)
+        marks = ",".join("?" * len(villages))
+        others = conn.execute(
+            "SELECT id, name, role, team_id, NULL FROM members WHERE id IN ("
+            "  SELECT tm.id FROM members tm JOIN team_villages tv ON tv.team_id = tm.team_id"
+            f"   WHERE tv.village_id IN ({marks})"
+            "  UNION"
+            "  SELECT v.member_id FROM visits v JOIN households h ON h.id = v.household_id"
+            f"   WHERE h.village_id IN ({marks}))",
+            [*villages, *villages],
+        ).fetchall()
+        rows += [r for r in others if r[0] not in seen]
+    # Vietnamese order, numbers read as numbers (no stored key: a team is a handful).
+    return [member_out(r) for r in sorted(rows, key=lambda r: (sort_key(r[1]), r[0]))]
 
 
 # -- administration ---------------------------------------------------------------------
@@ -645,8 +664,9 @@ def move_member(w: Writer, member_id: str, team_id: str, by: Principal | None) -
 def list_members(conn: sqlite3.Connection, by: Principal | None) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT m.id, m.name, m.role, m.team_id, m.ward_code, t.ward_code FROM members m"
-        " LEFT JOIN teams t ON t.id = m.team_id ORDER BY m.name"
+        " LEFT JOIN teams t ON t.id = m.team_id"
     ).fetchall()
+    rows.sort(key=lambda r: (sort_key(r[1]), r[0]))
     out = []
     for r in rows:
         d = {"id": r[0], "name": r[1], "role": r[2], "team_id": r[3], "ward_code": r[4] or r[5]}
@@ -681,9 +701,8 @@ def list_villages(
 
 def list_teams(conn: sqlite3.Connection, by: Principal | None) -> list[Team]:
     teams = []
-    for tid, name, ward in conn.execute(
-        "SELECT id, name, ward_code FROM teams ORDER BY name"
-    ).fetchall():
+    rows = conn.execute("SELECT id, name, ward_code FROM teams").fetchall()
+    for tid, name, ward in sorted(rows, key=lambda r: (sort_key(r[1]), r[0])):
         villages = tuple(
             r[0]
             for r in conn.execute(

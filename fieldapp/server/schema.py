@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from fieldapp.sort_keys import refresh_sort_keys
+
 __all__ = ["migrations"]
 
 migrations = Migrations("fieldapp.server")
@@ -286,3 +288,11 @@ def m008_import_batches(db: Database) -> None:
         CREATE INDEX import_links_record ON import_links (record_id);
         """
     )
+
+
+@migrations()
+def m009_numeric_sort_keys(db: Database) -> None:
+    # sort_key now reads numbers in names as numbers ("Tổ dân phố 2" < "Tổ dân phố 10"):
+    # rewrite households' and villages' stored keys (ORDER BY name_sort in lists and
+    # coverage paging). Numbered m009 so it sorts after m006–m008 of the parallel work.
+    refresh_sort_keys(db)
