@@ -128,7 +128,8 @@ def server_secret(database: str) -> bytes:
     """The HMAC key for enrolment codes, never stored in the database itself.
 
     ``FIELDAPP_SECRET`` wins; otherwise ``<database>.secret`` (created on first use with
-    mode 0600); a PostgreSQL database needs ``FIELDAPP_SECRET``. An in-memory database gets a per-process key: it lives no longer.
+    mode 0600); a PostgreSQL database needs ``FIELDAPP_SECRET``. An in-memory database
+    gets a per-process key: it lives no longer.
     """
     env = os.environ.get(SECRET_ENV)
     if env:

@@ -138,6 +138,7 @@ class PgDB:
     def meta(self, key: str) -> str:
         with self.read() as conn:
             row = conn.execute("SELECT value FROM server_meta WHERE key = ?", [key]).fetchone()
+            assert row is not None, key
             return str(row[0])
 
     def close(self) -> None:

@@ -17,7 +17,7 @@ from fieldapp.server.postgres.connection import PgConn
 from fieldapp.server.postgres.rollup import install_v1_sql
 from fieldapp.server.schema import CHANGES_BY_VILLAGE, COVERAGE_INDEXES, initial_meta
 
-__all__ = ["MIGRATIONS", "apply", "applied"]
+__all__ = ["MIGRATIONS", "applied", "apply"]
 
 Step = Callable[[PgConn], None]
 MIGRATIONS: list[tuple[str, Step]] = []
