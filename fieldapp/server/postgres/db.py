@@ -25,9 +25,9 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg import errors
@@ -97,6 +97,8 @@ class PgDB:
         )
         self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="fieldapp-pg")
         self._closed = threading.Event()
+        self._pending: set[Future[Any]] = set()
+        self._pending_lock = threading.Lock()
 
     @contextmanager
     def read(self) -> Iterator[PgConn]:
@@ -133,7 +135,21 @@ class PgDB:
     def submit(self, fn: Callable[[Writer], T]) -> Future[T]:
         if self._closed.is_set():
             raise RuntimeError("database closed")
-        return self._threads.submit(self.run, fn)
+        future = self._threads.submit(self.run, fn)
+        with self._pending_lock:
+            self._pending.add(future)
+        future.add_done_callback(self._settled)
+        return future
+
+    def _settled(self, future: Future[Any]) -> None:
+        with self._pending_lock:
+            self._pending.discard(future)
+
+    def settle(self, timeout: float | None = None) -> None:
+        """Wait for every write submitted so far (they run side by side, not in order)."""
+        with self._pending_lock:
+            pending = list(self._pending)
+        wait(pending, timeout=timeout)
 
     def meta(self, key: str) -> str:
         with self.read() as conn:
