@@ -8,7 +8,7 @@ permissions, WAL, killing a process inside an SQLite transaction) is marked
 from __future__ import annotations
 
 import pytest
-from pg_support import SECRET, create_database, drop_database, drop_template, postgres_wanted
+from pg_support import SECRET, create_database, drop_all, drop_database, postgres_wanted
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -34,8 +34,7 @@ def pytest_collection_modifyitems(config, items):
     keep, dropped = [], []
     wanted = postgres_wanted()
     for item in items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        on_pg = params.get("backend") == "postgres"
+        on_pg = item.get_closest_marker("postgres") is not None
         if on_pg and (not wanted or item.get_closest_marker("sqlite_only")):
             dropped.append(item)
         else:
@@ -46,4 +45,4 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    drop_template()
+    drop_all()

@@ -107,9 +107,16 @@ def copy_database(url: str, to_url: str | None = None) -> str:
     return to_url
 
 
-def drop_template() -> None:
+def drop_all() -> None:
+    """Drop every database this test process made (the template included)."""
     global _template
-    with _lock:
-        if _template is not None:
-            _admin(f'DROP DATABASE IF EXISTS "{_template}" WITH (FORCE)')
-            _template = None
+    if not os.environ.get(ENV) or os.environ.get(ENV) == "off":
+        return
+    with _lock, psycopg.connect(_admin_url(), autocommit=True) as conn:
+        names = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s OR datname LIKE %s",
+            [f"fieldapp_t_{os.getpid()}_%", f"fieldapp_tpl_{os.getpid()}_%"],
+        ).fetchall()
+        for (name,) in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _template = None
