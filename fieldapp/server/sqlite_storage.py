@@ -144,12 +144,15 @@ class SqliteStorage:
         if device_id != principal.device_id:
             raise ApiError("device_mismatch", field="device_id")
 
-        def apply(w: Writer) -> PushResponse:
-            self._before_push(w, principal)
-            hwm, results = apply_batch(w, principal, device_id, batch)
-            return PushResponse(epoch=self.epoch, high_water_mark=hwm, results=results)
+        return self.db.submit(lambda w: self.apply_push(w, principal, device_id, batch))
 
-        return self.db.submit(apply)
+    def apply_push(
+        self, w: Writer, principal: Principal, device_id: str, batch: Sequence[Mutation]
+    ) -> PushResponse:
+        """A push inside the write transaction ``w`` (committed by whoever opened it)."""
+        self._before_push(w, principal)
+        hwm, results = apply_batch(w, principal, device_id, batch)
+        return PushResponse(epoch=self.epoch, high_water_mark=hwm, results=results)
 
     # -- hooks a backend overrides where its SQL or its concurrency differs ---------------
 

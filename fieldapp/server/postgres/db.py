@@ -107,25 +107,27 @@ class PgDB:
             yield PgConn(raw, self.path)
 
     @contextmanager
-    def _transaction(self) -> Iterator[FeedWriter]:
+    def transaction(self) -> Iterator[FeedWriter]:
+        """One write transaction on its own pooled connection, as a push gets it (no
+        global lock, no retry); committed when the block ends."""
         with self.pool.connection() as raw, raw.transaction():
-            yield FeedWriter(PgConn(raw, self.path))
+            writer = FeedWriter(PgConn(raw, self.path))
+            yield writer
+            writer.flush()  # the feed entries, inside the transaction
 
     @contextmanager
     def write(self) -> Iterator[Writer]:
         """One administrative write transaction, alone (see the module docstring)."""
-        with self._transaction() as writer:
+        with self.transaction() as writer:
             lock_global(writer.conn, exclusive=True)  # type: ignore[arg-type]
             yield writer
-            writer.flush()
 
     def run(self, fn: Callable[[Writer], T]) -> T:
         """``fn`` in its own transaction, rerun on a transient conflict (see above)."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                with self._transaction() as writer:
+                with self.transaction() as writer:
                     result = fn(writer)
-                    writer.flush()
                 return result
             except _RETRY:
                 if attempt == ATTEMPTS:
