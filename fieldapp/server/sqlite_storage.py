@@ -154,6 +154,11 @@ class SqliteStorage:
         hwm, results = apply_batch(w, principal, device_id, batch)
         return PushResponse(epoch=self.epoch, high_water_mark=hwm, results=results)
 
+    def latest_cursor(self) -> int:
+        """Where the pull feed ends now (what ``/me`` answers as ``latest_cursor``)."""
+        with self.db.read() as conn:
+            return self._feed_end(conn)
+
     # -- hooks a backend overrides where its SQL or its concurrency differs ---------------
 
     def _before_push(self, w: Writer, principal: Principal) -> None:
