@@ -37,7 +37,6 @@ import gzip
 import json
 import multiprocessing
 import os
-import secrets
 import socket
 import ssl
 import statistics
@@ -52,10 +51,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
+from postgres_bench import Databases
 
 from fieldapp.domain.model import Household, Member, Role, Team, Village
-from fieldapp.server.open_storage import is_postgres_url, open_storage
+from fieldapp.server.open_storage import open_storage
 from fieldapp.store.device_store import DeviceStore
 from fieldapp.sync.client import SyncClient, SyncReport
 from fieldapp.sync.enrol import enrol
@@ -137,63 +136,6 @@ class Server:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(10)
-
-
-class Databases:
-    """Fresh databases for each case: SQLite files, or PostgreSQL databases."""
-
-    def __init__(self, tmp: Path):
-        self.tmp = tmp
-        self.admin = os.environ.get("FIELDAPP_BENCH_POSTGRES") or os.environ.get(
-            "FIELDAPP_TEST_POSTGRES", ""
-        )
-        self.cluster: Path | None = None
-        if not self.admin:
-            self.cluster = tmp / "pg"
-            script = Path(__file__).resolve().parent.parent / "scripts" / "postgres-cluster"
-            env = {**os.environ, "FIELDAPP_PG_DURABLE": "1"}
-            self.admin = subprocess.run(
-                [str(script), "start", str(self.cluster)],
-                check=True,
-                capture_output=True,
-                text=True,
-                env=env,
-            ).stdout.strip()
-        # Every server process of a PostgreSQL database shares one code secret.
-        os.environ.setdefault("FIELDAPP_SECRET", secrets.token_hex(16))
-        self.made: list[str] = []
-
-    def new(self, backend: str, label: str) -> str:
-        if backend == "sqlite":
-            return str(self.tmp / f"{label}.db")
-        name = f"fieldapp_bench_{secrets.token_hex(4)}"
-        with psycopg.connect(self.admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        self.made.append(name)
-        return self.admin.rsplit("/", 1)[0] + "/" + name
-
-    def backend_cpu(self, url: str) -> float:
-        """CPU seconds of PostgreSQL's processes so far (same machine; Linux /proc)."""
-        if not is_postgres_url(url):
-            return 0.0
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                text = stat.read_text()
-            except OSError:
-                continue
-            if "(postgres)" in text:
-                fields = text.rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
-
-    def close(self) -> None:
-        with psycopg.connect(self.admin, autocommit=True) as conn:
-            for name in self.made:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if self.cluster is not None:
-            script = Path(__file__).resolve().parent.parent / "scripts" / "postgres-cluster"
-            subprocess.run([str(script), "stop", str(self.cluster)], check=False)
 
 
 def seed(db: str, teams: int, members_per_team: int) -> list[str]:
