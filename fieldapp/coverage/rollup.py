@@ -54,6 +54,7 @@ __all__ = [
     "household_refresh",
     "install_v1",
     "key_moved",
+    "tables_and_fill_sql",
     "village_day_delta",
     "visit_changed",
     "visit_cleanup",
@@ -240,12 +241,12 @@ def visit_changed(differs: str = "IS NOT") -> str:
     return " OR ".join(f"OLD.{c} {differs} NEW.{c}" for c in VISIT_COLUMNS)
 
 
-def install_v1(db: _Script) -> None:
-    """Create the roll-up tables, fill them from existing rows, then add the triggers."""
+def tables_and_fill_sql(without_rowid: str = " WITHOUT ROWID") -> str:
+    """The roll-up tables, filled from the existing rows (both backends; PostgreSQL
+    passes ``without_rowid=""``)."""
     counts = ",\n".join(f"    {c} INTEGER NOT NULL DEFAULT 0" for c in DAY_COUNTS)
     sums = ", ".join(f"sum({c})" for c in DAY_COUNTS)
-    db.executescript(
-        f"""
+    return f"""
 -- live = 0 while the household is tombstoned: its rows stay but count nowhere.
 CREATE TABLE coverage_days (
     village_id TEXT NOT NULL,
@@ -255,7 +256,7 @@ CREATE TABLE coverage_days (
     live INTEGER NOT NULL DEFAULT 1,
 {counts},
     PRIMARY KEY (village_id, household_id, day, member_id)
-) WITHOUT ROWID;
+){without_rowid};
 
 -- Sums of the live coverage_days rows per village and day: the additive figures of a
 -- province are read from ~250 k rows here instead of ~2 M there.
@@ -264,7 +265,7 @@ CREATE TABLE coverage_village_days (
     day TEXT NOT NULL,
 {counts},
     PRIMARY KEY (village_id, day)
-) WITHOUT ROWID;
+){without_rowid};
 
 -- Per live household with visits: first and last day of any effective visit, of one
 -- that reached it, of one with a dossier. A period that contains the first or the last
@@ -280,7 +281,7 @@ CREATE TABLE coverage_households (
     first_dossier TEXT,
     last_dossier TEXT,
     PRIMARY KEY (village_id, household_id)
-) WITHOUT ROWID;
+){without_rowid};
 
 -- Live households only.
 CREATE TABLE coverage_followups (
@@ -288,17 +289,17 @@ CREATE TABLE coverage_followups (
     village_id TEXT NOT NULL,
     member_id TEXT NOT NULL,
     follow_up_on TEXT NOT NULL
-) WITHOUT ROWID;
+){without_rowid};
 CREATE INDEX coverage_followups_village ON coverage_followups
     (village_id, follow_up_on, member_id);
 
 {backfill_sql()}
 
 INSERT INTO coverage_village_days (village_id, day, {", ".join(DAY_COUNTS)})
-SELECT village_id, day, {sums} FROM coverage_days WHERE live GROUP BY village_id, day;
+SELECT village_id, day, {sums} FROM coverage_days WHERE live <> 0 GROUP BY village_id, day;
 
 INSERT INTO coverage_households
-SELECT village_id, household_id, {SPANS} FROM coverage_days WHERE live
+SELECT village_id, household_id, {SPANS} FROM coverage_days WHERE live <> 0
 GROUP BY village_id, household_id;
 
 INSERT INTO coverage_followups (household_id, village_id, member_id, follow_up_on)
@@ -307,7 +308,14 @@ FROM households h JOIN visits l ON l.id = (
     SELECT id FROM visits WHERE household_id = h.id AND superseded_by IS NULL
     ORDER BY visited_at DESC, id DESC LIMIT 1)
 WHERE h.deleted = 0 AND l.outcome = 'follow_up' AND l.follow_up_on IS NOT NULL;
+"""
 
+
+def install_v1(db: _Script) -> None:
+    """Create the roll-up tables, fill them from existing rows, then add the triggers."""
+    db.executescript(
+        tables_and_fill_sql()
+        + f"""
 CREATE TRIGGER coverage_days_insert AFTER INSERT ON coverage_days BEGIN
 {village_day_delta("NEW", "1")}
 {household_refresh("NEW")}

@@ -65,14 +65,16 @@ def _script(conn: PgConn, sql: str) -> None:
 # SQLite functions the shared coverage SQL uses (fieldapp/coverage/queries.py), with
 # SQLite's meaning, so that its text runs unchanged here.
 _SQLITE_FUNCTIONS = """
--- Which tables exist (queries.has_rollup).
+-- Which tables exist (queries.has_rollup). From pg_catalog, not information_schema:
+-- that is tens of milliseconds per call on a fresh connection.
 CREATE VIEW sqlite_master AS
-    SELECT 'table'::text AS type, table_name::text AS name FROM information_schema.tables
-    WHERE table_schema = current_schema();
+    SELECT 'table'::text AS type, c.relname::text AS name FROM pg_catalog.pg_class c
+    WHERE c.relkind IN ('r', 'p') AND c.relnamespace = to_regnamespace(current_schema());
 -- A table's columns (queries.team_villages).
 CREATE FUNCTION pragma_table_info(tbl text) RETURNS TABLE (name text) LANGUAGE sql STABLE AS $$
-    SELECT column_name::text FROM information_schema.columns
-    WHERE table_schema = current_schema() AND table_name = tbl ORDER BY ordinal_position
+    SELECT a.attname::text FROM pg_catalog.pg_attribute a
+    WHERE a.attrelid = to_regclass(tbl) AND a.attnum > 0 AND NOT a.attisdropped
+    ORDER BY a.attnum
 $$;
 -- The elements of a JSON array of strings, as rows of ``value`` (a village scope).
 CREATE FUNCTION json_each(doc text) RETURNS TABLE (value text) LANGUAGE sql IMMUTABLE AS $$

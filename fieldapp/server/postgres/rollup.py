@@ -13,14 +13,13 @@ change one row each or, where they change several, the bodies recompute from the
 from __future__ import annotations
 
 from fieldapp.coverage.rollup import (
-    DAY_COUNTS,
-    SPANS,
     VISIT_COLUMNS,
     activity_delta,
     backfill_sql,
     followup_refresh,
     household_refresh,
     key_moved,
+    tables_and_fill_sql,
     village_day_delta,
     visit_changed,
     visit_cleanup,
@@ -49,8 +48,6 @@ CREATE TRIGGER {name} {timing} ON {table}
 
 def install_v1_sql() -> str:
     """Tables, back-fill and triggers (one script, run inside a migration)."""
-    counts = ",\n".join(f"    {c} INTEGER NOT NULL DEFAULT 0" for c in DAY_COUNTS)
-    sums = ", ".join(f"sum({c})" for c in DAY_COUNTS)
     spans_changed = (
         f"OLD.village_id {_DIFFERS} NEW.village_id OR OLD.household_id {_DIFFERS}"
         f" NEW.household_id OR OLD.day {_DIFFERS} NEW.day OR OLD.live {_DIFFERS} NEW.live"
@@ -58,58 +55,7 @@ def install_v1_sql() -> str:
         f" OR (OLD.dossiers > 0) {_DIFFERS} (NEW.dossiers > 0)"
     )
     visit_cols = ", ".join(VISIT_COLUMNS)
-    script = f"""
-CREATE TABLE coverage_days (
-    village_id TEXT NOT NULL,
-    household_id TEXT NOT NULL,
-    day TEXT NOT NULL,
-    member_id TEXT NOT NULL,
-    live INTEGER NOT NULL DEFAULT 1,
-{counts},
-    PRIMARY KEY (village_id, household_id, day, member_id)
-);
-CREATE TABLE coverage_village_days (
-    village_id TEXT NOT NULL,
-    day TEXT NOT NULL,
-{counts},
-    PRIMARY KEY (village_id, day)
-);
-CREATE TABLE coverage_households (
-    village_id TEXT NOT NULL,
-    household_id TEXT NOT NULL,
-    first_day TEXT NOT NULL,
-    last_day TEXT NOT NULL,
-    first_reached TEXT,
-    last_reached TEXT,
-    first_dossier TEXT,
-    last_dossier TEXT,
-    PRIMARY KEY (village_id, household_id)
-);
-CREATE TABLE coverage_followups (
-    household_id TEXT PRIMARY KEY,
-    village_id TEXT NOT NULL,
-    member_id TEXT NOT NULL,
-    follow_up_on TEXT NOT NULL
-);
-CREATE INDEX coverage_followups_village ON coverage_followups
-    (village_id, follow_up_on, member_id);
-
-{backfill_sql()}
-
-INSERT INTO coverage_village_days (village_id, day, {", ".join(DAY_COUNTS)})
-SELECT village_id, day, {sums} FROM coverage_days WHERE live <> 0 GROUP BY village_id, day;
-
-INSERT INTO coverage_households
-SELECT village_id, household_id, {SPANS} FROM coverage_days WHERE live <> 0
-GROUP BY village_id, household_id;
-
-INSERT INTO coverage_followups (household_id, village_id, member_id, follow_up_on)
-SELECT h.id, h.village_id, l.member_id, l.follow_up_on
-FROM households h JOIN visits l ON l.id = (
-    SELECT id FROM visits WHERE household_id = h.id AND superseded_by IS NULL
-    ORDER BY visited_at DESC, id DESC LIMIT 1)
-WHERE h.deleted = 0 AND l.outcome = 'follow_up' AND l.follow_up_on IS NOT NULL;
-"""
+    script = tables_and_fill_sql(without_rowid="")
     script += _trigger(
         "coverage_days_insert",
         "AFTER INSERT",
