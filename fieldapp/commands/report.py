@@ -9,14 +9,19 @@ data. The logic lives in :mod:`fieldapp.coverage.export`.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from fieldapp.reference import Campaign
-    from fieldapp.server.sql import Conn
+import psycopg
+
+from fieldapp.coverage import CoverageService, Period
+from fieldapp.coverage.export import export_report, fmt_day
+from fieldapp.reference import Campaign, load_campaign
+from fieldapp.server.open_storage import is_postgres_url, open_storage
+from fieldapp.server.sql import Conn
 
 EXIT_ERROR = 2
 
@@ -113,14 +118,6 @@ def _fail(message: str) -> int:
 
 
 def handle(args: argparse.Namespace) -> int:
-    import sqlite3
-
-    import psycopg
-
-    from fieldapp.coverage import Period
-    from fieldapp.coverage.export import fmt_day
-    from fieldapp.reference import load_campaign
-    from fieldapp.server.open_storage import is_postgres_url, open_storage
 
     fmt = args.fmt or args.out.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "csv"):
@@ -168,8 +165,6 @@ def _export(
     db: Conn, args: argparse.Namespace, fmt: Literal["xlsx", "csv"], campaign: Campaign
 ) -> int | None:
     """Write the report from ``db``; the row count, or None when the ward has no village."""
-    from fieldapp.coverage import CoverageService, Period
-    from fieldapp.coverage.export import export_report
 
     village_ids = None
     if args.ward:
