@@ -19,6 +19,7 @@ import pytest
 from coverage_case import TODAY, Case, open_case
 from test_coverage_rollup import TABLES, brute_force, mutate_portable
 
+from fieldapp.cli import main
 from fieldapp.coverage import CoverageService, Figures, Period
 from fieldapp.coverage.export import export_report
 from fieldapp.server.postgres import PostgresStorage
@@ -167,3 +168,20 @@ def test_every_coverage_query_and_export_as_on_sqlite(both, tmp_path):
                 export_report(pg, kind, "csv", a, june, TODAY)
                 export_report(lite, kind, "csv", b, june, TODAY)
                 assert a.read_bytes() == b.read_bytes(), kind
+
+
+def test_report_command_on_postgres_writes_what_it_writes_from_sqlite(both, database, tmp_path):
+    """``fieldapp report --database postgresql://…`` (the server's database): the same
+    files as from the SQLite file holding the same rows."""
+    assert both  # the rows on both backends
+    period = ["--from", "01/06/2024", "--to", "30/06/2024", "--today", "20/06/2024"]
+    for kind in ("villages", "members", "visits"):
+        outs = []
+        for source in (database, str(tmp_path / "d.db")):
+            out = tmp_path / f"{kind}-{len(outs)}.csv"
+            args = ["report", "--database", source, "--kind", kind, *period, "--out", str(out)]
+            assert main(args) == 0
+            outs.append(out.read_bytes())
+        assert outs[0] == outs[1], kind
+    assert main(["report", "--database", database, "--kind", "villages", "--ward", "00000",
+                 *period, "--out", str(tmp_path / "none.csv")]) == 2  # fmt: skip
