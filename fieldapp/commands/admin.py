@@ -22,8 +22,9 @@ EXIT_ERROR = 2
 def _db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
-        metavar="PATH",
-        help="Tệp SQLite của máy chủ; mặc định FIELDAPP_DATABASE. (Server database file.)",
+        metavar="PATH|URL",
+        help="Tệp SQLite hoặc địa chỉ postgresql://… của máy chủ; mặc định FIELDAPP_DATABASE."
+        " (Server SQLite file or PostgreSQL URL.)",
     )
 
 
@@ -133,10 +134,10 @@ def register(subparsers: Any) -> None:
 
 
 def _storage(args: argparse.Namespace) -> Any:
+    from fieldapp.server.open_storage import open_storage
     from fieldapp.server.settings import Settings
-    from fieldapp.server.sqlite_storage import SqliteStorage
 
-    return SqliteStorage(Settings.from_env().override(database=args.database).database)
+    return open_storage(Settings.from_env().override(database=args.database).database)
 
 
 def _run(args: argparse.Namespace, action: Any) -> int:

@@ -36,8 +36,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--database",
-        metavar="PATH",
-        help="Tệp SQLite của máy chủ (tạo nếu chưa có). (Server SQLite file; created if missing.)",
+        metavar="PATH|URL",
+        help="Tệp SQLite của máy chủ (tạo nếu chưa có) hoặc địa chỉ postgresql://…"
+        " (Server SQLite file, created if missing, or PostgreSQL URL.)",
     )
     parser.add_argument("--host", help="Địa chỉ lắng nghe, mặc định 127.0.0.1. (Listen address.)")
     parser.add_argument("--port", type=int, help="Cổng lắng nghe, mặc định 8765. (Listen port.)")
@@ -89,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
 
     from fieldapp.server.app import create_app
     from fieldapp.server.logs import log_event, setup_logging
+    from fieldapp.server.open_storage import open_storage
     from fieldapp.server.settings import Settings
-    from fieldapp.server.sqlite_storage import SqliteStorage
 
     try:
         env_settings = Settings.from_env()
@@ -112,7 +113,11 @@ def run(args: argparse.Namespace) -> int:
     setup_logging(settings.log_level)
     # Opened here even with several workers: migrations and the code secret are set up
     # once, before any worker process opens the file.
-    storage = SqliteStorage(settings.database, token_idle_days=settings.token_idle_days)
+    try:
+        storage = open_storage(settings.database, token_idle_days=settings.token_idle_days)
+    except (OSError, ValueError) as exc:
+        print(f"Máy chủ chưa chạy. (The server did not start.) {exc}", file=sys.stderr)
+        return 2
     try:
         storage.load_secret()  # now: a bad secret stops here with one line, not a traceback
     except SecretError as exc:

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import secrets
-import sqlite3
 import stat
 import threading
 from concurrent.futures import Future
@@ -30,9 +29,10 @@ from typing import Any
 
 from fieldapp.domain.model import Member, Role, Team, Village
 from fieldapp.domain.validation import ValidationError, check_place_name
-from fieldapp.server.db import ServerDB, Writer, now_iso
+from fieldapp.server.db import ServerDatabase, Writer, now_iso
 from fieldapp.server.errors import ApiError, SecretError
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
+from fieldapp.server.sql import Conn
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sync.protocol import MemberOut, TeamOut, VillageOut
 from fieldapp.text import nfc, sort_key
@@ -83,7 +83,12 @@ def secret_file(database: str) -> Path:
     return Path(f"{database}.secret")
 
 
-def _database_file(conn: sqlite3.Connection) -> str:
+def _database_file(conn: Conn) -> str:
+    # A PostgreSQL connection names its database itself (see postgres.connection): its
+    # secret can only come from FIELDAPP_SECRET (see server_secret).
+    named = getattr(conn, "database_name", None)
+    if isinstance(named, str):
+        return named
     for _, name, file in conn.execute("PRAGMA database_list").fetchall():
         if name == "main":
             return str(file or "")
@@ -142,13 +147,23 @@ def server_secret(database: str) -> bytes:
     """The HMAC key for enrolment codes, never stored in the database itself.
 
     ``FIELDAPP_SECRET`` wins; otherwise ``<database>.secret`` (created on first use with
-    mode 0600). An in-memory database gets a per-process key: it lives no longer.
+    mode 0600); a PostgreSQL database needs ``FIELDAPP_SECRET``. An in-memory database
+    gets a per-process key: it lives no longer.
     """
     env = os.environ.get(SECRET_ENV)
     if env:
         if len(env) < MIN_SECRET_CHARS:
             raise _short(SECRET_ENV)
         return env.encode()
+    if database.startswith(("postgresql:", "postgres:")):
+        # Several API processes on several machines share one PostgreSQL database and
+        # no file beside it: they must share one secret, given to each of them.
+        raise SecretError(
+            f"Cần đặt {SECRET_ENV} khi cơ sở dữ liệu là PostgreSQL"
+            " (cùng một khoá cho mọi máy chủ API).",
+            f"{SECRET_ENV} must be set when the database is PostgreSQL"
+            " (the same on every API process).",
+        )
     memory = database in ("", ":memory:")
     with _secrets_lock:
         key = _secrets.get(database)
@@ -158,13 +173,13 @@ def server_secret(database: str) -> bytes:
         return key
 
 
-def code_digest(conn: sqlite3.Connection, clean_code: str) -> str:
+def code_digest(conn: Conn, clean_code: str) -> str:
     """What ``enrol_codes.code_hash`` holds for a normalised code: HMAC-SHA256."""
     key = server_secret(_database_file(conn))
     return _HMAC_PREFIX + hmac.new(key, clean_code.encode(), hashlib.sha256).hexdigest()
 
 
-def _live_code(conn: sqlite3.Connection, code: str) -> tuple[str, str] | None:
+def _live_code(conn: Conn, code: str) -> tuple[str, str] | None:
     """(stored digest, member id) of an unused, unexpired code, or None."""
     clean = normalize_code(code)
     if len(clean) != CODE_LENGTH:
@@ -179,7 +194,7 @@ def _live_code(conn: sqlite3.Connection, code: str) -> tuple[str, str] | None:
     return row[0], row[1]
 
 
-def code_is_live(conn: sqlite3.Connection, code: str) -> bool:
+def code_is_live(conn: Conn, code: str) -> bool:
     """Whether a code would enrol now: a read-only check made before taking the write lock."""
     return _live_code(conn, code) is not None
 
@@ -198,9 +213,7 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def _village_ids(
-    conn: sqlite3.Connection, role: Role, team_id: str | None, ward: str | None
-) -> list[str]:
+def _village_ids(conn: Conn, role: Role, team_id: str | None, ward: str | None) -> list[str]:
     if role == Role.OFFICER:
         if ward:
             rows = conn.execute("SELECT id FROM villages WHERE ward_code = ?", [ward])
@@ -211,7 +224,7 @@ def _village_ids(
     return sorted(r[0] for r in rows)
 
 
-def principal_for(conn: sqlite3.Connection, device_id: str, member_id: str) -> Principal | None:
+def principal_for(conn: Conn, device_id: str, member_id: str) -> Principal | None:
     row = conn.execute(
         "SELECT role, team_id, ward_code FROM members WHERE id = ?", [member_id]
     ).fetchone()
@@ -246,7 +259,7 @@ def _as_utc(text: str) -> datetime:
 
 
 def authenticate(
-    conn: sqlite3.Connection,
+    conn: Conn,
     token: str,
     *,
     idle: timedelta = timedelta(days=DEFAULT_TOKEN_IDLE_DAYS),
@@ -298,7 +311,7 @@ class TokenTouches:
     A token already queued is not queued twice by concurrent requests.
     """
 
-    def __init__(self, db: ServerDB):
+    def __init__(self, db: ServerDatabase):
         self.db = db
         self._pending: set[str] = set()
         self._lock = threading.Lock()
@@ -335,9 +348,7 @@ def require_officer(by: Principal | None) -> None:
         raise ApiError("forbidden")
 
 
-def member_visible(
-    conn: sqlite3.Connection, by: Principal | None, member_id: str
-) -> dict[str, Any]:
+def member_visible(conn: Conn, by: Principal | None, member_id: str) -> dict[str, Any]:
     """A member row the caller may manage (leaders: own team; officers: their ward)."""
     row = conn.execute(
         "SELECT m.id, m.name, m.role, m.team_id, m.phone, m.ward_code, t.ward_code"
@@ -439,7 +450,7 @@ def revoke_device(w: Writer, device_id: str, by: Principal | None) -> None:
 # -- reference data ---------------------------------------------------------------------
 
 
-def village_out(conn: sqlite3.Connection, ids: list[str]) -> list[VillageOut]:
+def village_out(conn: Conn, ids: list[str]) -> list[VillageOut]:
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
@@ -450,7 +461,7 @@ def village_out(conn: sqlite3.Connection, ids: list[str]) -> list[VillageOut]:
     return [VillageOut(id=r[0], ward_code=r[1], name=r[2], kind=r[3]) for r in rows]
 
 
-def team_out(conn: sqlite3.Connection, team_id: str | None) -> TeamOut | None:
+def team_out(conn: Conn, team_id: str | None) -> TeamOut | None:
     if team_id is None:
         return None
     row = conn.execute("SELECT id, name, ward_code FROM teams WHERE id = ?", [team_id]).fetchone()
@@ -469,7 +480,7 @@ def member_out(row: tuple[Any, ...]) -> MemberOut:
     return MemberOut(id=row[0], name=row[1], role=row[2], team_id=row[3], phone=row[4])
 
 
-def team_members(conn: sqlite3.Connection, principal: Principal) -> list[MemberOut]:
+def team_members(conn: Conn, principal: Principal) -> list[MemberOut]:
     """Members a device may list: its own team (officers: just themselves), and for a
     reviewer (leader, officer) everyone whose work shows in its villages — members of the
     teams covering them and whoever logged a visit there (a member who has since left the
@@ -506,7 +517,7 @@ def team_members(conn: sqlite3.Connection, principal: Principal) -> list[MemberO
 # -- administration ---------------------------------------------------------------------
 
 
-def ensure_ward(conn: sqlite3.Connection, ward_code: str) -> None:
+def ensure_ward(conn: Conn, ward_code: str) -> None:
     """Wards come from the reference data (2025 NSO codes); unknown codes are refused."""
     if conn.execute("SELECT 1 FROM wards WHERE code = ?", [ward_code]).fetchone():
         return
@@ -661,7 +672,7 @@ def move_member(w: Writer, member_id: str, team_id: str, by: Principal | None) -
     return Member(member_id, current["name"], Role(current["role"]), team_id, current["phone"])
 
 
-def list_members(conn: sqlite3.Connection, by: Principal | None) -> list[dict[str, Any]]:
+def list_members(conn: Conn, by: Principal | None) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT m.id, m.name, m.role, m.team_id, m.ward_code, t.ward_code FROM members m"
         " LEFT JOIN teams t ON t.id = m.team_id"
@@ -677,7 +688,7 @@ def list_members(conn: sqlite3.Connection, by: Principal | None) -> list[dict[st
     return out
 
 
-def list_devices(conn: sqlite3.Connection, by: Principal | None) -> list[dict[str, Any]]:
+def list_devices(conn: Conn, by: Principal | None) -> list[dict[str, Any]]:
     require_review(by)
     visible = {m["id"] for m in list_members(conn, by)}
     rows = conn.execute(
@@ -688,9 +699,7 @@ def list_devices(conn: sqlite3.Connection, by: Principal | None) -> list[dict[st
     return [dict(zip(keys, r, strict=True)) for r in rows if r[1] in visible]
 
 
-def list_villages(
-    conn: sqlite3.Connection, by: Principal | None, ward: str | None = None
-) -> list[Village]:
+def list_villages(conn: Conn, by: Principal | None, ward: str | None = None) -> list[Village]:
     where = " WHERE ward_code = ?" if ward is not None else ""
     rows = conn.execute(
         f"SELECT id, ward_code, name, kind FROM villages{where} ORDER BY ward_code, name_sort",
@@ -699,7 +708,7 @@ def list_villages(
     return [Village(*r) for r in rows if by is None or r[0] in by.village_ids]
 
 
-def list_teams(conn: sqlite3.Connection, by: Principal | None) -> list[Team]:
+def list_teams(conn: Conn, by: Principal | None) -> list[Team]:
     teams = []
     rows = conn.execute("SELECT id, name, ward_code FROM teams").fetchall()
     for tid, name, ward in sorted(rows, key=lambda r: (sort_key(r[1]), r[0])):

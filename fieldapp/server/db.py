@@ -21,18 +21,19 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlite_utils import Database
 
 from fieldapp.files import private_file
 from fieldapp.server.schema import migrations
+from fieldapp.server.sql import Conn
 from fieldapp.sync.protocol import row_hash
 
-__all__ = ["ServerDB", "Writer", "now_iso"]
+__all__ = ["ServerDB", "ServerDatabase", "Writer", "now_iso"]
 
 T = TypeVar("T")
 # Bounds on one group commit: a group is cut after this many writes, so the first
@@ -80,7 +81,7 @@ def _connect(path: str) -> sqlite3.Connection:
 class Writer:
     """The open write transaction: the connection plus the change counter."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Conn):
         self.conn = conn
         self._next: int | None = None
         # (entity, id) → (village, change_seq): written together when the write ends.
@@ -113,6 +114,24 @@ class Writer:
             self.conn.execute(
                 "UPDATE server_meta SET value = ? WHERE key = 'change_seq'", [str(self._next)]
             )
+
+
+class ServerDatabase(Protocol):
+    """What the storage classes use of a database: :class:`ServerDB` (SQLite) or
+    :class:`fieldapp.server.postgres.db.PgDB`, with the same meanings."""
+
+    @property
+    def path(self) -> str: ...
+
+    def write(self) -> AbstractContextManager[Writer]: ...
+
+    def submit(self, fn: Callable[[Writer], T]) -> Future[T]: ...
+
+    def read(self) -> AbstractContextManager[Conn]: ...
+
+    def meta(self, key: str) -> str: ...
+
+    def close(self) -> None: ...
 
 
 class _Job:
