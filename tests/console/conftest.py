@@ -1,4 +1,5 @@
-"""Fixtures for the officers' console: a demo commune plus a second ward, on real SQLite."""
+"""Fixtures for the officers' console: a demo commune plus a second ward, on real SQLite
+or PostgreSQL (``database``, tests/conftest.py); the browser tests make their own, on SQLite."""
 
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from console_world import ConsoleWorld
 
 
 @pytest.fixture
-def cw(tmp_path):
-    world = ConsoleWorld(tmp_path)
+def cw(tmp_path, database):
+    world = ConsoleWorld(tmp_path, database=database)
     yield world
     world.close()
