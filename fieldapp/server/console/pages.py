@@ -509,6 +509,8 @@ def teams(ctx: Ctx, *, error: str | None = None, values: dict[str, Any] | None =
                     "_href": f"/teams/{tm.id}",
                     "members_n": count.get(tm.id, 0),
                     **_figure_row(Figures(), target),
+                    # No figures yet: every indicator column still needs its cell.
+                    **{c.key: None for c in ind_cols},
                 }
             )
     cols = [
