@@ -110,6 +110,10 @@ class ConsoleStorage(Protocol):
         """Mark a village retired; refused while it has households or belongs to a team."""
         ...
 
+    def create_team_with_villages(self, team: Team, *, by: Principal) -> Team:
+        """Create a team with its villages in one transaction (as :meth:`update_team`)."""
+        ...
+
     def update_team(
         self, team_id: str, *, name: str, village_ids: Sequence[str], by: Principal
     ) -> Team:

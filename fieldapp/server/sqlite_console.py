@@ -343,68 +343,21 @@ class SqliteConsole:
                 after={"name": name, "retired": True},
             )
 
+    def create_team_with_villages(self, team: Team, *, by: Principal) -> Team:
+        clean = _clean_name(team.name)
+        with self.db.write() as w:
+            # One transaction: a refused village leaves no team behind.
+            made = create_team_audited(w, Team(team.id, clean, team.ward_code, ()), by)
+            if not team.village_ids:
+                return made
+            return _set_team(w, made.id, clean, team.village_ids, by)
+
     def update_team(
         self, team_id: str, *, name: str, village_ids: Sequence[str], by: Principal
     ) -> Team:
         clean = _clean_name(name)
-        wanted = list(dict.fromkeys(village_ids))
         with self.db.write() as w:
-            row = w.conn.execute(
-                "SELECT name, ward_code FROM teams WHERE id = ?", [team_id]
-            ).fetchone()
-            if row is None:
-                raise ApiError("not_found", field="team_id")
-            old_name, ward = row
-            _officer_ward(by, ward, "team_id")
-            for vid in wanted:
-                v_ward, v_name, retired = _village_row(w.conn, vid)
-                if v_ward != ward:
-                    raise ApiError("not_found", field="village_ids")
-                if retired:
-                    raise _invalid(
-                        "village_ids",
-                        f"«{v_name}» đã thôi dùng.",
-                        f"'{v_name}' is retired.",
-                    )
-            before = sorted(
-                r[0]
-                for r in w.conn.execute(
-                    "SELECT village_id FROM team_villages WHERE team_id = ?", [team_id]
-                )
-            )
-            moved_from = sorted(
-                {
-                    r[0]
-                    for vid in wanted
-                    for r in w.conn.execute(
-                        "SELECT team_id FROM team_villages WHERE village_id = ? AND team_id <> ?",
-                        [vid, team_id],
-                    )
-                }
-            )
-            if wanted:
-                marks = ",".join("?" * len(wanted))
-                # A village has one team: taking it here takes it from its old team.
-                w.conn.execute(f"DELETE FROM team_villages WHERE village_id IN ({marks})", wanted)
-            w.conn.execute("DELETE FROM team_villages WHERE team_id = ?", [team_id])
-            w.conn.executemany(
-                "INSERT INTO team_villages (team_id, village_id) VALUES (?, ?)",
-                [(team_id, v) for v in wanted],
-            )
-            w.conn.execute("UPDATE teams SET name = ? WHERE id = ?", [clean, team_id])
-            audit.record(
-                w,
-                by,
-                "team_updated",
-                "team",
-                team_id,
-                ward=ward,
-                team=team_id,
-                before={"name": old_name, "village_ids": before},
-                after={"name": clean, "village_ids": sorted(wanted)},
-                note=f"moved from {', '.join(moved_from)}" if moved_from else "",
-            )
-        return Team(team_id, clean, ward, tuple(sorted(wanted)))
+            return _set_team(w, team_id, clean, village_ids, by)
 
     def update_member(
         self, member_id: str, *, name: str, phone: str | None, by: Principal
@@ -623,6 +576,81 @@ def issue_code_audited(w: Writer, member_id: str, by: Principal | None) -> Issue
         after={"expires_at": issued.expires_at},
     )
     return issued
+
+
+def create_team_audited(w: Writer, team: Team, by: Principal | None) -> Team:
+    """Create a team and audit it, in the caller's transaction."""
+    made = accounts.create_team(w, team, by)
+    audit.record(
+        w,
+        by,
+        "team_created",
+        "team",
+        made.id,
+        ward=made.ward_code,
+        team=made.id,
+        after={"name": made.name, "village_ids": list(made.village_ids)},
+    )
+    return made
+
+
+def _set_team(
+    w: Writer, team_id: str, clean: str, village_ids: Sequence[str], by: Principal
+) -> Team:
+    """Rename a team and set its villages, in the caller's transaction."""
+    wanted = list(dict.fromkeys(village_ids))
+    row = w.conn.execute("SELECT name, ward_code FROM teams WHERE id = ?", [team_id]).fetchone()
+    if row is None:
+        raise ApiError("not_found", field="team_id")
+    old_name, ward = row
+    _officer_ward(by, ward, "team_id")
+    for vid in wanted:
+        v_ward, v_name, retired = _village_row(w.conn, vid)
+        if v_ward != ward:
+            raise ApiError("not_found", field="village_ids")
+        if retired:
+            raise _invalid(
+                "village_ids",
+                f"«{v_name}» đã thôi dùng.",
+                f"'{v_name}' is retired.",
+            )
+    before = sorted(
+        r[0]
+        for r in w.conn.execute("SELECT village_id FROM team_villages WHERE team_id = ?", [team_id])
+    )
+    moved_from = sorted(
+        {
+            r[0]
+            for vid in wanted
+            for r in w.conn.execute(
+                "SELECT team_id FROM team_villages WHERE village_id = ? AND team_id <> ?",
+                [vid, team_id],
+            )
+        }
+    )
+    if wanted:
+        marks = ",".join("?" * len(wanted))
+        # A village has one team: taking it here takes it from its old team.
+        w.conn.execute(f"DELETE FROM team_villages WHERE village_id IN ({marks})", wanted)
+    w.conn.execute("DELETE FROM team_villages WHERE team_id = ?", [team_id])
+    w.conn.executemany(
+        "INSERT INTO team_villages (team_id, village_id) VALUES (?, ?)",
+        [(team_id, v) for v in wanted],
+    )
+    w.conn.execute("UPDATE teams SET name = ? WHERE id = ?", [clean, team_id])
+    audit.record(
+        w,
+        by,
+        "team_updated",
+        "team",
+        team_id,
+        ward=ward,
+        team=team_id,
+        before={"name": old_name, "village_ids": before},
+        after={"name": clean, "village_ids": sorted(wanted)},
+        note=f"moved from {', '.join(moved_from)}" if moved_from else "",
+    )
+    return Team(team_id, clean, ward, tuple(sorted(wanted)))
 
 
 def _team_of(conn: sqlite3.Connection, village_id: str) -> str | None:

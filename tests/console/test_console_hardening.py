@@ -20,3 +20,28 @@ def test_an_audit_page_cursor_too_big_for_sqlite_is_ignored_not_a_500(cw):
     r = c.get("/console/audit?before=" + "9" * 25)
     assert r.status_code == 200
     assert "session_started" in r.text or "Nhật ký" in r.text
+
+
+def test_a_new_team_whose_villages_are_refused_is_not_created_at_all(cw):
+    c = cw.signed_in("officer_a")
+    teams = cw.rows("SELECT count(*) FROM teams")
+    # vb1 is a village of the other ward: refused, and nothing may be left behind.
+    r = post(c, "/console/teams", "/console/teams", {"name": "Tổ nửa vời", "village_ids": "vb1"})
+    assert r.status_code == 404
+    assert "Tổ nửa vời" in r.text  # the form is shown again with the typing kept
+    assert cw.rows("SELECT count(*) FROM teams") == teams
+    assert not cw.rows("SELECT 1 FROM audit_log WHERE after LIKE '%Tổ nửa vời%'")
+    assert cw.rows("SELECT team_id FROM team_villages WHERE village_id = 'vb1'") == [("team-b",)]
+
+
+def test_a_new_team_with_villages_is_one_audited_change(cw):
+    c = cw.signed_in("officer_a")
+    village = cw.rows("SELECT village_id FROM team_villages WHERE team_id = ?", [cw.team_a2])[0][0]
+    r = post(c, "/console/teams", "/console/teams", {"name": "Tổ gộp", "village_ids": village})
+    assert r.status_code == 303
+    team_id = r.headers["location"].rsplit("/", 1)[1]
+    assert cw.rows("SELECT team_id FROM team_villages WHERE village_id = ?", [village]) == [
+        (team_id,)
+    ]
+    actions = cw.rows("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY id", [team_id])
+    assert actions == [("team_created",), ("team_updated",)]

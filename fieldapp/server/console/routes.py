@@ -512,12 +512,12 @@ async def create_team(request: Request) -> Response:
                 message_vi="Cần nhập tên tổ.",
                 message_en="Enter the team's name.",
             )
-        team = ctx.storage.create_team(Team(_new_id(), name, _ward_of(ctx, form), ()), by=ctx.by)
-        chosen = [v for v in form.getlist("village_ids") if isinstance(v, str)]
-        if chosen:
-            # Through update_team: a chosen village leaves its old team (one team each).
-            team = ctx.storage.update_team(team.id, name=name, village_ids=chosen, by=ctx.by)
-        return team
+        chosen = tuple(v for v in form.getlist("village_ids") if isinstance(v, str))
+        # One transaction: a chosen village leaves its old team (one team each), and a
+        # refused village leaves no half-made team behind.
+        return ctx.storage.create_team_with_villages(
+            Team(_new_id(), name, _ward_of(ctx, form), chosen), by=ctx.by
+        )
 
     return await _act(request, act, pages.teams, lambda ctx, tm: f"/teams/{tm.id}")
 
