@@ -14,6 +14,7 @@ so phones receive them on their next pull like any other change.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,9 +23,47 @@ from typing import Any, Literal, Protocol
 from fieldapp.domain.model import Team, Village
 from fieldapp.server.errors import ApiError
 from fieldapp.server.storage import IssuedCode, Principal
-from fieldapp.text import normalize_phone
+from fieldapp.text import nfc, normalize_phone
 
-__all__ = ["ConsoleSession", "ConsoleSignIn", "ConsoleStorage", "clean_phone"]
+__all__ = [
+    "NAME_MAX",
+    "ConsoleSession",
+    "ConsoleSignIn",
+    "ConsoleStorage",
+    "clean_name",
+    "clean_phone",
+]
+
+NAME_MAX = 100  # as the API's names (routes_admin)
+
+
+def clean_name(name: str, field: str = "name") -> str:
+    """A village, team or member name as stored (NFC), or 422 naming ``field``.
+
+    Control characters are refused: they cannot be shown, and a spreadsheet download
+    (XLSX) cannot hold them at all.
+
+    >>> clean_name(" Thôn  Một ")
+    'Thôn Một'
+    """
+    clean = nfc(name)
+    if not clean or len(clean) > NAME_MAX or any(unicodedata.category(c) == "Cc" for c in clean):
+        message_vi = f"Cần nhập tên (1–{NAME_MAX} ký tự, không có ký tự điều khiển)."
+        message_en = f"A name is needed (1–{NAME_MAX} characters, no control characters)."
+        problem = {
+            "field": field,
+            "code": "invalid",
+            "message_vi": message_vi,
+            "message_en": message_en,
+        }
+        raise ApiError(
+            "invalid_request",
+            field=field,
+            message_vi=message_vi,
+            message_en=message_en,
+            problems=[problem],
+        )
+    return clean
 
 
 def clean_phone(raw: str | None) -> str | None:

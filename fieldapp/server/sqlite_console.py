@@ -18,7 +18,7 @@ from typing import Any, Literal
 from fieldapp.domain.model import Household, Role, Team, Village
 from fieldapp.domain.validation import ValidationError, parse_household
 from fieldapp.server import accounts, audit
-from fieldapp.server.console_storage import ConsoleSession, ConsoleSignIn, clean_phone
+from fieldapp.server.console_storage import ConsoleSession, ConsoleSignIn, clean_name, clean_phone
 from fieldapp.server.db import ServerDB, Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.push import current_household, stamp_change, write_household
@@ -29,23 +29,11 @@ __all__ = ["SqliteConsole"]
 
 # A session's last use is written at most this often (idle expiry is in hours).
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
-NAME_MAX = 100
 NOTE_MAX = 500
 
 
 def _invalid(field: str, message_vi: str, message_en: str) -> ApiError:
     return accounts._invalid(field, "invalid", message_vi, message_en)
-
-
-def _clean_name(name: str, field: str = "name") -> str:
-    clean = nfc(name)
-    if not clean or len(clean) > NAME_MAX:
-        raise _invalid(
-            field,
-            f"Cần nhập tên (1–{NAME_MAX} ký tự).",
-            f"A name is needed (1–{NAME_MAX} characters).",
-        )
-    return clean
 
 
 def _console_device(session_id: str) -> str:
@@ -281,7 +269,7 @@ class SqliteConsole:
     # -- setting up -------------------------------------------------------------------
 
     def rename_village(self, village_id: str, name: str, *, by: Principal) -> Village:
-        clean = _clean_name(name)
+        clean = clean_name(name)
         with self.db.write() as w:
             ward, old, _ = _village_row(w.conn, village_id)
             _officer_ward(by, ward, "village_id")
@@ -344,7 +332,7 @@ class SqliteConsole:
             )
 
     def create_team_with_villages(self, team: Team, *, by: Principal) -> Team:
-        clean = _clean_name(team.name)
+        clean = clean_name(team.name)
         with self.db.write() as w:
             # One transaction: a refused village leaves no team behind.
             made = create_team_audited(w, Team(team.id, clean, team.ward_code, ()), by)
@@ -355,14 +343,14 @@ class SqliteConsole:
     def update_team(
         self, team_id: str, *, name: str, village_ids: Sequence[str], by: Principal
     ) -> Team:
-        clean = _clean_name(name)
+        clean = clean_name(name)
         with self.db.write() as w:
             return _set_team(w, team_id, clean, village_ids, by)
 
     def update_member(
         self, member_id: str, *, name: str, phone: str | None, by: Principal
     ) -> dict[str, Any]:
-        clean = _clean_name(name)
+        clean = clean_name(name)
         new_phone = clean_phone(phone)
         with self.db.write() as w:
             accounts.require_review(by)

@@ -45,3 +45,22 @@ def test_a_new_team_with_villages_is_one_audited_change(cw):
     ]
     actions = cw.rows("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY id", [team_id])
     assert actions == [("team_created",), ("team_updated",)]
+
+
+def test_names_are_checked_on_creation_as_on_rename_and_downloads_still_work(cw):
+    c = cw.signed_in("officer_a")
+    before = {t: cw.rows(f"SELECT count(*) FROM {t}") for t in ("villages", "teams", "members")}
+    forms = (
+        ("/console/villages", "/console/villages", {}),
+        ("/console/teams", "/console/teams", {}),
+        ("/console/members", "/console/members", {"team_id": cw.team_a}),
+    )
+    for bad in ("Thôn\x00Một", "Thôn\x1bHai", "A" * 101):
+        for path, page, extra in forms:
+            r = post(c, path, page, {"name": bad, **extra})
+            assert r.status_code == 422, (path, bad[:10])
+            assert "ký tự" in r.text  # says what to fix, in Vietnamese
+    for table, count in before.items():
+        assert cw.rows(f"SELECT count(*) FROM {table}") == count
+    for page in ("villages", "teams", "members"):
+        assert c.get(f"/console/download/{page}.xlsx").status_code == 200

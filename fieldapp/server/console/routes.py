@@ -40,7 +40,7 @@ from fieldapp.server.console.security import (
     set_session,
 )
 from fieldapp.server.console.tables import export_table
-from fieldapp.server.console_storage import clean_phone
+from fieldapp.server.console_storage import clean_name, clean_phone
 from fieldapp.server.deps import AttemptLimiter, client_key
 from fieldapp.server.errors import ApiError
 from fieldapp.server.routes_coverage import run_report
@@ -472,7 +472,7 @@ async def create_village(request: Request) -> Response:
                 message_en="Enter the village's name.",
             )
         return ctx.storage.create_village(
-            Village(_new_id(), _ward_of(ctx, form), name, kind), by=ctx.by
+            Village(_new_id(), _ward_of(ctx, form), clean_name(name), kind), by=ctx.by
         )
 
     return await _act(
@@ -566,6 +566,7 @@ async def create_member(request: Request) -> Response:
                 message_vi="Cần nhập họ tên.",
                 message_en="Enter the full name.",
             )
+        name = clean_name(name)
         phone = clean_phone(_field(form, "phone") or None)
         if role == Role.OFFICER:
             ward = _field(form, "ward") or None
