@@ -3,7 +3,10 @@ its fix. Real app through TestClient, real SQLite."""
 
 from __future__ import annotations
 
-from console_world import post
+import asyncio
+
+import httpx
+from console_world import BASE, ORIGIN, post
 
 
 def test_the_teams_page_shows_a_new_team_that_has_no_figures_yet(cw):
@@ -64,3 +67,24 @@ def test_names_are_checked_on_creation_as_on_rename_and_downloads_still_work(cw)
         assert cw.rows(f"SELECT count(*) FROM {table}") == count
     for page in ("villages", "teams", "members"):
         assert c.get(f"/console/download/{page}.xlsx").status_code == 200
+
+
+def test_a_burst_of_concurrent_wrong_codes_is_limited_like_one_after_another(cw):
+    async def burst() -> list[int]:
+        transport = httpx.ASGITransport(app=cw.app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+            answers = await asyncio.gather(
+                *(
+                    client.post(
+                        "/console/sign-in", data={"code": f"ABCD-EFG{i % 9 + 1}"}, headers=ORIGIN
+                    )
+                    for i in range(30)
+                )
+            )
+        return [a.status_code for a in answers]
+
+    statuses = asyncio.run(burst())
+    per_client = cw.app.state.console_limiter.per_client
+    # Only as many wrong codes are tried as one client may try in a window; the rest wait.
+    assert statuses.count(400) == per_client
+    assert statuses.count(429) == 30 - per_client
