@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from console_world import BASE, ORIGIN, post
+from console_world import BASE, ORIGIN, csrf_of, post
+
+from fieldapp.server.console import pages
+from fieldapp.server.console.security import CSP
 
 
 def test_the_teams_page_shows_a_new_team_that_has_no_figures_yet(cw):
@@ -88,3 +91,23 @@ def test_a_burst_of_concurrent_wrong_codes_is_limited_like_one_after_another(cw)
     # Only as many wrong codes are tried as one client may try in a window; the rest wait.
     assert statuses.count(400) == per_client
     assert statuses.count(429) == 30 - per_client
+
+
+def test_errors_answered_outside_the_routes_still_carry_the_console_headers(cw, monkeypatch):
+    c = cw.signed_in("officer_a")
+    token = csrf_of(c.get("/console/").text)
+    too_big = c.post(
+        "/console/villages", data={"csrf": token, "name": "x" * 30_000_000}, headers=ORIGIN
+    )
+
+    def broken(ctx):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pages, "followups", broken)
+    bug = c.get("/console/follow-ups")
+    for r, status in ((too_big, 413), (bug, 500)):
+        assert r.status_code == status
+        assert r.headers["content-security-policy"] == CSP
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["cache-control"] == "no-store"
