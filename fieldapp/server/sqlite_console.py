@@ -8,6 +8,7 @@ A mixin: :class:`fieldapp.server.sqlite_storage.SqliteStorage` inherits it and p
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 import sqlite3
@@ -178,11 +179,15 @@ class SqliteConsole:
             cur = conn.execute(
                 "SELECT s.id, s.member_id, m.name, m.role, s.created_at, s.last_used_at,"
                 " s.revoked_at, s.user_agent FROM console_sessions s"
-                " JOIN members m ON m.id = s.member_id ORDER BY s.created_at DESC LIMIT 2000"
+                " JOIN members m ON m.id = s.member_id"
+                " ORDER BY s.revoked_at IS NOT NULL, s.created_at DESC"
             )
             names = [d[0] for d in cur.description]
-            rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-        return [r for r in rows if r["member_id"] in visible][:200]
+            # Scope is applied while reading, not after a global cut: a session of this
+            # ward, however old, is never pushed off the list by other wards' sessions.
+            # Unrevoked sessions come first, so a live one is always there to revoke.
+            rows = (dict(zip(names, r, strict=True)) for r in cur)
+            return list(itertools.islice((r for r in rows if r["member_id"] in visible), 200))
 
     def revoke_console_session(self, session_id: str, *, by: Principal) -> None:
         with self.db.write() as w:

@@ -10,6 +10,7 @@ from console_world import BASE, ORIGIN, csrf_of, post
 
 from fieldapp.server.console import pages
 from fieldapp.server.console.security import CSP
+from fieldapp.server.db import now_iso
 
 
 def test_the_teams_page_shows_a_new_team_that_has_no_figures_yet(cw):
@@ -111,3 +112,25 @@ def test_errors_answered_outside_the_routes_still_carry_the_console_headers(cw, 
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers["cache-control"] == "no-store"
+
+
+def test_a_live_session_stays_listed_and_revocable_however_many_sessions_the_province_has(cw):
+    with cw.storage.db.write() as w:
+        w.conn.execute(
+            "INSERT INTO console_sessions (id, token_hash, member_id, created_at, last_used_at,"
+            " user_agent) VALUES ('old-a', 'x', ?, '2026-01-01T00:00:00+00:00', ?, '')",
+            [cw.ids["officer_a"], now_iso()],  # started long ago, still in use
+        )
+        w.conn.executemany(
+            "INSERT INTO console_sessions (id, token_hash, member_id, created_at, last_used_at,"
+            " user_agent) VALUES (?, ?, ?, '2026-06-01T00:00:00+00:00',"
+            " '2026-06-01T00:00:00+00:00', '')",
+            [(f"p{i}", f"h{i}", cw.ids["province"]) for i in range(2500)],
+        )
+    c = cw.signed_in("officer_a")
+    assert "/console/sessions/old-a/revoke" in c.get("/console/devices").text
+    r = post(c, "/console/sessions/old-a/revoke", "/console/devices", {})
+    assert r.status_code == 303
+    assert cw.rows("SELECT revoked_at IS NOT NULL FROM console_sessions WHERE id = 'old-a'") == [
+        (1,)
+    ]
