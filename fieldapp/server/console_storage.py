@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any, Literal, Protocol
 
 from fieldapp.domain.model import Team, Village
+from fieldapp.domain.validation import MESSAGES, contains_id_number
 from fieldapp.server.errors import ApiError
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.text import nfc, normalize_phone
@@ -41,29 +42,43 @@ def clean_name(name: str, field: str = "name") -> str:
     """A village, team or member name as stored (NFC), or 422 naming ``field``.
 
     Control characters are refused: they cannot be shown, and a spreadsheet download
-    (XLSX) cannot hold them at all.
+    (XLSX) cannot hold them at all. So is anything shaped like a citizen-ID number:
+    fieldapp never stores one, wherever it is typed.
 
     >>> clean_name(" Thôn  Một ")
     'Thôn Một'
     """
     clean = nfc(name)
+    refuse_id_number(clean, field)
     if not clean or len(clean) > NAME_MAX or any(unicodedata.category(c) == "Cc" for c in clean):
-        message_vi = f"Cần nhập tên (1–{NAME_MAX} ký tự, không có ký tự điều khiển)."
-        message_en = f"A name is needed (1–{NAME_MAX} characters, no control characters)."
-        problem = {
-            "field": field,
-            "code": "invalid",
-            "message_vi": message_vi,
-            "message_en": message_en,
-        }
-        raise ApiError(
-            "invalid_request",
-            field=field,
-            message_vi=message_vi,
-            message_en=message_en,
-            problems=[problem],
+        raise _invalid(
+            field,
+            f"Cần nhập tên (1–{NAME_MAX} ký tự, không có ký tự điều khiển).",
+            f"A name is needed (1–{NAME_MAX} characters, no control characters).",
         )
     return clean
+
+
+def refuse_id_number(text: str, field: str) -> None:
+    """422 naming ``field`` when ``text`` holds something shaped like a CMND/CCCD number."""
+    if contains_id_number(text):
+        raise _invalid(field, *MESSAGES["id_number_forbidden"])
+
+
+def _invalid(field: str, message_vi: str, message_en: str) -> ApiError:
+    problem = {
+        "field": field,
+        "code": "invalid",
+        "message_vi": message_vi,
+        "message_en": message_en,
+    }
+    return ApiError(
+        "invalid_request",
+        field=field,
+        message_vi=message_vi,
+        message_en=message_en,
+        problems=[problem],
+    )
 
 
 def clean_phone(raw: str | None) -> str | None:

@@ -19,7 +19,13 @@ from typing import Any, Literal
 from fieldapp.domain.model import Household, Role, Team, Village
 from fieldapp.domain.validation import ValidationError, parse_household
 from fieldapp.server import accounts, audit
-from fieldapp.server.console_storage import ConsoleSession, ConsoleSignIn, clean_name, clean_phone
+from fieldapp.server.console_storage import (
+    ConsoleSession,
+    ConsoleSignIn,
+    clean_name,
+    clean_phone,
+    refuse_id_number,
+)
 from fieldapp.server.db import ServerDB, Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.push import current_household, stamp_change, write_household
@@ -485,6 +491,7 @@ class SqliteConsole:
 
     def dismiss_quarantine(self, quarantine_id: int, *, note: str, by: Principal) -> None:
         clean = nfc(note)
+        refuse_id_number(clean, "note")
         if not clean or len(clean) > NOTE_MAX:
             raise _invalid(
                 "note",

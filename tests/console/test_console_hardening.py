@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from console_world import BASE, ORIGIN, csrf_of, post
 
 from fieldapp.server.console import pages
 from fieldapp.server.console.security import CSP
 from fieldapp.server.db import now_iso
+from fieldapp.server.errors import ApiError
 
 
 def test_the_teams_page_shows_a_new_team_that_has_no_figures_yet(cw):
@@ -134,3 +136,26 @@ def test_a_live_session_stays_listed_and_revocable_however_many_sessions_the_pro
     assert cw.rows("SELECT revoked_at IS NOT NULL FROM console_sessions WHERE id = 'old-a'") == [
         (1,)
     ]
+
+
+def test_an_id_number_typed_into_a_name_or_a_note_is_refused_never_stored(cw):
+    c = cw.signed_in("officer_a")
+    cccd = "042087001234"
+    for path, extra in (
+        ("/console/villages", {}),
+        ("/console/teams", {}),
+        ("/console/members", {"team_id": cw.team_a}),
+    ):
+        r = post(c, path, path, {"name": f"Nguyễn Văn An {cccd}", **extra})
+        assert r.status_code == 422, path
+        assert "CCCD" in r.text
+    member = cw.ids["member_a"]
+    r = post(c, f"/console/members/{member}", f"/console/members/{member}", {"name": cccd})
+    assert r.status_code == 422
+    officer = cw.storage.console_sign_in(cw.code("officer_b"), user_agent="").session.principal
+    with pytest.raises(ApiError) as refused:
+        cw.storage.dismiss_quarantine(1, note=f"hộ có CCCD {cccd}", by=officer)
+    assert refused.value.field == "note"
+    for table in ("villages", "teams", "members", "audit_log"):
+        rows = cw.rows(f"SELECT * FROM {table}")
+        assert not any(cccd in str(row) for row in rows), table
