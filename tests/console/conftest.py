@@ -1,5 +1,4 @@
-"""Fixtures for the officers' console: a demo commune plus a second ward, on real SQLite
-or PostgreSQL (``database``, tests/conftest.py); the browser tests make their own, on SQLite."""
+"""Fixtures for the officers' console: a demo commune plus a second ward, on real SQLite."""
 
 import sys
 from pathlib import Path

@@ -2,7 +2,7 @@
 second ward (Hải Ninh, 18781) with its own officer, team and households, and a province
 officer. ``signed_in`` gives a TestClient with a console session for one of them.
 ``database`` is an SQLite file (the default, ``tmp/server.db``) or a PostgreSQL URL (the
-``database`` fixture of tests/conftest.py)."""
+``database`` fixture of tests/conftest.py, which ``cw`` passes; browser tests use SQLite)."""
 
 from __future__ import annotations
 
