@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sqlite_utils import Database
+
 from fieldapp.server.sql import Conn
 from fieldapp.text import given_name_first, sort_key
 
@@ -35,13 +37,17 @@ def _same(key: str) -> str:
     return key
 
 
-def refresh_sort_keys(conn: Conn, *, as_stored: Callable[[str], str] = _same) -> int:
+def refresh_sort_keys(db: Database | Conn, *, as_stored: Callable[[str], str] = _same) -> int:
     """Recompute every stored sort key with today's ``sort_key``; returns rows rewritten.
+
+    ``db``: the migrations' sqlite-utils ``Database`` (device store, SQLite server), or a
+    connection (PostgreSQL's twin of the server migration).
 
     ``as_stored`` is what the database keeps for a key, to compare with what it returns:
     the key itself on SQLite; on PostgreSQL, which cannot hold NUL, the connection's
     :func:`~fieldapp.server.postgres.connection.escape_nul` form.
     """
+    conn: Conn = db.conn if isinstance(db, Database) else db
     changed = 0
     for rows in _pages(conn, "households", "head_name, address_detail, name_sort, given_sort"):
         updates = []

@@ -310,4 +310,4 @@ def m009_numeric_sort_keys(db: Database) -> None:
     # sort_key now reads numbers in names as numbers ("Tổ dân phố 2" < "Tổ dân phố 10"):
     # rewrite households' and villages' stored keys (ORDER BY name_sort in lists and
     # coverage paging). Numbered m009 so it sorts after m006–m008 of the parallel work.
-    refresh_sort_keys(db.conn)
+    refresh_sort_keys(db)

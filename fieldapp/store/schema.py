@@ -136,4 +136,4 @@ def m001_initial(db: Database) -> None:
 def m002_numeric_sort_keys(db: Database) -> None:
     # sort_key now reads numbers in names as numbers ("Tổ dân phố 2" < "Tổ dân phố 10"):
     # rewrite the keys of the rows already stored (village picker, household list).
-    refresh_sort_keys(db.conn)
+    refresh_sort_keys(db)

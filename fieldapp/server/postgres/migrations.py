@@ -1,4 +1,4 @@
-"""The PostgreSQL schema: the SQLite migrations m001–m009 (:mod:`fieldapp.server.schema`)
+"""The PostgreSQL schema: the SQLite migrations m001–m010 (:mod:`fieldapp.server.schema`)
 with the same names, tables and meanings, in PostgreSQL's dialect.
 
 The runner is as small as sqlite-utils' ``Migrations``: an ordered list of named steps,
@@ -278,3 +278,21 @@ def m008_import_batches(conn: PgConn) -> None:
 def m009_numeric_sort_keys(conn: PgConn) -> None:
     # The stored keys are NUL-escaped (PgConn writes them so): compare in that form.
     refresh_sort_keys(conn, as_stored=escape_nul)
+
+
+@_migration
+def m010_import_drafts(conn: PgConn) -> None:
+    # Twin of the SQLite m010 (console uploads between preview and commit; the table as
+    # read and the column choice, owned by one console session, purged after expiry).
+    _script(
+        conn,
+        """
+        CREATE TABLE import_drafts (id TEXT PRIMARY KEY,
+                                    session_id TEXT NOT NULL REFERENCES console_sessions(id),
+                                    ward_code TEXT NOT NULL, kind TEXT NOT NULL,
+                                    raw TEXT NOT NULL, mapping TEXT NOT NULL,
+                                    created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+        CREATE INDEX import_drafts_session ON import_drafts (session_id);
+        CREATE INDEX import_drafts_expiry ON import_drafts (expires_at);
+        """,
+    )
