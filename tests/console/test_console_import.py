@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from console_world import ORIGIN, WARD_A, WARD_B, ConsoleWorld, csrf_of
+from fastapi.testclient import TestClient
 from import_lists import BIRTH_DATES, CCCD, HEADS, household_list
 from openpyxl import load_workbook
 
@@ -323,8 +324,6 @@ def test_drafts_are_shared_by_server_processes_and_expire(cw, tmp_path):
     # A second app over the same database file (another `serve --workers` process).
     second = SqliteStorage(cw.db_path)
     try:
-        from fastapi.testclient import TestClient
-
         other = TestClient(create_app(second), base_url="http://testserver", follow_redirects=False)
         other.cookies.update(c.cookies)
         assert other.get(f"/console/import/{draft}/columns").status_code == 200
