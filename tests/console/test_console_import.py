@@ -68,7 +68,7 @@ def _commit(c, draft: str, page_html: str, **extra: str):
 def _counts(html: str) -> dict[str, int]:
     found = re.findall(r'<span class="big">([\d.]+)</span> <span>([^<]+)</span>', html)
     names = {
-        "hộ/người mới": "new",
+        "mới": "new",
         "thay đổi": "changed",
         "không đổi": "unchanged",
         "trùng lặp (bỏ qua)": "duplicate",

@@ -354,7 +354,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import_preview_button": ("Xem trước", "Preview"),
     "import_counts": ("Kết quả xem trước", "Preview result"),
     "import_count_rows": ("dòng dữ liệu", "data rows"),
-    "import_count_new": ("hộ/người mới", "new"),
+    "import_count_new": ("mới", "new"),
     "import_count_changed": ("thay đổi", "changed"),
     "import_count_unchanged": ("không đổi", "unchanged"),
     "import_count_duplicate": ("trùng lặp (bỏ qua)", "duplicates (skipped)"),
