@@ -14,6 +14,7 @@ from import_lists import BIRTH_DATES, CCCD, HEADS, household_list
 from openpyxl import load_workbook
 
 from fieldapp.server.app import create_app
+from fieldapp.server.imports import commit, guess_mapping, preview, read_table
 from fieldapp.server.sqlite_storage import SqliteStorage
 
 
@@ -350,3 +351,33 @@ def test_id_numbers_never_reach_the_database_file(cw):
         for secret in CCCD + BIRTH_DATES:
             assert secret.encode() not in stored, secret
         _commit(c, draft, page.text, skip_refused="1")
+
+
+def test_a_member_list_through_the_console(cw):
+    c = cw.signed_in("officer_a")
+    text = "Họ tên;Vai trò;Tổ;SĐT\r\nĐinh Văn Mới;Tổ viên;Tổ dân phố 3;0912 000 111\r\n"
+    r = _upload(c, ("\ufeff" + text).encode(), kind="members", name="thanh-vien.csv")
+    draft = _draft(r.headers["location"])
+    page = _confirm_columns(c, draft)
+    assert _counts(page.text)["new"] == 1, _text(page.text)
+    assert _commit(c, draft, page.text).status_code == 200
+    (row,) = cw.rows("SELECT role, phone FROM members WHERE name = 'Đinh Văn Mới'")
+    assert row == ("member", "+84912000111")
+    # A batch of members cannot be undone: no undo link for it.
+    assert "Hoàn tác…" not in c.get("/console/import").text
+
+
+def test_a_command_line_import_is_audited_too(cw):
+    fixed, _ = household_list(fixed=True)
+    raw = read_table(fixed, "ds.xlsx")
+    pv = preview(
+        cw.storage, raw, guess_mapping(raw, "households"), kind="households", ward_code=WARD_A
+    )
+    report = commit(cw.storage, pv)
+    entries = cw.rows(
+        "SELECT actor_id, entity_id, ward_code FROM audit_log WHERE action = 'import_committed'"
+    )
+    assert entries == [("cli", report.batch.id, WARD_A)]
+    cw.storage.undo_import(report.batch.id)
+    (after,) = cw.rows("SELECT after FROM audit_log WHERE action = 'import_undone'")
+    assert '"deleted":5' in after[0] and '"kept_visited":0' in after[0]
