@@ -52,7 +52,7 @@ def safe_filename(name: str) -> str:
     """A file's name as recorded or shown: no folders, bounded, and no long digit runs (a
     file named after a person's ID number must not put it in the database).
 
-    >>> safe_filename("C:\\Users\\x\\DS 042087001234.xlsx")
+    >>> safe_filename("tai-lieu/DS 042087001234.xlsx")
     'DS ….xlsx'
     """
     base = nfc(name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:_MAX_FILENAME]
