@@ -6,6 +6,10 @@ Data: 400,000 households in 1,700 villages (69 wards), 2,000,000 visits over the
 server database is built once with bulk inserts through the server migrations and cached
 in var/bench/ (git-ignored); reruns reuse it.
 
+``--postgres [--scale S]``: the same data (built at scale S) copied into PostgreSQL
+(``benchmarks/postgres_bench.py``), ward and province figures there (goal: province
+overview ≤ 2 s).
+
 Goals (issue 5): ward-level coverage <= 200 ms median; province-level <= 2 s;
 device-side coverage of one team of 5 villages <= 100 ms. Goals are judged *cold*: each
 cold run opens a new connection (empty SQLite page cache; the OS file cache is whatever
@@ -32,6 +36,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
+from postgres_bench import Databases
 from sqlite_utils import Database
 
 from fieldapp.coverage import CoverageService, Period
@@ -58,8 +64,10 @@ def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def build_server_db(path: Path) -> None:
-    """Bulk-build the province database through the server's own migrations."""
+def build_server_db(path: Path, scale: float = 1.0) -> None:
+    """Bulk-build the province database through the server's own migrations (``scale``
+    multiplies the households and visits; villages and wards stay a province's)."""
+    n_households, n_visits = int(HOUSEHOLDS * scale), int(VISITS * scale)
     from fieldapp.server.schema import migrations
 
     rng = random.Random(42)
@@ -97,7 +105,7 @@ def build_server_db(path: Path) -> None:
     names = [f"{f} {m} {g}" for f in FAMILY for m in MIDDLE for g in GIVEN]
     keys = {n: (sort_key(n), sort_key(given_name_first(n)), fold(n)) for n in names}
     households = []
-    for i in range(HOUSEHOLDS):
+    for i in range(n_households):
         name = rng.choice(names)
         s, g, f = keys[name]
         v = villages[i % VILLAGES][0]
@@ -113,7 +121,7 @@ def build_server_db(path: Path) -> None:
     visits, activities = [], []
     # ~10 % of households are never visited; the rest share the visits.
     visited = [h for h in households if rng.random() > 0.1]
-    for _ in range(VISITS):
+    for _ in range(n_visits):
         hid, vid = rng.choice(visited)[:2]
         day = START + timedelta(days=rng.randrange(days))
         at = datetime(day.year, day.month, day.day, rng.randint(7, 20), rng.randrange(60))
@@ -362,6 +370,110 @@ def report(label: str, seconds: float, goal: float | None) -> None:
         )
 
 
+# Copied in this order; the roll-up tables as they are (exact), with triggers off.
+_PG_TABLES = (
+    "wards",
+    "villages",
+    "teams",
+    "team_villages",
+    "members",
+    "households",
+    "visits",
+    "visit_activities",
+    "coverage_days",
+    "coverage_village_days",
+    "coverage_households",
+    "coverage_followups",
+)
+
+
+def copy_to_postgres(path: Path, url: str) -> None:
+    """The SQLite server database's rows into a migrated PostgreSQL one, with COPY."""
+    from fieldapp.server.postgres import PostgresStorage
+    from fieldapp.server.postgres.connection import escape_nul
+
+    PostgresStorage(url, max_connections=1).close()  # the migrations
+    lite = sqlite3.connect(path)
+    with psycopg.connect(url, autocommit=True) as pg:
+        pg.execute("SET session_replication_role = replica")  # no triggers: rows are exact
+        for table in _PG_TABLES:
+            cols = [r[1] for r in lite.execute(f"PRAGMA table_info({table})")]
+            with pg.transaction(), pg.cursor() as cur:
+                with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+                    for row in lite.execute(f"SELECT {', '.join(cols)} FROM {table}"):
+                        copy.write_row([escape_nul(v) if isinstance(v, str) else v for v in row])
+        pg.execute("ANALYZE")
+    lite.close()
+
+
+def postgres_figures(path: Path, runs: int) -> int:
+    """Ward and province coverage on PostgreSQL (goal: province overview ≤ 2 s)."""
+    from fieldapp.server.postgres import PostgresStorage
+
+    dbs = Databases(path.parent)
+    try:
+        url = dbs.new("postgres", "coverage")
+        t = time.perf_counter()
+        copy_to_postgres(path, url)
+        print(f"copied {path.name} into PostgreSQL in {time.perf_counter() - t:.0f} s")
+        storage = PostgresStorage(url, max_connections=2)
+        try:
+            with storage.db.read() as conn:
+                counts = {
+                    t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                    for t in ("villages", "households", "visits", "visit_activities")
+                }
+                print("PostgreSQL db:", ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+                ward = conn.execute("SELECT ward_code FROM villages LIMIT 1").fetchone()[0]
+                ward_villages = [
+                    r[0]
+                    for r in conn.execute("SELECT id FROM villages WHERE ward_code = ?", [ward])
+                ]
+
+            def first_call(fn: Callable[[CoverageService], object]) -> float:
+                # "Cold" here: a new connection (PostgreSQL's shared buffers stay warm).
+                fresh = PostgresStorage(url, max_connections=1)
+                try:
+                    with fresh.coverage(None) as svc:
+                        start = time.perf_counter()
+                        fn(svc)
+                        return time.perf_counter() - start
+                finally:
+                    fresh.close()
+
+            ok = True
+            with storage.coverage(None) as svc:
+                s = statistics.median(
+                    first_call(lambda v: v.overview(PERIOD, TODAY, ward_villages))
+                    for _ in range(runs)
+                )
+                report("PostgreSQL ward: villages + teams + total, new connection", s, 0.2)
+                s, _ = timed(lambda: svc.overview(PERIOD, TODAY, ward_villages), runs)
+                report("PostgreSQL ward: villages + teams + total, warm", s, None)
+                s, _ = timed(lambda: svc.members(PERIOD, TODAY, ward_villages), runs)
+                report("PostgreSQL ward: per-member activity", s, None)
+                s, _ = timed(lambda: svc.gaps(ward_villages[0], TODAY, limit=50), runs)
+                report("PostgreSQL ward: gap list page (50) of one village", s, None)
+                s = statistics.median(
+                    first_call(lambda v: v.overview(PERIOD, TODAY)) for _ in range(3)
+                )
+                report("PostgreSQL province: villages + teams + total, new connection", s, 2.0)
+                ok &= s <= 2.0
+                s, ov = timed(lambda: svc.overview(PERIOD, TODAY), 3)
+                report("PostgreSQL province: villages + teams + total, warm", s, None)
+                total = ov.total  # type: ignore[attr-defined]
+                print(
+                    f"  province total: {total.households_visited:,}/{total.households_total:,}"
+                    f" households reached, {total.visits:,} visits"
+                )
+        finally:
+            storage.close()
+    finally:
+        dbs.close()
+    print("all goals met" if ok else "SOME GOALS MISSED")
+    return 0 if ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached database")
@@ -375,13 +487,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--device-only", action="store_true", help="only the device figures (no ward/province)"
     )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="ward and province figures on PostgreSQL (the same data, copied), then stop",
+    )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="households and visits × this (default 1)"
+    )
     args = parser.parse_args(argv)
     folder = Path(__file__).resolve().parent.parent / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"coverage-server-v{VERSION}.db"
+    suffix = "" if args.scale == 1.0 else f"-x{args.scale:g}"
+    path = folder / f"coverage-server-v{VERSION}{suffix}.db"
     if args.rebuild or not path.exists():
         t = time.perf_counter()
-        build_server_db(path)
+        build_server_db(path, args.scale)
         print(f"built {path.name} in {time.perf_counter() - t:.0f} s")
     # Apply any newer server migrations (e.g. indexes) to the cached file.
     from fieldapp.server.schema import migrations
@@ -403,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
         return c
 
     conn.close()
+    if args.postgres:
+        return postgres_figures(path, args.runs)
     conn = connect()
     print("pragmas:", "defaults" if args.no_pragmas else "mmap 4 GiB, cache 256 MiB")
     counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]

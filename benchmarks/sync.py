@@ -15,11 +15,19 @@
     comparison (not the goal's condition) the day's syncs also run with their starts
     spread over 10 seconds.
 
-Each all-at-once case runs against one server process and against two
-(``fieldapp serve --workers 2``: Python runs one thread at a time per process).
-Server and devices share this machine's cores. Server CPU seconds (all its processes)
-are read from /proc.
-Run: ``python benchmarks/sync.py`` (a few minutes on 2 cores).
+Each case runs on SQLite with one server process and on PostgreSQL with one and two
+(``fieldapp serve --workers 2``: Python runs one thread at a time per process), and a
+table at the end puts them side by side, with the server CPU per day's sync (``/me``,
+push, pull: the server's CPU over the run divided by the syncs). Server and devices
+share this machine's cores; server CPU seconds (all its processes, not PostgreSQL's)
+are read from /proc, PostgreSQL's own backends are counted apart.
+
+PostgreSQL: ``FIELDAPP_BENCH_POSTGRES`` (or ``FIELDAPP_TEST_POSTGRES``) is a URL where
+databases may be created; without either, a throwaway cluster is started with
+``scripts/postgres-cluster`` (``FIELDAPP_PG_DURABLE=1``: fsync on, commits not waited
+for, as SQLite's WAL with ``synchronous=NORMAL``).
+Run: ``python benchmarks/sync.py [--quick]`` (a few minutes on 2 cores; ``--quick`` only
+the day-of-work cases, without (b) and the memory trace).
 """
 
 from __future__ import annotations
@@ -30,7 +38,6 @@ import json
 import multiprocessing
 import os
 import socket
-import sqlite3
 import ssl
 import statistics
 import subprocess
@@ -44,9 +51,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from postgres_bench import Databases
 
 from fieldapp.domain.model import Household, Member, Role, Team, Village
-from fieldapp.server.sqlite_storage import SqliteStorage
+from fieldapp.server.open_storage import open_storage
 from fieldapp.store.device_store import DeviceStore
 from fieldapp.sync.client import SyncClient, SyncReport
 from fieldapp.sync.enrol import enrol
@@ -84,7 +92,7 @@ def free_port() -> int:
 class Server:
     """``fieldapp serve`` in its own process."""
 
-    def __init__(self, db: Path, workers: int = 1):
+    def __init__(self, db: str, workers: int = 1):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -130,9 +138,9 @@ class Server:
         self.proc.wait(10)
 
 
-def seed(db: Path, teams: int, members_per_team: int) -> list[str]:
+def seed(db: str, teams: int, members_per_team: int) -> list[str]:
     """Villages, teams and members; returns one enrolment code per member."""
-    storage = SqliteStorage(db)
+    storage = open_storage(db)
     codes = []
     for t in range(teams):
         storage.create_village(Village(f"v{t}", WARD, f"Tổ dân phố {t}"))
@@ -178,12 +186,14 @@ def fill(store: DeviceStore, visits: int, village: str, households: int = 50) ->
 # -- (a) and (b): one device, the real client ------------------------------------------
 
 
-def push_backlog(tmp: Path, batch: int, label: str, trace: bool = False) -> float:
-    db = tmp / f"{label}.db"
+def push_backlog(
+    dbs: Databases, backend: str, batch: int, label: str, trace: bool = False
+) -> dict[str, float]:
+    db = dbs.new(backend, label)
     code = seed(db, 1, 1)[0]
     server = Server(db)
     try:
-        store = DeviceStore.open(tmp / f"{label}-device.db")
+        store = DeviceStore.open(dbs.tmp / f"{label}-{backend}-device.db")
         with httpx.Client(timeout=60) as http:
             enrol(http, server.url, code, store)
             fill(store, BACKLOG, "v0")
@@ -191,11 +201,12 @@ def push_backlog(tmp: Path, batch: int, label: str, trace: bool = False) -> floa
             client._reconcile(client.device_state())
             if trace:
                 tracemalloc.start()
-            cpu0 = server.cpu_seconds()
+            cpu0, pg0 = server.cpu_seconds(), dbs.backend_cpu(db)
             start = time.perf_counter()
             client.push_all(SyncReport())
             elapsed = time.perf_counter() - start
             server_cpu = server.cpu_seconds() - cpu0
+            pg_cpu = dbs.backend_cpu(db) - pg0
             peak = tracemalloc.get_traced_memory()[1] if trace else 0
             tracemalloc.stop()
         assert store.pending_count() == 0
@@ -207,12 +218,13 @@ def push_backlog(tmp: Path, batch: int, label: str, trace: bool = False) -> floa
             )
         else:
             print(
-                f"({label}) {BACKLOG:,} visits (+50 households), batch={batch}: "
+                f"({label}, {backend}) {BACKLOG:,} visits (+50 households), batch={batch}: "
                 f"{elapsed:.2f} s, {rate:,.0f} visits/s; server CPU {server_cpu:.2f} s "
                 f"({BACKLOG / server_cpu:,.0f} visits per server CPU-second)"
+                + (f"; PostgreSQL CPU {pg_cpu:.2f} s" if backend == "postgres" else "")
             )
         store.close()
-        return rate
+        return {"rate": rate, "server_cpu": server_cpu, "pg_cpu": pg_cpu}
     finally:
         server.stop()
 
@@ -231,11 +243,11 @@ class Device:
     cursor: int  # where the device's pull feed stood after the earlier day
 
 
-def prepare_devices(db: Path, day: Day) -> list[Device]:
+def prepare_devices(db: str, day: Day) -> list[Device]:
     """Enrol the devices and build each one's backlog (before the server starts)."""
     teams = DEVICES // TEAM_SIZE
     codes = seed(db, teams, TEAM_SIZE)
-    storage = SqliteStorage(db)
+    storage = open_storage(db)
     # Households the server already has (pulled by the devices on an earlier day).
     seeded = {
         t: [
@@ -246,7 +258,7 @@ def prepare_devices(db: Path, day: Day) -> list[Device]:
     }
     storage.import_records([h for hs in seeded.values() for h in hs], [])
     # The devices pulled those households on the earlier day: today they pull from there.
-    cursor = int(storage.db.meta("change_seq"))
+    cursor = storage.latest_cursor()
     devices = []
     for i, code in enumerate(codes):
         team = i // TEAM_SIZE
@@ -389,16 +401,17 @@ def _load_process(url: str, devices: list[Device], spread: float, conn: Any) -> 
     conn.close()
 
 
-def exactly_once(db: Path, devices: list[Device]) -> str:
-    conn = sqlite3.connect(db)
+def exactly_once(db: str, devices: list[Device]) -> str:
+    storage = open_storage(db)
     try:
-        visits = [r[0] for r in conn.execute("SELECT id FROM visits")]
-        households = {r[0] for r in conn.execute("SELECT id FROM households")}
-        logged = conn.execute("SELECT count(*) FROM mutation_log").fetchone()[0]
-        hwms = dict(conn.execute("SELECT id, hwm FROM devices").fetchall())
-        quarantined = conn.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+        with storage.db.read() as conn:
+            visits = [r[0] for r in conn.execute("SELECT id FROM visits")]
+            households = {r[0] for r in conn.execute("SELECT id FROM households")}
+            logged = conn.execute("SELECT count(*) FROM mutation_log").fetchone()[0]
+            hwms = dict(conn.execute("SELECT id, hwm FROM devices").fetchall())
+            quarantined = conn.execute("SELECT count(*) FROM quarantine").fetchone()[0]
     finally:
-        conn.close()
+        storage.close()
     expected = {v for d in devices for v in d.visit_ids}
     lost = len(expected - set(visits))
     doubled = len(visits) - len(set(visits))
@@ -414,22 +427,25 @@ def exactly_once(db: Path, devices: list[Device]) -> str:
     )
 
 
-def many_devices(tmp: Path, day: Day, spread: float = 0.0, workers: int = 1) -> float:
+def many_devices(
+    dbs: Databases, backend: str, day: Day, spread: float = 0.0, workers: int = 1
+) -> dict[str, float]:
     """``spread`` = 0: every device starts at the same instant; otherwise their starts
     are spread evenly over that many seconds (an evening's syncs, compressed).
     ``workers``: server processes (``fieldapp serve --workers``)."""
-    db = tmp / f"c-{day.visits}-{spread:g}-{workers}.db"
+    db = dbs.new(backend, f"c-{day.visits}-{spread:g}-{workers}")
     devices = prepare_devices(db, day)
     server = Server(db, workers)
     try:
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_load_process, args=(server.url, devices, spread, child))
-        cpu0 = server.cpu_seconds()
+        cpu0, pg0 = server.cpu_seconds(), dbs.backend_cpu(db)
         proc.start()
         elapsed, outs, load_cpu = parent.recv()
         proc.join()
         server_cpu = server.cpu_seconds() - cpu0
+        pg_cpu = dbs.backend_cpu(db) - pg0
     finally:
         server.stop()
     failed = [o["error"] for o in outs if "error" in o]
@@ -440,10 +456,12 @@ def many_devices(tmp: Path, day: Day, spread: float = 0.0, workers: int = 1) -> 
     when = "all at once" if not spread else f"starts spread over {spread:g} s"
     procs = "1 server process" if workers == 1 else f"{workers} server processes (--workers)"
     print(
-        f"(c) {DEVICES} devices × {day.label} ({day.visits} visits, {day.new_households} new "
-        f"households, {day.edits} edits each), {when}, {procs}: {elapsed:.2f} s, "
+        f"(c, {backend}) {DEVICES} devices × {day.label} ({day.visits} visits, "
+        f"{day.new_households} new households, {day.edits} edits each), {when}, {procs}: "
+        f"{elapsed:.2f} s, "
         f"{visits / elapsed:,.0f} visits/s (me+push+pull); server CPU {server_cpu:.2f} s, "
         f"simulated devices' CPU {load_cpu:.2f} s (same 2 cores)"
+        + (f"; PostgreSQL CPU {pg_cpu:.2f} s" if backend == "postgres" else "")
     )
     print(
         f"    push latency p50 {statistics.median(pushes) * 1000:.0f} ms, p95 "
@@ -455,24 +473,79 @@ def many_devices(tmp: Path, day: Day, spread: float = 0.0, workers: int = 1) -> 
     if failed:
         print(f"    first failure: {failed[0]}")
     print(f"    {exactly_once(db, devices)}")
-    return p95
+    return {
+        "elapsed": elapsed,
+        "rate": visits / elapsed,
+        "p95_ms": p95 * 1000,
+        "cpu_ms": server_cpu * 1000 / DEVICES,
+        "pg_ms": pg_cpu * 1000 / DEVICES,
+        "failed": len(failed),
+    }
+
+
+LAYOUTS = (("sqlite", 1), ("postgres", 1), ("postgres", 2))
+GOAL_CPU_MS = 5.0  # server CPU per day's sync
 
 
 def main() -> None:
+    quick = "--quick" in sys.argv[1:]
     with tempfile.TemporaryDirectory(prefix="fieldapp-bench-") as d:
-        tmp = Path(d)
-        a = push_backlog(tmp, 500, "a")
-        push_backlog(tmp, 500, "a-mem", trace=True)
-        b = push_backlog(tmp, 1, "b")
+        dbs = Databases(Path(d))
+        try:
+            table = _run(dbs, quick)
+        finally:
+            dbs.close()
+    day = SCENARIOS[0]
+    print(f"\nSide by side ({DEVICES} devices × {day.label}; backlog = (a), one device):")
+    print(
+        "| backend | procs | (a) backlog visits/s | all at once: s | visits/s | push p95 ms"
+        " | server CPU ms/sync | + PostgreSQL ms/sync | spread 10 s: server CPU ms/sync |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for (backend, workers), row in table.items():
+        a, c, spread = row["a"], row["c"], row["spread"]
         print(
-            f"    ratio (a)/(b): {a / b:.1f}× faster batched; (a) vs goal {GOAL_A:,}/s: "
-            f"{a / GOAL_A:.2f}× ({'met' if a >= GOAL_A else 'MISSED'})"
+            f"| {backend} | {workers} | {a['rate']:,.0f} | {c['elapsed']:.2f} | {c['rate']:,.0f}"
+            f" | {c['p95_ms']:.0f} | {c['cpu_ms']:.1f} | {c['pg_ms']:.1f}"
+            f" | {spread['cpu_ms']:.1f} |"
         )
-        for day in SCENARIOS:
-            many_devices(tmp, day)
-            many_devices(tmp, day, workers=2)
-        # For comparison, not the goal's condition: the same day's syncs arriving over 10 s.
-        many_devices(tmp, SCENARIOS[0], spread=10.0)
+    lite, pg2 = table[("sqlite", 1)]["c"], table[("postgres", 2)]["c"]
+    print(
+        "Goals: PostgreSQL 2 procs vs SQLite 1 proc, all at once: "
+        f"{pg2['rate'] / lite['rate']:.2f}×"
+        f" ({'met' if pg2['rate'] >= lite['rate'] else 'MISSED'}); server CPU per day's sync"
+        f" ≤ {GOAL_CPU_MS:g} ms (spread over 10 s, 1 proc): "
+        + ", ".join(
+            f"{b} {table[(b, 1)]['spread']['cpu_ms']:.1f} ms"
+            f" ({'met' if table[(b, 1)]['spread']['cpu_ms'] <= GOAL_CPU_MS else 'MISSED'})"
+            for b in ("sqlite", "postgres")
+        )
+    )
+
+
+def _run(dbs: Databases, quick: bool) -> dict[tuple[str, int], dict[str, dict[str, float]]]:
+    table: dict[tuple[str, int], dict[str, dict[str, float]]] = {}
+    for backend, workers in LAYOUTS:
+        row: dict[str, dict[str, float]] = {}
+        if workers == 1:
+            row["a"] = push_backlog(dbs, backend, 500, "a")
+            if not quick:
+                push_backlog(dbs, backend, 500, "a-mem", trace=True)
+                b = push_backlog(dbs, backend, 1, "b")
+                print(
+                    f"    ratio (a)/(b): {row['a']['rate'] / b['rate']:.1f}× faster batched;"
+                    f" (a) vs goal {GOAL_A:,}/s: {row['a']['rate'] / GOAL_A:.2f}×"
+                    f" ({'met' if row['a']['rate'] >= GOAL_A else 'MISSED'})"
+                )
+        else:
+            row["a"] = table[(backend, 1)]["a"]  # one device: one process serves it
+        row["c"] = many_devices(dbs, backend, SCENARIOS[0], workers=workers)
+        if not quick:
+            many_devices(dbs, backend, SCENARIOS[1], workers=workers)
+        # Not the goal's all-at-once condition: the same day's syncs arriving over 10 s.
+        row["spread"] = many_devices(dbs, backend, SCENARIOS[0], spread=10.0, workers=workers)
+        table[(backend, workers)] = row
+    return table
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ __all__ = [
     "load_procedures",
     "load_wards",
     "search_procedures",
+    "ward_label",
 ]
 
 
@@ -92,6 +93,25 @@ def load_wards(province_code: str = "42") -> list[Ward]:
         )
         for w in doc["wards"]
     ]
+
+
+@cache
+def _ward_labels() -> dict[str, str]:
+    """NSO code → "phường Sông Trí", over every province shipped in ``data/wards/``."""
+    labels = {}
+    for path in sorted((data_dir() / "wards").glob("*.json")):
+        for ward in load_wards(path.stem):
+            labels[ward.code] = f"{ward.kind} {ward.name}"
+    return labels
+
+
+def ward_label(code: str) -> str | None:
+    """A ward's kind and name for a heading, or None when its province is not shipped.
+
+    >>> ward_label("18754")
+    'phường Sông Trí'
+    """
+    return _ward_labels().get(code)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ Everything here is pure Python so it runs on a phone without ICU.
 'nguyen thi anh'
 >>> sorted(["Anh Ba", "Ánh", "Anh", "An Bình"], key=sort_key)
 ['An Bình', 'Anh', 'Ánh', 'Anh Ba']
+>>> sorted(["Tổ dân phố 10", "Tổ dân phố 2", "Tổ dân phố 11"], key=sort_key)
+['Tổ dân phố 2', 'Tổ dân phố 10', 'Tổ dân phố 11']
 """
 
 from __future__ import annotations
@@ -40,10 +42,13 @@ _ALPHABET = [
     "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
 ]  # fmt: skip
 # Ranks are encoded as printable ASCII so the key sorts correctly with SQLite's BINARY
-# collation: digits first, then letters, then anything else.
-_RANK: dict[str, str] = {str(d): chr(0x30 + d) for d in range(10)}
-_RANK.update({letter: chr(0x41 + i) for i, letter in enumerate(_ALPHABET)})
+# collation: numbers first, then letters, then anything else.
+_RANK: dict[str, str] = {letter: chr(0x41 + i) for i, letter in enumerate(_ALPHABET)}
 _OTHER = chr(0x7E)
+# A run of digits is one number: its length (0x31 '1' … 0x40 '@', below the letters) and
+# then its digits, so "2" < "10" < "11" (people number their tổ dân phố and thôn).
+_DIGITS = re.compile(r"([0-9]+)")
+_MAX_DIGITS = 0x40 - 0x30
 _WORD_SEP, _LEVEL_SEP = "\x01", "\x00"
 
 
@@ -71,11 +76,32 @@ def fold(text: str | None) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D").lower()
 
 
+def _number(digits: str) -> str:
+    """Key chars of a digit run, read as a number (leading zeros ignored; the text keeps them)."""
+    value = digits.lstrip("0") or "0"
+    # Longer than 16 digits (never a village number) compares digit by digit after the cap.
+    return chr(0x30 + min(len(value), _MAX_DIGITS)) + value
+
+
 def _letters(word: str) -> tuple[str, int]:
     """Split one word into (primary key chars, tone) following Vietnamese rules."""
     primary: list[str] = []
     tone = 0
-    for ch in word.lower():
+    for i, part in enumerate(_DIGITS.split(word.lower())):
+        if i % 2:
+            primary.append(_number(part))
+            continue
+        p, t = _word_letters(part)
+        primary.append(p)
+        tone = t or tone
+    return "".join(primary), tone
+
+
+def _word_letters(word: str) -> tuple[str, int]:
+    """The letters of a digit-free piece of a word, and its tone."""
+    primary: list[str] = []
+    tone = 0
+    for ch in word:
         parts = unicodedata.normalize("NFD", ch)
         base, marks = parts[0], parts[1:]
         if base == "a" and _BREVE in marks:
@@ -93,9 +119,11 @@ def _letters(word: str) -> tuple[str, int]:
 def sort_key(text: str | None) -> str:
     """Return a string key that orders names the Vietnamese way, word by word.
 
-    Letters compare first (a < ă < â < … < đ …), tones only break ties
-    (ngang < huyền < hỏi < ngã < sắc < nặng), and the NFC text breaks what remains.
-    The key is plain text, so it can be stored in a column and paged with ORDER BY.
+    Letters compare first (a < ă < â < … < đ …), numbers by value before letters,
+    tones only break ties (ngang < huyền < hỏi < ngã < sắc < nặng), and the NFC text
+    breaks what remains. The key is plain text, so it can be stored in a column and paged
+    with ORDER BY; stored keys are refreshed by a migration whenever this function changes
+    (:func:`fieldapp.sort_keys.refresh_sort_keys`).
 
     >>> sorted(["Đào", "Dung", "Ân", "Ăn", "An"], key=sort_key)
     ['An', 'Ăn', 'Ân', 'Dung', 'Đào']

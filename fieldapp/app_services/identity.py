@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from fieldapp.app_services.token_vault import META_TOKEN, TokenVault
+from fieldapp.reference import ward_label
 from fieldapp.store import DeviceStore
+from fieldapp.text import sort_key
 
-__all__ = ["META_MEMBER", "META_SERVER", "META_TOKEN", "Identity", "load_identity"]
+__all__ = ["META_MEMBER", "META_SERVER", "Identity", "load_identity"]
 
 META_MEMBER = "member_id"
 META_SERVER = "server_url"
-META_TOKEN = "device_token"
 
 
 @dataclass(frozen=True)
@@ -27,16 +29,42 @@ class Identity:
     team_name: str
     village_names: tuple[str, ...]
     server_url: str
+    # The wards of the villages this device sees ("phường Sông Trí"): an officer's scope.
+    ward_names: tuple[str, ...] = ()
 
     @property
     def is_leader(self) -> bool:
+        """Reviews coverage (leaders and commune officers)."""
         return self.role in ("leader", "officer")
 
+    @property
+    def is_officer(self) -> bool:
+        return self.role == "officer"
 
-def load_identity(store: DeviceStore) -> Identity | None:
-    """The enrolled identity, or None when this device is not enrolled."""
+    @property
+    def can_invite(self) -> bool:
+        """Invites go to the members of one's own team: a leader of a team only."""
+        return self.role == "leader" and self.team_id is not None
+
+    @property
+    def needs_console(self) -> bool:
+        """A reviewer without a team (a commune officer) sets villages, teams and leaders
+        up on the server's web console, not in the app."""
+        return self.is_leader and self.team_id is None
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.server_url.rstrip('/')}/console/" if self.server_url else ""
+
+
+def load_identity(store: DeviceStore, vault: TokenVault | None = None) -> Identity | None:
+    """The enrolled identity, or None when this device is not enrolled (no member, or no
+    token in ``vault``; without a vault, in the store's meta). Blocking."""
     member_id = store.meta_get(META_MEMBER)
-    if not member_id or not store.meta_get(META_TOKEN):
+    if not member_id:
+        return None
+    token = vault.get() if vault is not None else store.meta_get(META_TOKEN)
+    if not token:
         return None
     row = store.db.execute(
         "SELECT name, role, team_id FROM members WHERE id = ?", [member_id]
@@ -49,8 +77,11 @@ def load_identity(store: DeviceStore) -> Identity | None:
         ).fetchone()
         if team:
             team_name, village_ids = team[0], json.loads(team[1] or "[]")
-    names = {v.id: v.name for v in store.villages()}
-    village_names = tuple(names[v] for v in village_ids if v in names) or tuple(names.values())
+    villages = store.villages()  # in Vietnamese order, numbers read as numbers
+    mine = [v.name for v in villages if v.id in village_ids]
+    village_names = tuple(mine or [v.name for v in villages])
+    wards = {v.ward_code for v in villages}
+    ward_names = tuple(sorted((ward_label(code) or code for code in wards), key=sort_key))
     return Identity(
         member_id=member_id,
         member_name=name,
@@ -59,4 +90,5 @@ def load_identity(store: DeviceStore) -> Identity | None:
         team_name=team_name,
         village_names=village_names,
         server_url=store.meta_get(META_SERVER) or "",
+        ward_names=ward_names,
     )

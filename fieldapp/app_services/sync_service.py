@@ -21,8 +21,10 @@ import httpx
 from fieldapp.app_services.enrolment import parse_enrol_input
 from fieldapp.app_services.home import LAST_SYNC_KEY
 from fieldapp.app_services.identity import META_SERVER
+from fieldapp.app_services.token_vault import StoreTokenVault, TokenVault
 from fieldapp.store import DeviceStore
 from fieldapp.sync.errors import SyncAuthError, SyncError
+from fieldapp.text import sort_key
 
 __all__ = [
     "AUTO_SYNC_SECONDS",
@@ -119,9 +121,16 @@ def _utc_now() -> str:
 
 class SyncService:
     def __init__(
-        self, store_path: Path, *, http_factory: HttpFactory = default_http, max_attempts: int = 3
+        self,
+        store_path: Path,
+        *,
+        http_factory: HttpFactory = default_http,
+        max_attempts: int = 3,
+        vault: TokenVault | None = None,
     ):
         self.store_path = Path(store_path)
+        # Where the device token lives (secure storage on phones); blocking, like SQLite.
+        self.vault: TokenVault = vault or StoreTokenVault(self.store_path)
         self.http_factory = http_factory
         # Few retries: an offline member should hear "offline" within seconds.
         self.max_attempts = max_attempts
@@ -141,7 +150,9 @@ class SyncService:
         store = self._open()
         try:
             with self.http_factory(parsed.server_url) as http:
-                result = enrol(http, parsed.server_url, parsed.code, store)
+                result = enrol(
+                    http, parsed.server_url, parsed.code, store, save_token=self.vault.put
+                )
             role_row = store.db.execute(
                 "SELECT role FROM members WHERE id = ?", [store.meta_get("member_id")]
             ).fetchone()
@@ -156,7 +167,7 @@ class SyncService:
             member_name=result.member_name,
             role=role_row[0] if role_row else "member",
             team_name=result.team_name or "",
-            village_names=tuple(result.villages),
+            village_names=tuple(sorted(result.villages, key=sort_key)),
         )
 
     # -- sync -------------------------------------------------------------------------
@@ -178,7 +189,11 @@ class SyncService:
             team_before = store.meta_get("team_id")
             with self.http_factory(server) as http:
                 report = SyncClient(
-                    store, http, on_progress=on_progress, max_attempts=self.max_attempts
+                    store,
+                    http,
+                    on_progress=on_progress,
+                    max_attempts=self.max_attempts,
+                    token=self.vault.get(),
                 ).sync()
             if report.error is not None:
                 exc = report.error
@@ -211,9 +226,9 @@ class SyncService:
         try:
             team_id = store.meta_get("team_id")
             rows = store.db.execute(
-                "SELECT id, name FROM members WHERE team_id = ? ORDER BY name", [team_id]
+                "SELECT id, name FROM members WHERE team_id = ?", [team_id]
             ).fetchall()
-            return [(r[0], r[1]) for r in rows]
+            return sorted(((r[0], r[1]) for r in rows), key=lambda r: (sort_key(r[1]), r[0]))
         finally:
             store.close()
 
@@ -225,9 +240,9 @@ class SyncService:
         store = self._open()
         try:
             server = store.meta_get(META_SERVER) or ""
-            token = store.meta_get("device_token") or ""
         finally:
             store.close()
+        token = self.vault.get() or ""
         try:
             with self.http_factory(server) as http:
                 response = http.post(

@@ -22,8 +22,9 @@ EXIT_ERROR = 2
 def _db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
-        metavar="PATH",
-        help="Tệp SQLite của máy chủ; mặc định FIELDAPP_DATABASE. (Server database file.)",
+        metavar="PATH|URL",
+        help="Tệp SQLite hoặc địa chỉ postgresql://… của máy chủ; mặc định FIELDAPP_DATABASE."
+        " (Server SQLite file or PostgreSQL URL.)",
     )
 
 
@@ -133,20 +134,20 @@ def register(subparsers: Any) -> None:
 
 
 def _storage(args: argparse.Namespace) -> Any:
+    from fieldapp.server.open_storage import open_storage
     from fieldapp.server.settings import Settings
-    from fieldapp.server.sqlite_storage import SqliteStorage
 
-    return SqliteStorage(Settings.from_env().override(database=args.database).database)
+    return open_storage(Settings.from_env().override(database=args.database).database)
 
 
 def _run(args: argparse.Namespace, action: Any) -> int:
-    from fieldapp.server.errors import ApiError
+    from fieldapp.server.errors import ApiError, SecretError
 
     storage = _storage(args)
     try:
         action(storage)
         return 0
-    except ApiError as exc:
+    except (ApiError, SecretError) as exc:
         print(f"Lỗi: {exc.message_vi}\n(Error: {exc.message_en})", file=sys.stderr)
         return EXIT_ERROR
     finally:

@@ -8,6 +8,8 @@ import os
 import socket
 import sys
 
+from fieldapp.app_services.web_origin import SameOriginGuard
+
 __all__ = ["port_free", "register", "run_app"]
 
 
@@ -69,6 +71,7 @@ def run_app(*, web: bool, host: str, port: int) -> None:
     import logging
 
     import flet as ft
+    import uvicorn
 
     from fieldapp.ui.main import main
 
@@ -76,8 +79,18 @@ def run_app(*, web: bool, host: str, port: int) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     if web:
+        # Flet's own web server takes its WebSocket from any Origin and answers with
+        # "Access-Control-Allow-Origin: *": any page in the browser could drive the app.
+        # So Flet only builds the ASGI app, and it is served behind the same-origin guard.
         # no_cdn: the renderer is served locally; with a CDN the page hangs offline.
-        ft.run(main, view=ft.AppView.WEB_BROWSER, host=host, port=port, no_cdn=True)
+        flet_app = ft.run(main, export_asgi_app=True, assets_dir=None, no_cdn=True)
+        uvicorn.run(
+            SameOriginGuard(flet_app, host),
+            host=host,
+            port=port,
+            ws="websockets-sansio",  # what Flet's own server uses
+            log_level="warning",
+        )
     else:
         ft.run(main)
 

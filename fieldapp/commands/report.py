@@ -1,17 +1,27 @@
 """``fieldapp report``: export coverage (villages, members or the visit log) to XLSX/CSV.
 
-Works on a device-store file or a server database file (the same tables; see
-:mod:`fieldapp.coverage.queries`). The file is opened read-only: a report never changes
-the database. The logic lives in :mod:`fieldapp.coverage.export`.
+Works on a device-store file, a server database file or the server's PostgreSQL
+database (the same tables; see :mod:`fieldapp.coverage.queries`). A file is opened
+read-only, PostgreSQL is read in a read-only transaction: a report never changes the
+data. The logic lives in :mod:`fieldapp.coverage.export`.
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+import psycopg
+
+from fieldapp.coverage import CoverageService, Period
+from fieldapp.coverage.export import export_report, fmt_day
+from fieldapp.reference import Campaign, load_campaign
+from fieldapp.server.open_storage import is_postgres_url, open_storage
+from fieldapp.server.sql import Conn
 
 EXIT_ERROR = 2
 
@@ -43,9 +53,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--database",
         required=True,
-        type=Path,
-        metavar="FILE",
-        help="Tệp SQLite của máy hoặc máy chủ (mở chỉ để đọc). (Database file, read-only.)",
+        metavar="FILE|URL",
+        help="Tệp SQLite của máy hoặc máy chủ (mở chỉ để đọc), hoặc địa chỉ postgresql://… của"
+        " máy chủ. (Database file, read-only, or the server's PostgreSQL URL.)",
     )
     parser.add_argument(
         "--kind",
@@ -108,46 +118,67 @@ def _fail(message: str) -> int:
 
 
 def handle(args: argparse.Namespace) -> int:
-    import sqlite3
-
-    from fieldapp.coverage import CoverageService, Period
-    from fieldapp.coverage.export import export_report, fmt_day
-    from fieldapp.reference import load_campaign
 
     fmt = args.fmt or args.out.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "csv"):
         return _fail("chọn --format xlsx hoặc csv (choose --format xlsx or csv).")
     if args.date_to < args.date_from:
         return _fail("--to trước --from (the period ends before it starts).")
-    if not args.database.is_file():
-        return _fail(f"không tìm thấy tệp {args.database} (database file not found).")
     try:
         campaign = load_campaign(args.campaign)
     except FileNotFoundError:
         return _fail(f"không có chiến dịch {args.campaign!r} (unknown campaign).")
     try:
-        conn = sqlite3.connect(f"file:{args.database.resolve()}?mode=ro", uri=True)
-        conn.execute("SELECT count(*) FROM households").fetchone()
-    except sqlite3.DatabaseError as exc:
-        return _fail(f"không đọc được cơ sở dữ liệu ({exc}) (not a fieldapp database).")
-    try:
-        village_ids = None
-        if args.ward:
-            village_ids = [
-                r[0]
-                for r in conn.execute("SELECT id FROM villages WHERE ward_code = ?", [args.ward])
-            ]
-            if not village_ids:
-                return _fail(f"xã/phường {args.ward} không có thôn nào (no villages in ward).")
-        service = CoverageService(conn, village_ids=village_ids, campaign=campaign)
-        period = Period(args.date_from, args.date_to)
-        today = args.today or date.today()
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        n = export_report(service, args.kind, fmt, args.out, period, today)
-    finally:
-        conn.close()
+        if is_postgres_url(args.database):
+            try:
+                storage = open_storage(args.database)
+            except (OSError, ValueError, psycopg.Error) as exc:
+                return _fail(f"không mở được cơ sở dữ liệu ({exc}) (cannot open the database).")
+            try:
+                with storage.db.read() as pg:
+                    n = _export(pg, args, fmt, campaign)
+            finally:
+                storage.close()
+        else:
+            path = Path(args.database)
+            if not path.is_file():
+                return _fail(f"không tìm thấy tệp {args.database} (database file not found).")
+            try:
+                conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+                conn.execute("SELECT count(*) FROM households").fetchone()
+            except sqlite3.DatabaseError as exc:
+                return _fail(f"không đọc được cơ sở dữ liệu ({exc}) (not a fieldapp database).")
+            try:
+                n = _export(conn, args, fmt, campaign)
+            finally:
+                conn.close()
+        if n is None:
+            return _fail(f"xã/phường {args.ward} không có thôn nào (no villages in ward).")
+    except OSError as exc:  # writing the report; database errors are answered above
+        reason = exc.strerror or type(exc).__name__
+        return _fail(f"không ghi được {args.out}: {reason} (cannot write the report file).")
+    period = Period(args.date_from, args.date_to)
     print(
         f"Đã ghi {n} dòng vào {args.out} (kỳ {fmt_day(period.start)} – {fmt_day(period.end)})."
         " Số liệu hoạt động của tổ, không phải số liệu chính thức."
     )
     return 0
+
+
+def _export(
+    db: Conn, args: argparse.Namespace, fmt: Literal["xlsx", "csv"], campaign: Campaign
+) -> int | None:
+    """Write the report from ``db``; the row count, or None when the ward has no village."""
+
+    village_ids = None
+    if args.ward:
+        village_ids = [
+            r[0] for r in db.execute("SELECT id FROM villages WHERE ward_code = ?", [args.ward])
+        ]
+        if not village_ids:
+            return None
+    service = CoverageService(db, village_ids=village_ids, campaign=campaign)
+    period = Period(args.date_from, args.date_to)
+    today = args.today or date.today()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    return export_report(service, args.kind, fmt, args.out, period, today)

@@ -14,7 +14,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from fieldapp.server.errors import SecretError
 from fieldapp.server.settings import idle_days, workers
+
+# uvicorn's httptools protocol with bounded request heads (fieldapp/server/http_limits.py),
+# named for uvicorn to import: the CLI starts without loading uvicorn.
+LIMITED_HTTP = "fieldapp.server.http_limits:LimitedHttpProtocol"
 
 
 def register(subparsers: Any) -> None:
@@ -31,8 +36,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--database",
-        metavar="PATH",
-        help="Tệp SQLite của máy chủ (tạo nếu chưa có). (Server SQLite file; created if missing.)",
+        metavar="PATH|URL",
+        help="Tệp SQLite của máy chủ (tạo nếu chưa có) hoặc địa chỉ postgresql://…"
+        " (Server SQLite file, created if missing, or PostgreSQL URL.)",
     )
     parser.add_argument("--host", help="Địa chỉ lắng nghe, mặc định 127.0.0.1. (Listen address.)")
     parser.add_argument("--port", type=int, help="Cổng lắng nghe, mặc định 8765. (Listen port.)")
@@ -84,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
 
     from fieldapp.server.app import create_app
     from fieldapp.server.logs import log_event, setup_logging
+    from fieldapp.server.open_storage import open_storage
     from fieldapp.server.settings import Settings
-    from fieldapp.server.sqlite_storage import SqliteStorage
 
     try:
         env_settings = Settings.from_env()
@@ -107,7 +113,21 @@ def run(args: argparse.Namespace) -> int:
     setup_logging(settings.log_level)
     # Opened here even with several workers: migrations and the code secret are set up
     # once, before any worker process opens the file.
-    storage = SqliteStorage(settings.database, token_idle_days=settings.token_idle_days)
+    try:
+        storage = open_storage(settings.database, token_idle_days=settings.token_idle_days)
+    except (OSError, ValueError) as exc:
+        print(f"Máy chủ chưa chạy. (The server did not start.) {exc}", file=sys.stderr)
+        return 2
+    try:
+        storage.load_secret()  # now: a bad secret stops here with one line, not a traceback
+    except SecretError as exc:
+        storage.close()
+        print(
+            f"Lỗi: {exc.message_vi} Máy chủ chưa chạy.\n"
+            f"(Error: {exc.message_en} The server did not start.)",
+            file=sys.stderr,
+        )
+        return 2
     log_event(
         "server_start",
         host=settings.host,
@@ -117,7 +137,6 @@ def run(args: argparse.Namespace) -> int:
         workers=settings.workers,
     )
     if settings.workers > 1:
-        storage.load_secret()
         storage.close()
         # Each worker process builds its own app from these settings (fieldapp.server.worker).
         os.environ.update(settings.to_env())
@@ -129,6 +148,7 @@ def run(args: argparse.Namespace) -> int:
             port=settings.port,
             log_level="warning",
             access_log=False,
+            http=LIMITED_HTTP,  # bounded request heads and idle times
         )
         return 0
     try:
@@ -142,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
             port=settings.port,
             log_level="warning",
             access_log=False,
+            http=LIMITED_HTTP,  # bounded request heads and idle times
         )
     finally:
         storage.close()

@@ -5,6 +5,11 @@ not official statistics) and the period, then Vietnamese headings and the rows. 
 ``dd/mm/yyyy``. In XLSX numbers stay numbers (shares formatted as %); in CSV everything is
 text, so numbers are written the Vietnamese way (``1.234``, ``75,5%``). CSV is UTF-8 with a
 BOM so Excel shows Vietnamese. "No data" is written as :data:`NO_DATA`, never as 0.
+
+Text cells come from what people typed (names of households, members, villages): every
+one goes through :func:`as_text`, so a name such as ``=HYPERLINK(...)`` is never a live
+formula (OWASP "CSV injection"): a leading ``= + - @``, tab or CR gets a ``'`` before it,
+and XLSX text cells are typed as strings. Numbers are numbers, negative ones too.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ __all__ = [
     "Pct",
     "Table",
     "activity_text",
+    "as_text",
     "export_report",
     "fmt_day",
     "fmt_int",
@@ -212,7 +218,11 @@ def member_table(
         _subtitle(period, today),
         headers,
         (
-            [m.member_name, team_names.get(m.team_id or "", ""), *_figure_cells(m.figures)]
+            [
+                f"{m.member_name} (đã rời tổ)" if m.left_team else m.member_name,
+                team_names.get(m.team_id or "", ""),
+                *_figure_cells(m.figures),
+            ]
             for m in rows
         ),
     )
@@ -270,6 +280,19 @@ def visit_table(rows: Iterable[VisitLogRow], period: Period, today: date) -> Tab
     return Table("Nhật ký lượt thăm", _subtitle(period, today), headers, map(cells, rows))
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP's list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value: str) -> str:
+    """A text cell as every writer puts it: never read as a formula.
+
+    >>> print(as_text('=HYPERLINK("http://x","Bấm")'), as_text("-1+2"), as_text("Nguyễn Văn An"))
+    '=HYPERLINK("http://x","Bấm") '-1+2 Nguyễn Văn An
+    """
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def _preamble(table: Table) -> list[str]:
     return [table.title, f"{DATA_LABEL_VI} ({DATA_LABEL_EN})", table.subtitle]
 
@@ -283,7 +306,7 @@ def _csv_cell(value: Cell) -> str:
         return "có" if value else "không"
     if isinstance(value, int):
         return fmt_int(value)
-    return "" if value is None else value
+    return "" if value is None else as_text(value)
 
 
 def write_csv(table: Table, path: Path) -> int:
@@ -294,7 +317,7 @@ def write_csv(table: Table, path: Path) -> int:
         for line in _preamble(table):
             writer.writerow([line])
         writer.writerow([])
-        writer.writerow(table.headers)
+        writer.writerow([as_text(h) for h in table.headers])
         for row in table.rows:
             writer.writerow([_csv_cell(c) for c in row])
             n += 1
@@ -309,7 +332,11 @@ def write_xlsx(table: Table, path: Path) -> int:
     bold = Font(bold=True)
 
     def styled(value: object, number_format: str | None = None, font: Font | None = None):
+        if isinstance(value, str):
+            value = as_text(value)
         cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # openpyxl would make a formula of "=..."
         if number_format:
             cell.number_format = number_format
         if font:
@@ -319,7 +346,7 @@ def write_xlsx(table: Table, path: Path) -> int:
     lines = _preamble(table)
     ws.append([styled(lines[0], font=bold)])
     for line in lines[1:]:
-        ws.append([line])
+        ws.append([styled(line)])
     ws.append([])
     ws.append([styled(h, font=bold) for h in table.headers])
     n = 0
@@ -330,6 +357,8 @@ def write_xlsx(table: Table, path: Path) -> int:
                 out.append(NO_DATA if c.value is None else styled(c.value, "0.0%"))
             elif isinstance(c, Day):
                 out.append(None if c.value is None else styled(c.value, "DD/MM/YYYY"))
+            elif isinstance(c, str):
+                out.append(styled(c))
             else:
                 out.append(c)
         ws.append(out)

@@ -179,6 +179,12 @@ def _raw_rows(scope: str) -> str:
         {source} CROSS JOIN visit_activities a ON a.visit_id = v.id {where}"""
 
 
+def _one_if(test: str) -> str:
+    """1 where ``test`` holds, else 0 (SQLite reads a bare comparison as 0/1; PostgreSQL
+    would not add booleans)."""
+    return f"CASE WHEN {test} THEN 1 ELSE 0 END"
+
+
 def _per_household(rows: str, group: str, sums: bool) -> tuple[str, tuple[str, ...]]:
     """Distinct-household figures (and, if ``sums``, the additive ones) per group key.
 
@@ -189,11 +195,12 @@ def _per_household(rows: str, group: str, sums: bool) -> tuple[str, tuple[str, .
     inner = ", ".join(f"sum({c}) AS {c}" for c in (_SUMS if sums else ("dossiers",)))
     outer = "".join(f", sum({c})" for c in _SUMS) if sums else ""
     sql = f"""
-        SELECT k, sum(r > 0), count(*) - sum(r > 0), sum(dossiers > 0){outer}
+        SELECT k, sum({_one_if("r > 0")}), count(*) - sum({_one_if("r > 0")}),
+               sum({_one_if("dossiers > 0")}){outer}
         FROM (
             SELECT {group} AS k, sum(reached) AS r, {inner}
             FROM {rows}
-            GROUP BY k, household_id)
+            GROUP BY k, household_id) AS per_household
         GROUP BY k
     """
     return sql, (*_DISTINCT, *(_SUMS.values() if sums else ()))
@@ -202,7 +209,7 @@ def _per_household(rows: str, group: str, sums: bool) -> tuple[str, tuple[str, .
 def _follow_ups(due: str) -> str:
     """Follow-ups due / overdue per key from ``due``, rows of (key ``k``, date ``due``)."""
     return f"""
-        SELECT k, count(*), sum(due < :today) FROM ({due})
+        SELECT k, count(*), sum({_one_if("due < :today")}) FROM ({due}) AS dues
         WHERE due <= :today
         GROUP BY k
     """
@@ -216,10 +223,11 @@ def _in_period(first: str, last: str, detail: str) -> str:
     """
     return f"""CASE WHEN {first} IS NULL OR {first} > :end OR {last} < :start THEN 0
                     WHEN {first} >= :start OR {last} <= :end THEN 1
-                    ELSE EXISTS (SELECT 1 FROM coverage_days d
+                    WHEN EXISTS (SELECT 1 FROM coverage_days d
                                  WHERE d.village_id = h.village_id
                                    AND d.household_id = h.household_id
-                                   AND d.day >= :start AND d.day <= :end{detail}) END"""
+                                   AND d.day >= :start AND d.day <= :end{detail}) THEN 1
+                    ELSE 0 END"""
 
 
 def _rollup_sql(group: str, village_ids: Sequence[str] | None) -> list[tuple[str, tuple[str, ...]]]:
@@ -232,7 +240,7 @@ def _rollup_sql(group: str, village_ids: Sequence[str] | None) -> list[tuple[str
     """
     scope = _scope(village_ids, "village_id")
     where = f"day >= :start AND day <= :end{scope}"
-    days = f"coverage_days WHERE live AND {where}"
+    days = f"coverage_days WHERE live <> 0 AND {where}"
     if group == _BY_MEMBER:
         return [_per_household(days, group, sums=True)]
     if group == _BY_VILLAGE:
@@ -246,7 +254,7 @@ def _rollup_sql(group: str, village_ids: Sequence[str] | None) -> list[tuple[str
                            AS d
                 FROM coverage_households h
                 WHERE first_day <= :end AND last_day >= :start{scope}
-                GROUP BY village_id)
+                GROUP BY village_id) AS per_village
         """
     else:
         distinct, _ = _per_household(days, group, sums=False)
@@ -287,7 +295,8 @@ def _aggregate(
     if rollup:
         queries = _rollup_sql(group, village_ids)
     else:
-        queries = [_per_household(f"({_raw_rows(_scope(village_ids))})", group, sums=True)]
+        rows = f"({_raw_rows(_scope(village_ids))}) AS raw"
+        queries = [_per_household(rows, group, sums=True)]
     if today is not None and group != _BY_WEEK:
         if rollup:
             due = (
@@ -353,7 +362,9 @@ def total(groups: Sequence[VillageCoverage] | Sequence[TeamCoverage]) -> Figures
 
 
 def _columns(db: Executor, table: str) -> set[str]:
-    return {r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall()}
+    # pragma_table_info: SQLite's table-valued pragma (PostgreSQL has a function of that
+    # name, see fieldapp/server/postgres/schema.py).
+    return {r[0] for r in db.execute("SELECT name FROM pragma_table_info(?)", [table]).fetchall()}
 
 
 def team_villages(db: Executor) -> dict[str, tuple[str, str, tuple[str, ...]]]:
@@ -456,6 +467,10 @@ def team_coverage(
     return rows
 
 
+# A visit author the database has no name for (shared wording: exports use it too).
+UNKNOWN_NAME = "Chưa rõ tên"
+
+
 def member_activity(
     db: Executor,
     period: Period,
@@ -465,21 +480,25 @@ def member_activity(
     team_ids: Sequence[str] | None = None,
 ) -> list[MemberActivity]:
     """Per member: visits in scope villages in the period. Members of ``team_ids`` with no
-    visits are listed too (with zeros), so a leader sees who has not been out."""
+    visits are listed too (with zeros), so a leader sees who has not been out; a member
+    who visited but is in none of ``team_ids`` now is marked ``left_team``. Names come
+    from the ``members`` table (on a phone: the server's list, refetched when visits by
+    someone unknown arrive); a name still missing reads "Chưa rõ tên", never a raw id."""
     agg = _aggregate(db, _BY_MEMBER, period, today, village_ids)
     known = {
         r[0]: (r[1], r[2]) for r in db.execute("SELECT id, name, team_id FROM members").fetchall()
     }
     ids = set(agg)
-    if team_ids is not None:
-        wanted = set(team_ids)
+    wanted = set(team_ids) if team_ids is not None else None
+    if wanted is not None:
         ids |= {mid for mid, (_, team) in known.items() if team in wanted}
     rows = [
         MemberActivity(
             member_id=mid,
-            member_name=known.get(mid, (mid, None))[0] or mid,
-            team_id=known.get(mid, ("", None))[1],
+            member_name=(known[mid][0] if mid in known else "") or f"{UNKNOWN_NAME} · {mid[:8]}",
+            team_id=known[mid][1] if mid in known else None,
             figures=_figures(agg.get(mid)),
+            left_team=wanted is not None and mid in known and known[mid][1] not in wanted,
         )
         for mid in ids
     ]

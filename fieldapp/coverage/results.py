@@ -234,12 +234,15 @@ class MemberActivity:
     member_name: str
     team_id: str | None
     figures: Figures
+    # Visited here but no longer in a team covering these villages ("đã rời tổ").
+    left_team: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "member_id": self.member_id,
             "member_name": self.member_name,
             "team_id": self.team_id,
+            "left_team": self.left_team,
             "figures": self.figures.to_dict(),
         }
 

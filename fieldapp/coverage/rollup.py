@@ -42,7 +42,24 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-__all__ = ["ACTIVITY_COUNTS", "DAY_COUNTS", "VISIT_COUNTS", "backfill_sql", "install_v1"]
+__all__ = [
+    "ACTIVITY_COUNTS",
+    "DAY_COUNTS",
+    "SPANS",
+    "VISIT_COLUMNS",
+    "VISIT_COUNTS",
+    "activity_delta",
+    "backfill_sql",
+    "followup_refresh",
+    "household_refresh",
+    "install_v1",
+    "key_moved",
+    "tables_and_fill_sql",
+    "village_day_delta",
+    "visit_changed",
+    "visit_cleanup",
+    "visit_delta",
+]
 
 
 class _Script(Protocol):
@@ -52,18 +69,16 @@ class _Script(Protocol):
 # Per-visit counts: column → expression over a visit row ``{v}``.
 VISIT_COUNTS: dict[str, str] = {
     "visits": "1",
-    "reached": "{v}.outcome <> 'nobody_home'",
-    "declined": "coalesce({v}.consent IN ('declined', 'withdrawn'), 0)",
+    "reached": "CASE WHEN {v}.outcome <> 'nobody_home' THEN 1 ELSE 0 END",
+    "declined": "CASE WHEN {v}.consent IN ('declined', 'withdrawn') THEN 1 ELSE 0 END",
     "people": "coalesce({v}.people_guided, 0)",
 }
 # Per-activity counts: column → 0/1 expression over an activity row ``{a}``.
-ACTIVITY_COUNTS: dict[str, str] = {
+_ACTIVITY_TESTS: dict[str, str] = {
     "dossiers": "{a}.kind = 'dossier_submitted'",
-    "dossiers_full": "coalesce({a}.kind = 'dossier_submitted' AND {a}.level = 'full', 0)",
-    "fees_verified": "coalesce({a}.kind = 'fee_paid' AND {a}.payment_status = 'verified', 0)",
-    "fees_self_reported": (
-        "coalesce({a}.kind = 'fee_paid' AND {a}.payment_status = 'self_reported', 0)"
-    ),
+    "dossiers_full": "{a}.kind = 'dossier_submitted' AND {a}.level = 'full'",
+    "fees_verified": "{a}.kind = 'fee_paid' AND {a}.payment_status = 'verified'",
+    "fees_self_reported": "{a}.kind = 'fee_paid' AND {a}.payment_status = 'self_reported'",
     "fees_unknown": (
         "{a}.kind = 'fee_paid'"
         " AND coalesce({a}.payment_status, 'unknown') NOT IN ('verified', 'self_reported')"
@@ -72,8 +87,15 @@ ACTIVITY_COUNTS: dict[str, str] = {
     "payment_accounts": "{a}.kind = 'payment_account'",
     "digital_signatures": "{a}.kind = 'digital_signature'",
 }
+# Written as CASE (not a bare comparison, which SQLite reads as 0/1) so that the same
+# expressions run on PostgreSQL, whose comparisons are booleans (postgres/rollup.py).
+ACTIVITY_COUNTS: dict[str, str] = {
+    c: f"CASE WHEN {test} THEN 1 ELSE 0 END" for c, test in _ACTIVITY_TESTS.items()
+}
 DAY_COUNTS: tuple[str, ...] = (*VISIT_COUNTS, *ACTIVITY_COUNTS)
 _KEY = ("village_id", "household_id", "day", "member_id")
+# 1 while the household of ``h`` is live (not tombstoned), else 0.
+_LIVE = "CASE WHEN h.deleted = 0 THEN 1 ELSE 0 END"
 
 
 def _upsert(select: str, table: str = "coverage_days", key: tuple[str, ...] = _KEY) -> str:
@@ -84,37 +106,38 @@ def _upsert(select: str, table: str = "coverage_days", key: tuple[str, ...] = _K
     """
     extra = ("live",) if table == "coverage_days" else ()
     cols = ", ".join((*key, *extra, *DAY_COUNTS))
-    adds = ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_COUNTS)
+    # Qualified: PostgreSQL would find a bare {c} ambiguous (the row or excluded).
+    adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in DAY_COUNTS)
     return (
         f"INSERT INTO {table} ({cols}) {select}\n"
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {adds};"
     )
 
 
-_SPANS = """min(day), max(day),
+SPANS = """min(day), max(day),
     min(CASE WHEN reached > 0 THEN day END), max(CASE WHEN reached > 0 THEN day END),
     min(CASE WHEN dossiers > 0 THEN day END), max(CASE WHEN dossiers > 0 THEN day END)"""
 
 
-def _household_refresh(row: str, when: str = "1") -> str:
+def household_refresh(row: str, when: str = "1 = 1") -> str:
     """Recompute the spans of the household of a ``coverage_days`` row (NEW / OLD)."""
     return f"""
         DELETE FROM coverage_households
         WHERE village_id = {row}.village_id AND household_id = {row}.household_id
           AND {when};
         INSERT INTO coverage_households
-        SELECT village_id, household_id, {_SPANS} FROM coverage_days
-        WHERE village_id = {row}.village_id AND household_id = {row}.household_id AND live
+        SELECT village_id, household_id, {SPANS} FROM coverage_days
+        WHERE village_id = {row}.village_id AND household_id = {row}.household_id AND live <> 0
           AND {when}
         GROUP BY village_id, household_id;
     """
 
 
-def _village_day_delta(row: str, sign: str) -> str:
+def village_day_delta(row: str, sign: str) -> str:
     """Carry a ``coverage_days`` row (NEW / OLD) into ``coverage_village_days``."""
     counts = ", ".join(f"{sign} * {row}.{c}" for c in DAY_COUNTS)
     return _upsert(
-        f"SELECT {row}.village_id, {row}.day, {counts} WHERE {row}.live",
+        f"SELECT {row}.village_id, {row}.day, {counts} WHERE {row}.live <> 0",
         "coverage_village_days",
         ("village_id", "day"),
     )
@@ -127,19 +150,19 @@ def _activity_sums(visit_id: str) -> str:
     return f"(SELECT {sums} FROM visit_activities a WHERE a.visit_id = {visit_id})"
 
 
-def _visit_delta(v: str, sign: str) -> str:
+def visit_delta(v: str, sign: str) -> str:
     """Visit ``v`` (NEW / OLD) and its current activities, if effective, times ``sign``."""
     counts = [f"{sign} * ({e.format(v=v)})" for e in VISIT_COUNTS.values()]
     counts += [f"{sign} * s.{c}" for c in ACTIVITY_COUNTS]
     return _upsert(
         f"SELECT h.village_id, {v}.household_id, substr({v}.visited_at, 1, 10),"
-        f" {v}.member_id, h.deleted = 0, {', '.join(counts)}\n"
+        f" {v}.member_id, {_LIVE}, {', '.join(counts)}\n"
         f"FROM households h, {_activity_sums(f'{v}.id')} s\n"
         f"WHERE h.id = {v}.household_id AND {v}.superseded_by IS NULL"
     )
 
 
-def _visit_cleanup(v: str) -> str:
+def visit_cleanup(v: str) -> str:
     """Drop the row of visit ``v`` once no effective visit is left in it."""
     return (
         "DELETE FROM coverage_days"
@@ -149,19 +172,19 @@ def _visit_cleanup(v: str) -> str:
     )
 
 
-def _activity_delta(a: str, sign: str) -> str:
+def activity_delta(a: str, sign: str) -> str:
     """Activity ``a`` (NEW / OLD) times ``sign``, while its visit is effective."""
     counts = ["0"] * len(VISIT_COUNTS)
     counts += [f"{sign} * ({e.format(a=a)})" for e in ACTIVITY_COUNTS.values()]
     return _upsert(
         "SELECT h.village_id, v.household_id, substr(v.visited_at, 1, 10), v.member_id,"
-        f" h.deleted = 0, {', '.join(counts)}\n"
+        f" {_LIVE}, {', '.join(counts)}\n"
         "FROM visits v JOIN households h ON h.id = v.household_id\n"
         f"WHERE v.id = {a}.visit_id AND v.superseded_by IS NULL"
     )
 
 
-def _followup_refresh(household: str) -> str:
+def followup_refresh(household: str) -> str:
     """Recompute one household's follow-up row from its latest effective visit."""
     return f"""
         DELETE FROM coverage_followups WHERE household_id = {household};
@@ -176,14 +199,15 @@ def _followup_refresh(household: str) -> str:
     """
 
 
-def backfill_sql(where: str = "1") -> str:
+def backfill_sql(where: str = "1 = 1") -> str:
     """Counts of the effective visits matching ``where`` (over ``visits v``), as rows."""
     visit = ", ".join(f"sum({e.format(v='v')})" for e in VISIT_COUNTS.values())
     acts = ", ".join(f"coalesce(sum(a.{c}), 0)" for c in ACTIVITY_COUNTS)
     per_visit = ", ".join(f"sum({e.format(a='x')}) AS {c}" for c, e in ACTIVITY_COUNTS.items())
     return _upsert(
         f"SELECT h.village_id, v.household_id, substr(v.visited_at, 1, 10), v.member_id,"
-        f" h.deleted = 0, {visit}, {acts}\n"
+        # max(): one household per group, so one value; PostgreSQL wants it aggregated.
+        f" max({_LIVE}), {visit}, {acts}\n"
         "FROM visits v JOIN households h ON h.id = v.household_id\n"
         f"  LEFT JOIN (SELECT x.visit_id, {per_visit} FROM visit_activities x"
         "             GROUP BY x.visit_id) a ON a.visit_id = v.id\n"
@@ -192,28 +216,37 @@ def backfill_sql(where: str = "1") -> str:
     )
 
 
-_KEY_MOVED = "(OLD.village_id IS NOT NEW.village_id OR OLD.household_id IS NOT NEW.household_id)"
-_VISIT_CHANGED = " OR ".join(
-    f"OLD.{c} IS NOT NEW.{c}"
-    for c in (
-        "superseded_by",
-        "household_id",
-        "member_id",
-        "visited_at",
-        "consent",
-        "outcome",
-        "people_guided",
-        "follow_up_on",
+def key_moved(differs: str = "IS NOT") -> str:
+    """Whether a ``coverage_days`` row changed household (``differs``: SQLite's ``IS NOT``
+    or PostgreSQL's ``IS DISTINCT FROM``)."""
+    return (
+        f"(OLD.village_id {differs} NEW.village_id OR OLD.household_id {differs} NEW.household_id)"
     )
+
+
+# Visit columns the roll-up reads: an update of any of them is carried over.
+VISIT_COLUMNS = (
+    "superseded_by",
+    "household_id",
+    "member_id",
+    "visited_at",
+    "consent",
+    "outcome",
+    "people_guided",
+    "follow_up_on",
 )
 
 
-def install_v1(db: _Script) -> None:
-    """Create the roll-up tables, fill them from existing rows, then add the triggers."""
+def visit_changed(differs: str = "IS NOT") -> str:
+    return " OR ".join(f"OLD.{c} {differs} NEW.{c}" for c in VISIT_COLUMNS)
+
+
+def tables_and_fill_sql(without_rowid: str = " WITHOUT ROWID") -> str:
+    """The roll-up tables, filled from the existing rows (both backends; PostgreSQL
+    passes ``without_rowid=""``)."""
     counts = ",\n".join(f"    {c} INTEGER NOT NULL DEFAULT 0" for c in DAY_COUNTS)
     sums = ", ".join(f"sum({c})" for c in DAY_COUNTS)
-    db.executescript(
-        f"""
+    return f"""
 -- live = 0 while the household is tombstoned: its rows stay but count nowhere.
 CREATE TABLE coverage_days (
     village_id TEXT NOT NULL,
@@ -223,7 +256,7 @@ CREATE TABLE coverage_days (
     live INTEGER NOT NULL DEFAULT 1,
 {counts},
     PRIMARY KEY (village_id, household_id, day, member_id)
-) WITHOUT ROWID;
+){without_rowid};
 
 -- Sums of the live coverage_days rows per village and day: the additive figures of a
 -- province are read from ~250 k rows here instead of ~2 M there.
@@ -232,7 +265,7 @@ CREATE TABLE coverage_village_days (
     day TEXT NOT NULL,
 {counts},
     PRIMARY KEY (village_id, day)
-) WITHOUT ROWID;
+){without_rowid};
 
 -- Per live household with visits: first and last day of any effective visit, of one
 -- that reached it, of one with a dossier. A period that contains the first or the last
@@ -248,7 +281,7 @@ CREATE TABLE coverage_households (
     first_dossier TEXT,
     last_dossier TEXT,
     PRIMARY KEY (village_id, household_id)
-) WITHOUT ROWID;
+){without_rowid};
 
 -- Live households only.
 CREATE TABLE coverage_followups (
@@ -256,17 +289,17 @@ CREATE TABLE coverage_followups (
     village_id TEXT NOT NULL,
     member_id TEXT NOT NULL,
     follow_up_on TEXT NOT NULL
-) WITHOUT ROWID;
+){without_rowid};
 CREATE INDEX coverage_followups_village ON coverage_followups
     (village_id, follow_up_on, member_id);
 
 {backfill_sql()}
 
 INSERT INTO coverage_village_days (village_id, day, {", ".join(DAY_COUNTS)})
-SELECT village_id, day, {sums} FROM coverage_days WHERE live GROUP BY village_id, day;
+SELECT village_id, day, {sums} FROM coverage_days WHERE live <> 0 GROUP BY village_id, day;
 
 INSERT INTO coverage_households
-SELECT village_id, household_id, {_SPANS} FROM coverage_days WHERE live
+SELECT village_id, household_id, {SPANS} FROM coverage_days WHERE live <> 0
 GROUP BY village_id, household_id;
 
 INSERT INTO coverage_followups (household_id, village_id, member_id, follow_up_on)
@@ -275,20 +308,27 @@ FROM households h JOIN visits l ON l.id = (
     SELECT id FROM visits WHERE household_id = h.id AND superseded_by IS NULL
     ORDER BY visited_at DESC, id DESC LIMIT 1)
 WHERE h.deleted = 0 AND l.outcome = 'follow_up' AND l.follow_up_on IS NOT NULL;
+"""
 
+
+def install_v1(db: _Script) -> None:
+    """Create the roll-up tables, fill them from existing rows, then add the triggers."""
+    db.executescript(
+        tables_and_fill_sql()
+        + f"""
 CREATE TRIGGER coverage_days_insert AFTER INSERT ON coverage_days BEGIN
-{_village_day_delta("NEW", "1")}
-{_household_refresh("NEW")}
+{village_day_delta("NEW", "1")}
+{household_refresh("NEW")}
 END;
 
 CREATE TRIGGER coverage_days_delete AFTER DELETE ON coverage_days BEGIN
-{_village_day_delta("OLD", "-1")}
-{_household_refresh("OLD")}
+{village_day_delta("OLD", "-1")}
+{household_refresh("OLD")}
 END;
 
 CREATE TRIGGER coverage_days_update AFTER UPDATE ON coverage_days BEGIN
-{_village_day_delta("OLD", "-1")}
-{_village_day_delta("NEW", "1")}
+{village_day_delta("OLD", "-1")}
+{village_day_delta("NEW", "1")}
 END;
 
 -- Spans change only with the row's key, liveness, or whether it reached / had a dossier.
@@ -297,51 +337,51 @@ WHEN OLD.village_id IS NOT NEW.village_id OR OLD.household_id IS NOT NEW.househo
   OR OLD.day IS NOT NEW.day OR OLD.live IS NOT NEW.live
   OR (OLD.reached > 0) IS NOT (NEW.reached > 0) OR (OLD.dossiers > 0) IS NOT (NEW.dossiers > 0)
 BEGIN
-{_household_refresh("OLD", _KEY_MOVED)}
-{_household_refresh("NEW")}
+{household_refresh("OLD", key_moved())}
+{household_refresh("NEW")}
 END;
 
 CREATE TRIGGER coverage_visit_insert AFTER INSERT ON visits
 WHEN NEW.superseded_by IS NULL BEGIN
-{_visit_delta("NEW", "1")}
-{_followup_refresh("NEW.household_id")}
+{visit_delta("NEW", "1")}
+{followup_refresh("NEW.household_id")}
 END;
 
 CREATE TRIGGER coverage_visit_delete AFTER DELETE ON visits
 WHEN OLD.superseded_by IS NULL BEGIN
-{_visit_delta("OLD", "-1")}
-{_visit_cleanup("OLD")}
-{_followup_refresh("OLD.household_id")}
+{visit_delta("OLD", "-1")}
+{visit_cleanup("OLD")}
+{followup_refresh("OLD.household_id")}
 END;
 
 CREATE TRIGGER coverage_visit_update AFTER UPDATE OF superseded_by, household_id, member_id,
     visited_at, consent, outcome, people_guided, follow_up_on ON visits
-WHEN (OLD.superseded_by IS NULL OR NEW.superseded_by IS NULL) AND ({_VISIT_CHANGED}) BEGIN
-{_visit_delta("OLD", "-1")}
-{_visit_cleanup("OLD")}
-{_visit_delta("NEW", "1")}
-{_followup_refresh("OLD.household_id")}
-{_followup_refresh("NEW.household_id")}
+WHEN (OLD.superseded_by IS NULL OR NEW.superseded_by IS NULL) AND ({visit_changed()}) BEGIN
+{visit_delta("OLD", "-1")}
+{visit_cleanup("OLD")}
+{visit_delta("NEW", "1")}
+{followup_refresh("OLD.household_id")}
+{followup_refresh("NEW.household_id")}
 END;
 
 CREATE TRIGGER coverage_activity_insert AFTER INSERT ON visit_activities BEGIN
-{_activity_delta("NEW", "1")}
+{activity_delta("NEW", "1")}
 END;
 
 CREATE TRIGGER coverage_activity_delete AFTER DELETE ON visit_activities BEGIN
-{_activity_delta("OLD", "-1")}
+{activity_delta("OLD", "-1")}
 END;
 
 CREATE TRIGGER coverage_activity_update AFTER UPDATE OF visit_id, kind, level, payment_status
     ON visit_activities BEGIN
-{_activity_delta("OLD", "-1")}
-{_activity_delta("NEW", "1")}
+{activity_delta("OLD", "-1")}
+{activity_delta("NEW", "1")}
 END;
 
 -- A household row arriving after its visits (possible on a device) brings them in.
 CREATE TRIGGER coverage_household_insert AFTER INSERT ON households BEGIN
 {backfill_sql("v.household_id = NEW.id")}
-{_followup_refresh("NEW.id")}
+{followup_refresh("NEW.id")}
 END;
 
 -- BEFORE: the coverage_days triggers still see the household while its rows go.
@@ -363,7 +403,7 @@ CREATE TRIGGER coverage_household_deleted AFTER UPDATE OF deleted ON households
 WHEN (OLD.deleted <> 0) IS NOT (NEW.deleted <> 0) BEGIN
 UPDATE coverage_days SET live = NEW.deleted = 0
     WHERE village_id IN (OLD.village_id, NEW.village_id) AND household_id = NEW.id;
-{_followup_refresh("NEW.id")}
+{followup_refresh("NEW.id")}
 END;
 """
     )

@@ -12,6 +12,7 @@ English message, so the UI can mark every field and the API can answer one 4xx.
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections.abc import Mapping
@@ -32,15 +33,18 @@ from fieldapp.domain.model import (
     ProcedureLevel,
     Visit,
 )
-from fieldapp.text import nfc
+from fieldapp.text import nfc, normalize_phone
 
 __all__ = [
     "MAX_NOTES",
+    "REDACTED",
     "Problem",
     "ValidationError",
+    "check_place_name",
     "contains_id_number",
     "parse_household",
     "parse_visit",
+    "redact_id_numbers",
 ]
 
 MAX_NOTES = 1000
@@ -54,9 +58,32 @@ PROCEDURE_CODE = re.compile(r"^\d\.\d{6}$")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # A 9- or 12-digit run looks like a CMND/CCCD number, which we must never store.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
-# Spaces, dots and dashes between digits ("001 203 004 567", "0012-0300-4567") are
+# Invisible format characters (zero-width spaces and joiners, word joiner, BOM, soft
+# hyphen) are dropped first: "001\u200b203…" reads as one number to a person.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# The letter O typed for a zero inside a run of digits ("0O12 O3…") is a zero.
+_DIGITS_WITH_O = re.compile(r"[\dOo]*\d[\dOo]*")
+# Separators between digits ("001 203 004 567", "0012-0300-4567", "001/203_004,567") are
 # removed before the search, so a formatted number is caught like a bare one.
-_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[\s.\-\u2010-\u2015]{1,3}(?=\d)")
+_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[\s.,/_\-\u2010-\u2015]{1,3}(?=\d)")
+
+
+_LONG_RUN = re.compile(r"\d{13}")
+
+
+# A date (dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy) is 8 digits that must not join the next
+# number: "ngày 20/11/2026 3 người" is no ID number.
+_DATE = re.compile(r"(?<!\d)(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\1(?:19|20)\d\d(?!\d)")
+
+
+def _as_digits(text: str) -> str:
+    text = _DATE.sub(" ", _INVISIBLE.sub("", text))
+    # Twice: a separator may hide an O from its digit ("001 O03"), and an O may hide a
+    # separator from its digit ("00O/203").
+    for _ in range(2):
+        text = _DIGITS_WITH_O.sub(lambda m: m.group().replace("O", "0").replace("o", "0"), text)
+        text = _DIGIT_SEPARATOR.sub("", text)
+    return text
 
 
 def contains_id_number(text: str) -> bool:
@@ -64,8 +91,68 @@ def contains_id_number(text: str) -> bool:
 
     >>> contains_id_number("CCCD 001.203.004.567"), contains_id_number("SĐT 0912 345 678")
     (True, False)
+    >>> contains_id_number("0O1/2O3_004,567"), contains_id_number("001\u200b203\u200b004567")
+    (True, True)
     """
-    return _ID_NUMBER.search(_DIGIT_SEPARATOR.sub("", text)) is not None
+    joined = _as_digits(text)
+    if _ID_NUMBER.search(joined):
+        return True
+    # Two numbers side by side ("079188123456 381927465") join into one run too long to
+    # be either: then each space-separated word is looked at on its own as well.
+    return _LONG_RUN.search(joined) is not None and any(
+        _ID_NUMBER.search(_as_digits(word)) for word in text.split()
+    )
+
+
+REDACTED = "[đã xoá]"
+
+
+def _id_like(value: Any) -> bool:
+    if isinstance(value, str):
+        # A canonical UUID is an id, not something typed; its digit groups may touch.
+        return not _CANONICAL_UUID.fullmatch(value) and contains_id_number(value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return contains_id_number(str(value))
+    if isinstance(value, float) and math.isfinite(value):
+        # 381927465.0 holds the number in its whole part (the dot is no separator here).
+        return contains_id_number(str(int(value))) or contains_id_number(repr(value))
+    return False
+
+
+def redact_id_numbers(value: Any) -> Any:
+    """A copy of a JSON value with every string, number and key that looks like a
+    CMND/CCCD number replaced by :data:`REDACTED` — for keeping raw input (a rejected
+    record) without keeping such a number. Containers are walked without recursion.
+
+    >>> redact_id_numbers({"notes": "CCCD 001 203 004 567", "n": 2, "x": [123456789]})
+    {'notes': '[đã xoá]', 'n': 2, 'x': ['[đã xoá]']}
+    """
+
+    def scrub(v: Any) -> Any:
+        return REDACTED if _id_like(v) else v
+
+    def shell(v: Any) -> Any:
+        return {} if isinstance(v, dict) else [] if isinstance(v, list) else scrub(v)
+
+    root = shell(value)
+    stack: list[tuple[Any, Any]] = [(value, root)] if isinstance(value, dict | list) else []
+    while stack:
+        src, dst = stack.pop()
+        items = src.items() if isinstance(src, dict) else enumerate(src)
+        for key, child in items:
+            copy = shell(child)
+            if isinstance(dst, dict):
+                name = scrub(key)
+                while name in dst:  # two redacted keys must not overwrite each other
+                    name += "'"
+                dst[name] = copy
+            else:
+                dst.append(copy)
+            if isinstance(child, dict | list):
+                stack.append((child, copy))
+    return root
 
 
 # code → (Vietnamese, English). Kept together so neither language drifts.
@@ -73,6 +160,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "required": ("Bắt buộc nhập.", "Required."),
     "not_uuid": ("Mã không hợp lệ (cần UUID).", "Invalid id (a UUID is required)."),
     "bad_type": ("Sai kiểu dữ liệu.", "Wrong data type."),
+    "bad_text": (
+        "Có ký tự không hợp lệ; hãy xoá và gõ lại.",
+        "Contains an invalid character; delete it and type again.",
+    ),
     "bad_choice": (
         "Giá trị không hợp lệ: chọn một trong {choices}.",
         "Invalid value: choose one of {choices}.",
@@ -131,6 +222,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Do not record ID-card (CMND/CCCD) numbers.",
     ),
     "field_not_allowed": ("Trường này không được phép.", "This field is not allowed."),
+    "not_a_name": (
+        "Tên không được chứa dấu / hoặc \\, chuỗi .. hay ký tự điều khiển.",
+        "A name may not contain / or \\, .. or control characters.",
+    ),
     "name_or_address": (
         "Nhập tên chủ hộ hoặc địa chỉ.",
         "Enter the head of household's name or the address.",
@@ -223,6 +318,12 @@ class _Collector:
         if not isinstance(value, str):
             self.add(path, "bad_type")
             return ""
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: no file or database can hold it
+                self.add(path, "bad_text")
+                return ""
         clean = nfc(value)
         if required and not clean:
             self.add(path, "required")
@@ -527,6 +628,36 @@ _HOUSEHOLD_FIELDS = {
 }
 
 
+# Path separators, "..", control characters: what makes a name leave a folder when it
+# becomes part of a file name (a poster "ap-phich-../../x.pdf"), or break a line in a log.
+_NOT_IN_NAMES = re.compile(r"[/\\\x00-\x1f\x7f-\x9f\u2028\u2029]|\.\.")
+
+
+def check_place_name(value: str, field: str = "name", *, max_len: int = MAX_NAME) -> str:
+    """A village or team name as typed by an officer, NFC; refused if it is not a name.
+
+    >>> check_place_name("Thôn Đông")
+    'Thôn Đông'
+    >>> try:
+    ...     check_place_name("../../etc")
+    ... except ValidationError as exc:
+    ...     exc.problems[0].code
+    'not_a_name'
+    """
+    c = _Collector()
+    clean = c.text({field: value}, field, max_len=max_len, required=True, free_text=True)
+    if clean and (_NOT_IN_NAMES.search(clean) or _NOT_IN_NAMES.search(value)):
+        c.add(field, "not_a_name")
+    if c.problems:
+        raise ValidationError(c.problems)
+    return clean
+
+
+def _not_a_phone(text: str) -> bool:
+    result = normalize_phone(text)
+    return result is not None and result.kind == "invalid"
+
+
 def parse_household(data: Mapping[str, Any]) -> Household:
     """Check a household dict; the phone is kept as typed here (see ``normalize_phone``).
 
@@ -543,6 +674,10 @@ def parse_household(data: Mapping[str, Any]) -> Household:
     head_name = c.text(data, "head_name", max_len=MAX_NAME, free_text=True)
     address = c.text(data, "address_detail", max_len=200, free_text=True)
     phone = c.text(data, "phone", max_len=30) or None
+    # A phone is digits by nature and is not screened as prose; but 9 or 12 digits that
+    # are no phone number at all are an ID-card number typed in the phone box.
+    if phone and contains_id_number(phone) and _not_a_phone(phone):
+        c.add("phone", "id_number_forbidden")
     members = c.integer(data, "members_count", 1, 30)
     deleted = data.get("deleted", False)
     if not isinstance(deleted, bool):

@@ -1,28 +1,51 @@
 """The enrolment link a team leader shows as a QR code and a member's phone reads back.
 
-Shape: ``{server_base_url}/enrol?code={CODE}``. The server base may carry a path prefix
+Shape: ``vn.fieldapp://app/enrol?server={server_base_url}&code={CODE}`` — the app's own
+scheme, declared for Android and iOS in ``[tool.flet.deep_linking]`` of pyproject.toml,
+so scanning the leader's QR with the phone's camera opens the installed app. Flet hands
+the app that link as its route, scheme and host dropped: ``/enrol?server=…&code=…``
+(at start in ``page.route``, while running through ``on_route_change``); both forms, and
+the older ``{server_base_url}/enrol?code={CODE}``, are read back by
+:func:`parse_enrol_link`. The server base may carry a path prefix
 (``https://example.vn/fieldapp``). Plain http is accepted only for ``localhost`` and
 ``127.0.0.1`` (development): an enrolment code sent in clear text could be stolen.
 
 >>> link = build_enrol_link("https://sync.example.vn/", "AB12-CD34")
 >>> link
-'https://sync.example.vn/enrol?code=AB12-CD34'
+'vn.fieldapp://app/enrol?server=https%3A%2F%2Fsync.example.vn&code=AB12-CD34'
 >>> parse_enrol_link("  " + link + "\\n")
+('https://sync.example.vn', 'AB12-CD34')
+>>> parse_enrol_link("/enrol?server=https%3A%2F%2Fsync.example.vn&code=AB12-CD34")
+('https://sync.example.vn', 'AB12-CD34')
+>>> parse_enrol_link("https://sync.example.vn/enrol?code=AB12-CD34")
 ('https://sync.example.vn', 'AB12-CD34')
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from fieldapp.portal.errors import PortalError
 from fieldapp.portal.qr import qr_png
 
-__all__ = ["DEV_HOSTS", "build_enrol_link", "enrol_qr", "normalize_base_url", "parse_enrol_link"]
+__all__ = [
+    "APP_HOST",
+    "APP_SCHEME",
+    "DEV_HOSTS",
+    "ENROL_PATH",
+    "build_enrol_link",
+    "enrol_qr",
+    "is_enrol_link",
+    "normalize_base_url",
+    "parse_enrol_link",
+]
 
 DEV_HOSTS = frozenset({"localhost", "127.0.0.1"})
 ENROL_PATH = "/enrol"
+# Must match [tool.flet.deep_linking] in pyproject.toml (checked by tests).
+APP_SCHEME = "vn.fieldapp"
+APP_HOST = "app"
 _CODE_RE = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -76,18 +99,28 @@ def _check_code(code: str) -> str:
 
 
 def build_enrol_link(server_base_url: str, code: str) -> str:
-    """``{server_base_url}/enrol?code={CODE}``, normalised and checked."""
-    return f"{normalize_base_url(server_base_url)}{ENROL_PATH}?code={quote(_check_code(code))}"
+    """``vn.fieldapp://app/enrol?server={server_base_url}&code={CODE}``, normalised, checked."""
+    query = urlencode({"server": normalize_base_url(server_base_url), "code": _check_code(code)})
+    return f"{APP_SCHEME}://{APP_HOST}{ENROL_PATH}?{query}"
+
+
+def is_enrol_link(text: str | None) -> bool:
+    """Whether ``text`` (a route, a pasted or scanned link) is meant as an enrolment link."""
+    clean = _SPACE_RE.sub("", text or "")
+    return ENROL_PATH in urlsplit(clean).path and "code=" in clean
 
 
 def parse_enrol_link(text: str) -> tuple[str, str]:
-    """Read back ``(server_base_url, code)`` from a scanned or pasted enrolment link.
+    """Read back ``(server_base_url, code)`` from a scanned or pasted enrolment link, or
+    from the route Flet gives the app for one (``/enrol?server=…&code=…``).
 
     Tolerates surrounding/embedded white space (line-wrapped pastes), ``/enrol/`` with a
-    trailing slash and a missing scheme (https assumed).
+    trailing slash and, in the older ``{server}/enrol?code=…`` form, a missing scheme
+    (https assumed).
     """
     clean = _SPACE_RE.sub("", text or "")
-    if "://" not in clean:
+    app_link = clean.startswith("/") or clean.lower().startswith(f"{APP_SCHEME}://")
+    if "://" not in clean and not app_link:
         clean = "https://" + clean
     parts = urlsplit(clean)
     path = parts.path.rstrip("/")
@@ -97,9 +130,15 @@ def parse_enrol_link(text: str) -> tuple[str, str]:
             f"path must end with {ENROL_PATH}: '{text.strip()}'.",
             field="link",
         )
-    codes = parse_qs(parts.query).get("code", [])
+    query = parse_qs(parts.query)
+    codes = query.get("code", [])
     if len(codes) != 1:
         raise _bad_link("thiếu mã đăng ký (code=…).", "the code=… parameter is missing.", "code")
+    if app_link:
+        servers = query.get("server", [])
+        if len(servers) != 1:
+            raise _bad_link("thiếu địa chỉ máy chủ (server=…).", "server=… is missing.")
+        return normalize_base_url(servers[0]), _check_code(codes[0])
     base = urlunsplit((parts.scheme, parts.netloc, path[: -len(ENROL_PATH)], "", ""))
     return normalize_base_url(base), _check_code(codes[0])
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 from fieldapp.portal.errors import PortalError
 from fieldapp.portal.links import PortalConfig, PortalLink, procedure_link
 from fieldapp.portal.qr import qr_matrix
-from fieldapp.text import nfc
+from fieldapp.text import fold, nfc
 
 __all__ = [
     "INSTRUCTION_STEPS_VI",
@@ -37,6 +39,7 @@ __all__ = [
     "fonts_dir",
     "layout_links",
     "layout_poster",
+    "poster_file_name",
     "poster_links",
     "poster_pdf",
     "poster_png",
@@ -509,3 +512,16 @@ def write_poster(
         outputs.append((Path(png_path), buffer.getvalue()))
     _write_all(outputs)
     return layout
+
+
+def poster_file_name(village: str, day: date) -> str:
+    """The poster's file name from a village name: letters, digits and dashes only, so
+    no name (``../../x``, ``a/b``, control characters) can take it out of its folder.
+
+    >>> poster_file_name("Thôn Đông", date(2026, 11, 20))
+    'ap-phich-thon-dong-20261120.pdf'
+    >>> poster_file_name("../../etc/passwd", date(2026, 11, 20))
+    'ap-phich-etc-passwd-20261120.pdf'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(village)).strip("-")[:60].strip("-") or "thon"
+    return f"ap-phich-{slug}-{day:%Y%m%d}.pdf"

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import secrets
-import sqlite3
 import stat
 import threading
 from concurrent.futures import Future
@@ -29,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.domain.model import Member, Role, Team, Village
-from fieldapp.server.db import ServerDB, Writer, now_iso
-from fieldapp.server.errors import ApiError
+from fieldapp.domain.validation import ValidationError, check_place_name
+from fieldapp.server.db import ServerDatabase, Writer, now_iso
+from fieldapp.server.errors import ApiError, SecretError
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
+from fieldapp.server.sql import Conn
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sync.protocol import MemberOut, TeamOut, VillageOut
 from fieldapp.text import nfc, sort_key
@@ -82,14 +83,37 @@ def secret_file(database: str) -> Path:
     return Path(f"{database}.secret")
 
 
-def _database_file(conn: sqlite3.Connection) -> str:
+def _database_file(conn: Conn) -> str:
+    # A PostgreSQL connection names its database itself (see postgres.connection): its
+    # secret can only come from FIELDAPP_SECRET (see server_secret).
+    named = getattr(conn, "database_name", None)
+    if isinstance(named, str):
+        return named
     for _, name, file in conn.execute("PRAGMA database_list").fetchall():
         if name == "main":
             return str(file or "")
     return ""
 
 
+def _short(name: str) -> SecretError:
+    return SecretError(
+        f"{name}: khoá bí mật của máy chủ phải có ít nhất {MIN_SECRET_CHARS} ký tự.",
+        f"{name}: the server secret must have at least {MIN_SECRET_CHARS} characters.",
+    )
+
+
 def _read_or_create(path: Path) -> bytes:
+    try:
+        return _read_or_create_file(path)
+    except (OSError, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise SecretError(
+            f"không đọc hoặc tạo được tệp khoá bí mật {path} ({reason}).",
+            f"cannot read or create the secret file {path} ({reason}).",
+        ) from None
+
+
+def _read_or_create_file(path: Path) -> bytes:
     try:
         key = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
@@ -115,7 +139,7 @@ def _read_or_create(path: Path) -> bytes:
 
         log_event("secret_file_readable_by_others", file=path.name)
     if len(key) < MIN_SECRET_CHARS:
-        raise ValueError(f"{path.name}: server secret shorter than {MIN_SECRET_CHARS} characters")
+        raise _short(path.name)
     return key.encode()
 
 
@@ -123,13 +147,23 @@ def server_secret(database: str) -> bytes:
     """The HMAC key for enrolment codes, never stored in the database itself.
 
     ``FIELDAPP_SECRET`` wins; otherwise ``<database>.secret`` (created on first use with
-    mode 0600). An in-memory database gets a per-process key: it lives no longer.
+    mode 0600); a PostgreSQL database needs ``FIELDAPP_SECRET``. An in-memory database
+    gets a per-process key: it lives no longer.
     """
     env = os.environ.get(SECRET_ENV)
     if env:
         if len(env) < MIN_SECRET_CHARS:
-            raise ValueError(f"{SECRET_ENV} must have at least {MIN_SECRET_CHARS} characters")
+            raise _short(SECRET_ENV)
         return env.encode()
+    if database.startswith(("postgresql:", "postgres:")):
+        # Several API processes on several machines share one PostgreSQL database and
+        # no file beside it: they must share one secret, given to each of them.
+        raise SecretError(
+            f"Cần đặt {SECRET_ENV} khi cơ sở dữ liệu là PostgreSQL"
+            " (cùng một khoá cho mọi máy chủ API).",
+            f"{SECRET_ENV} must be set when the database is PostgreSQL"
+            " (the same on every API process).",
+        )
     memory = database in ("", ":memory:")
     with _secrets_lock:
         key = _secrets.get(database)
@@ -139,13 +173,13 @@ def server_secret(database: str) -> bytes:
         return key
 
 
-def code_digest(conn: sqlite3.Connection, clean_code: str) -> str:
+def code_digest(conn: Conn, clean_code: str) -> str:
     """What ``enrol_codes.code_hash`` holds for a normalised code: HMAC-SHA256."""
     key = server_secret(_database_file(conn))
     return _HMAC_PREFIX + hmac.new(key, clean_code.encode(), hashlib.sha256).hexdigest()
 
 
-def _live_code(conn: sqlite3.Connection, code: str) -> tuple[str, str] | None:
+def _live_code(conn: Conn, code: str) -> tuple[str, str] | None:
     """(stored digest, member id) of an unused, unexpired code, or None."""
     clean = normalize_code(code)
     if len(clean) != CODE_LENGTH:
@@ -160,7 +194,7 @@ def _live_code(conn: sqlite3.Connection, code: str) -> tuple[str, str] | None:
     return row[0], row[1]
 
 
-def code_is_live(conn: sqlite3.Connection, code: str) -> bool:
+def code_is_live(conn: Conn, code: str) -> bool:
     """Whether a code would enrol now: a read-only check made before taking the write lock."""
     return _live_code(conn, code) is not None
 
@@ -179,9 +213,7 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def _village_ids(
-    conn: sqlite3.Connection, role: Role, team_id: str | None, ward: str | None
-) -> list[str]:
+def _village_ids(conn: Conn, role: Role, team_id: str | None, ward: str | None) -> list[str]:
     if role == Role.OFFICER:
         if ward:
             rows = conn.execute("SELECT id FROM villages WHERE ward_code = ?", [ward])
@@ -192,7 +224,7 @@ def _village_ids(
     return sorted(r[0] for r in rows)
 
 
-def principal_for(conn: sqlite3.Connection, device_id: str, member_id: str) -> Principal | None:
+def principal_for(conn: Conn, device_id: str, member_id: str) -> Principal | None:
     row = conn.execute(
         "SELECT role, team_id, ward_code FROM members WHERE id = ?", [member_id]
     ).fetchone()
@@ -227,7 +259,7 @@ def _as_utc(text: str) -> datetime:
 
 
 def authenticate(
-    conn: sqlite3.Connection,
+    conn: Conn,
     token: str,
     *,
     idle: timedelta = timedelta(days=DEFAULT_TOKEN_IDLE_DAYS),
@@ -279,7 +311,7 @@ class TokenTouches:
     A token already queued is not queued twice by concurrent requests.
     """
 
-    def __init__(self, db: ServerDB):
+    def __init__(self, db: ServerDatabase):
         self.db = db
         self._pending: set[str] = set()
         self._lock = threading.Lock()
@@ -316,9 +348,7 @@ def require_officer(by: Principal | None) -> None:
         raise ApiError("forbidden")
 
 
-def member_visible(
-    conn: sqlite3.Connection, by: Principal | None, member_id: str
-) -> dict[str, Any]:
+def member_visible(conn: Conn, by: Principal | None, member_id: str) -> dict[str, Any]:
     """A member row the caller may manage (leaders: own team; officers: their ward)."""
     row = conn.execute(
         "SELECT m.id, m.name, m.role, m.team_id, m.phone, m.ward_code, t.ward_code"
@@ -420,7 +450,7 @@ def revoke_device(w: Writer, device_id: str, by: Principal | None) -> None:
 # -- reference data ---------------------------------------------------------------------
 
 
-def village_out(conn: sqlite3.Connection, ids: list[str]) -> list[VillageOut]:
+def village_out(conn: Conn, ids: list[str]) -> list[VillageOut]:
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
@@ -431,7 +461,7 @@ def village_out(conn: sqlite3.Connection, ids: list[str]) -> list[VillageOut]:
     return [VillageOut(id=r[0], ward_code=r[1], name=r[2], kind=r[3]) for r in rows]
 
 
-def team_out(conn: sqlite3.Connection, team_id: str | None) -> TeamOut | None:
+def team_out(conn: Conn, team_id: str | None) -> TeamOut | None:
     if team_id is None:
         return None
     row = conn.execute("SELECT id, name, ward_code FROM teams WHERE id = ?", [team_id]).fetchone()
@@ -450,25 +480,44 @@ def member_out(row: tuple[Any, ...]) -> MemberOut:
     return MemberOut(id=row[0], name=row[1], role=row[2], team_id=row[3], phone=row[4])
 
 
-def team_members(conn: sqlite3.Connection, principal: Principal) -> list[MemberOut]:
-    """Members a device may list: its own team (officers: just themselves)."""
+def team_members(conn: Conn, principal: Principal) -> list[MemberOut]:
+    """Members a device may list: its own team (officers: just themselves), and for a
+    reviewer (leader, officer) everyone whose work shows in its villages — members of the
+    teams covering them and whoever logged a visit there (a member who has since left the
+    team, or moved) — so its coverage tables name them. People outside the caller's team
+    come without their phone number (minimum data)."""
     if principal.team_id is None:
         rows = conn.execute(
             "SELECT id, name, role, team_id, phone FROM members WHERE id = ?",
             [principal.member_id],
-        )
+        ).fetchall()
     else:
         rows = conn.execute(
-            "SELECT id, name, role, team_id, phone FROM members WHERE team_id = ? ORDER BY name",
+            "SELECT id, name, role, team_id, phone FROM members WHERE team_id = ?",
             [principal.team_id],
-        )
-    return [member_out(r) for r in rows]
+        ).fetchall()
+    if principal.can_review and principal.village_ids:
+        seen = {r[0] for r in rows}
+        villages = sorted(principal.village_ids)
+        marks = ",".join("?" * len(villages))
+        others = conn.execute(
+            "SELECT id, name, role, team_id, NULL FROM members WHERE id IN ("
+            "  SELECT tm.id FROM members tm JOIN team_villages tv ON tv.team_id = tm.team_id"
+            f"   WHERE tv.village_id IN ({marks})"
+            "  UNION"
+            "  SELECT v.member_id FROM visits v JOIN households h ON h.id = v.household_id"
+            f"   WHERE h.village_id IN ({marks}))",
+            [*villages, *villages],
+        ).fetchall()
+        rows += [r for r in others if r[0] not in seen]
+    # Vietnamese order, numbers read as numbers (no stored key: a team is a handful).
+    return [member_out(r) for r in sorted(rows, key=lambda r: (sort_key(r[1]), r[0]))]
 
 
 # -- administration ---------------------------------------------------------------------
 
 
-def ensure_ward(conn: sqlite3.Connection, ward_code: str) -> None:
+def ensure_ward(conn: Conn, ward_code: str) -> None:
     """Wards come from the reference data (2025 NSO codes); unknown codes are refused."""
     if conn.execute("SELECT 1 FROM wards WHERE code = ?", [ward_code]).fetchone():
         return
@@ -508,10 +557,20 @@ def _check_ward_scope(by: Principal | None, ward_code: str) -> None:
         raise ApiError("forbidden", field="ward_code")
 
 
+def _place_name(value: str) -> str:
+    """A village or team name, refused (422 naming ``name``) when it is not a name."""
+    try:
+        return check_place_name(value, "name")
+    except ValidationError as exc:
+        p = exc.problems[0]
+        raise _invalid("name", p.code, p.message_vi, p.message_en) from None
+
+
 def create_village(w: Writer, village: Village, by: Principal | None) -> Village:
     _check_ward_scope(by, village.ward_code)
     ensure_ward(w.conn, village.ward_code)
-    clean = Village(village.id, village.ward_code, nfc(village.name), nfc(village.kind))
+    name = _place_name(village.name)
+    clean = Village(village.id, village.ward_code, name, nfc(village.kind))
     if w.conn.execute("SELECT 1 FROM villages WHERE id = ?", [clean.id]).fetchone():
         raise ApiError("conflict", field="id")
     w.conn.execute(
@@ -524,6 +583,7 @@ def create_village(w: Writer, village: Village, by: Principal | None) -> Village
 def create_team(w: Writer, team: Team, by: Principal | None) -> Team:
     _check_ward_scope(by, team.ward_code)
     ensure_ward(w.conn, team.ward_code)
+    name = _place_name(team.name)
     if w.conn.execute("SELECT 1 FROM teams WHERE id = ?", [team.id]).fetchone():
         raise ApiError("conflict", field="id")
     repeated = sorted({v for v in team.village_ids if team.village_ids.count(v) > 1})
@@ -545,13 +605,13 @@ def create_team(w: Writer, team: Team, by: Principal | None) -> Team:
             )
     w.conn.execute(
         "INSERT INTO teams (id, name, ward_code) VALUES (?, ?, ?)",
-        [team.id, nfc(team.name), team.ward_code],
+        [team.id, name, team.ward_code],
     )
     w.conn.executemany(
         "INSERT INTO team_villages (team_id, village_id) VALUES (?, ?)",
         [(team.id, v) for v in team.village_ids],
     )
-    return Team(team.id, nfc(team.name), team.ward_code, tuple(team.village_ids))
+    return Team(team.id, name, team.ward_code, tuple(team.village_ids))
 
 
 def create_member(w: Writer, member: Member, ward_code: str | None, by: Principal | None) -> Member:
@@ -612,11 +672,12 @@ def move_member(w: Writer, member_id: str, team_id: str, by: Principal | None) -
     return Member(member_id, current["name"], Role(current["role"]), team_id, current["phone"])
 
 
-def list_members(conn: sqlite3.Connection, by: Principal | None) -> list[dict[str, Any]]:
+def list_members(conn: Conn, by: Principal | None) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT m.id, m.name, m.role, m.team_id, m.ward_code, t.ward_code FROM members m"
-        " LEFT JOIN teams t ON t.id = m.team_id ORDER BY m.name"
+        " LEFT JOIN teams t ON t.id = m.team_id"
     ).fetchall()
+    rows.sort(key=lambda r: (sort_key(r[1]), r[0]))
     out = []
     for r in rows:
         d = {"id": r[0], "name": r[1], "role": r[2], "team_id": r[3], "ward_code": r[4] or r[5]}
@@ -627,7 +688,7 @@ def list_members(conn: sqlite3.Connection, by: Principal | None) -> list[dict[st
     return out
 
 
-def list_devices(conn: sqlite3.Connection, by: Principal | None) -> list[dict[str, Any]]:
+def list_devices(conn: Conn, by: Principal | None) -> list[dict[str, Any]]:
     require_review(by)
     visible = {m["id"] for m in list_members(conn, by)}
     rows = conn.execute(
@@ -638,9 +699,7 @@ def list_devices(conn: sqlite3.Connection, by: Principal | None) -> list[dict[st
     return [dict(zip(keys, r, strict=True)) for r in rows if r[1] in visible]
 
 
-def list_villages(
-    conn: sqlite3.Connection, by: Principal | None, ward: str | None = None
-) -> list[Village]:
+def list_villages(conn: Conn, by: Principal | None, ward: str | None = None) -> list[Village]:
     where = " WHERE ward_code = ?" if ward is not None else ""
     rows = conn.execute(
         f"SELECT id, ward_code, name, kind FROM villages{where} ORDER BY ward_code, name_sort",
@@ -649,11 +708,10 @@ def list_villages(
     return [Village(*r) for r in rows if by is None or r[0] in by.village_ids]
 
 
-def list_teams(conn: sqlite3.Connection, by: Principal | None) -> list[Team]:
+def list_teams(conn: Conn, by: Principal | None) -> list[Team]:
     teams = []
-    for tid, name, ward in conn.execute(
-        "SELECT id, name, ward_code FROM teams ORDER BY name"
-    ).fetchall():
+    rows = conn.execute("SELECT id, name, ward_code FROM teams").fetchall()
+    for tid, name, ward in sorted(rows, key=lambda r: (sort_key(r[1]), r[0])):
         villages = tuple(
             r[0]
             for r in conn.execute(

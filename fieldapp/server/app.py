@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -43,6 +45,7 @@ __all__ = [
     "CatchAllMiddleware",
     "StampMiddleware",
     "create_app",
+    "with_epoch",
 ]
 
 # One line per router module, each exposing ``router``.
@@ -154,8 +157,36 @@ class CatchAllMiddleware:
                 await response(scope, receive, send)
 
 
+# A JSON object whose first keys are plain values and then "epoch": the epoch is
+# already in the body at the top level (what the sync answers write), no parse needed.
+_EPOCH_FIRST = re.compile(rb'\{(?:"[a-z_]+":(?:true|false|null|-?\d+|"[^"\\]*"),)*"epoch":')
+
+
+def with_epoch(body: bytes, epoch: str) -> bytes | None:
+    """``body`` (a JSON object) with ``epoch`` added at the top level, or ``None`` when it
+    is already there or the body is not a JSON object (a list, a file: left as it is).
+
+    >>> with_epoch(b'{"ok":true,"items":[]}', "e1")
+    b'{"ok":true,"items":[],"epoch":"e1"}'
+    >>> with_epoch(b'{"ok":true,"epoch":"e1","results":[]}', "e1") is None
+    True
+    """
+    if not body.startswith(b"{") or _EPOCH_FIRST.match(body):
+        return None
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or "epoch" in data:
+        return None
+    data["epoch"] = epoch
+    return orjson.dumps(data)
+
+
 class StampMiddleware:
-    """Every response carries the server epoch; refused requests are logged (no body).
+    """Every response carries the server epoch — in the header, and in the body of every
+    JSON object answered under ``/api/`` (docs/protocol.md, "Envelope"), so no route can
+    forget it; refused requests are logged (no body).
 
     A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs each request through
     an extra task and memory stream, a cost every phone's request paid.
@@ -170,9 +201,13 @@ class StampMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        header = (EPOCH_HEADER.lower().encode(), self.epoch().encode())
+        epoch = self.epoch()
+        header = (EPOCH_HEADER.lower().encode(), epoch.encode())
+        api = str(scope.get("path", "")).startswith("/api/")
+        held: Message | None = None  # a JSON answer's start, sent with its body
 
         async def stamping_send(message: Message) -> None:
+            nonlocal held
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != header[0]]
                 headers.append(header)
@@ -185,6 +220,19 @@ class StampMiddleware:
                         status=status,
                         ms=round((time.perf_counter() - started) * 1000, 1),
                     )
+                if api and (b"content-type", b"application/json") in headers:
+                    held = message
+                    return
+            elif held is not None:
+                start, held = held, None
+                body = message.get("body", b"")
+                stamped = None if message.get("more_body") else with_epoch(body, epoch)
+                if stamped is not None:
+                    start["headers"] = [
+                        (k, v) for k, v in start["headers"] if k.lower() != b"content-length"
+                    ] + [(b"content-length", str(len(stamped)).encode())]
+                    message = {**message, "body": stamped}
+                await send(start)
             await send(message)
 
         await self.app(scope, receive, stamping_send)

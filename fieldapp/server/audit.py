@@ -9,11 +9,11 @@ secret goes in (codes and tokens never, only that one was issued).
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from fieldapp.server.accounts import json_dumps
 from fieldapp.server.db import Writer, now_iso
+from fieldapp.server.sql import Conn
 from fieldapp.server.storage import Principal
 
 __all__ = ["CLI_ACTOR", "entries", "member_scope", "record"]
@@ -21,7 +21,7 @@ __all__ = ["CLI_ACTOR", "entries", "member_scope", "record"]
 CLI_ACTOR = "cli"
 
 
-def member_scope(conn: sqlite3.Connection, member_id: str) -> tuple[str | None, str | None]:
+def member_scope(conn: Conn, member_id: str) -> tuple[str | None, str | None]:
     """(ward, team) a member belongs to, for placing an entry in a scope."""
     row = conn.execute(
         "SELECT coalesce(t.ward_code, m.ward_code), m.team_id FROM members m"
@@ -69,7 +69,7 @@ def record(
 
 
 def entries(
-    conn: sqlite3.Connection, by: Principal, *, limit: int, before_id: int | None
+    conn: Conn, by: Principal, *, limit: int, before_id: int | None
 ) -> list[dict[str, Any]]:
     """Entries ``by`` may read, newest first: officers their ward (province: all),
     leaders their own team's."""

@@ -1,7 +1,9 @@
-"""ASGI middleware for request bodies: accept gzip, refuse anything over the byte limit.
+"""ASGI middleware for request bodies: accept gzip, refuse anything over the byte limit,
+refuse JSON no record can hold (:mod:`fieldapp.server.json_limits`).
 
 Decompression is bounded too (a small gzip bomb cannot expand past the limit), and a
-refused body is answered with the usual JSON error, status 413.
+refused body is answered with the usual JSON error (413 for size, 422 naming the field
+for nesting and invalid text) before any route runs, so nothing of it is stored.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fieldapp.server.errors import ApiError
+from fieldapp.server.json_limits import json_problem
 from fieldapp.sync.protocol import EPOCH_HEADER, MAX_BATCH_BYTES
 
 __all__ = ["BodyLimitMiddleware"]
@@ -93,6 +96,10 @@ class BodyLimitMiddleware:
                 for k, v in scope["headers"]
                 if k.lower() not in (b"content-encoding", b"content-length")
             ] + [(b"content-length", str(len(body)).encode())]
+        content_type = headers.get(b"content-type", b"application/json").lower()
+        if body and b"json" in content_type and (problem := json_problem(body)):
+            await self._refuse(send, problem)
+            return
         sent = False
 
         async def replay() -> Message:

@@ -21,17 +21,19 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlite_utils import Database
 
+from fieldapp.files import private_file
 from fieldapp.server.schema import migrations
+from fieldapp.server.sql import Conn
 from fieldapp.sync.protocol import row_hash
 
-__all__ = ["ServerDB", "Writer", "now_iso"]
+__all__ = ["ServerDB", "ServerDatabase", "Writer", "now_iso"]
 
 T = TypeVar("T")
 # Bounds on one group commit: a group is cut after this many writes, so the first
@@ -79,7 +81,7 @@ def _connect(path: str) -> sqlite3.Connection:
 class Writer:
     """The open write transaction: the connection plus the change counter."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Conn):
         self.conn = conn
         self._next: int | None = None
         # (entity, id) → (village, change_seq): written together when the write ends.
@@ -114,6 +116,24 @@ class Writer:
             )
 
 
+class ServerDatabase(Protocol):
+    """What the storage classes use of a database: :class:`ServerDB` (SQLite) or
+    :class:`fieldapp.server.postgres.db.PgDB`, with the same meanings."""
+
+    @property
+    def path(self) -> str: ...
+
+    def write(self) -> AbstractContextManager[Writer]: ...
+
+    def submit(self, fn: Callable[[Writer], T]) -> Future[T]: ...
+
+    def read(self) -> AbstractContextManager[Conn]: ...
+
+    def meta(self, key: str) -> str: ...
+
+    def close(self) -> None: ...
+
+
 class _Job:
     """One queued grouped write; its future is settled after its group's COMMIT."""
 
@@ -133,7 +153,7 @@ class ServerDB:
     def __init__(self, path: str | Path):
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)  # and so its WAL: owner only (names, phones)
         self._write_conn = _connect(self.path)
         migrations.apply(Database(self._write_conn))
         self._lock = threading.Lock()

@@ -1,4 +1,4 @@
-"""The server's one error type and its message catalogue (Vietnamese first).
+"""The server's error types and its message catalogue (Vietnamese first).
 
 Every refusal becomes ``{"ok": false, "error": {...}, "status": N}`` (see
 :mod:`fieldapp.server.app`). Codes are stable; messages say what to do.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MESSAGES", "ApiError"]
+__all__ = ["MESSAGES", "ApiError", "SecretError"]
 
 # code → (HTTP status, Vietnamese, English)
 MESSAGES: dict[str, tuple[int, str, str]] = {
@@ -137,3 +137,12 @@ class ApiError(Exception):
         if self.expected_seq is not None:
             error["expected_seq"] = self.expected_seq
         return {"ok": False, "error": error, "status": self.status}
+
+
+class SecretError(ValueError):
+    """The server secret cannot be used: commands print one line in both languages."""
+
+    def __init__(self, message_vi: str, message_en: str):
+        super().__init__(message_en)
+        self.message_vi = message_vi
+        self.message_en = message_en

@@ -8,10 +8,10 @@ the scope checksum so the device can detect drift and re-download (``docs/protoc
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from fieldapp.domain.model import VISIT_FIELDS
+from fieldapp.server.sql import Conn
 from fieldapp.server.storage import Principal
 from fieldapp.sync.protocol import Change, Entity
 
@@ -33,7 +33,7 @@ _V_COLS = (
 )
 
 
-def latest_cursor(conn: sqlite3.Connection) -> int:
+def latest_cursor(conn: Conn) -> int:
     return int(conn.execute("SELECT value FROM server_meta WHERE key = 'change_seq'").fetchone()[0])
 
 
@@ -46,7 +46,7 @@ def _marks(values: list[str] | set[str] | frozenset[str]) -> str:
     return ",".join("?" * len(values))
 
 
-def household_data(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+def household_data(conn: Conn, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
     rows = conn.execute(
@@ -60,7 +60,7 @@ def household_data(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[s
     return out
 
 
-def visit_data(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+def visit_data(conn: Conn, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
     rows = conn.execute(
@@ -76,25 +76,34 @@ def visit_data(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, 
 
 
 def pull_page(
-    conn: sqlite3.Connection, principal: Principal, cursor: int, limit: int
+    conn: Conn, principal: Principal, cursor: int, limit: int, *, end: int | None = None
 ) -> tuple[list[Change], int, bool]:
-    """(changes, next cursor, has_more) for the principal's villages after ``cursor``."""
+    """(changes, next cursor, has_more) for the principal's villages after ``cursor``.
+
+    ``end`` is the last cursor value a reader may see yet: PostgreSQL's visibility fence
+    (:mod:`fieldapp.server.postgres.feed`), where cursor values are not handed out in
+    commit order. None (SQLite, one writer): the whole feed, up to :func:`latest_cursor`.
+    """
+    latest = latest_cursor(conn) if end is None else end
     villages = sorted(principal.village_ids)
     if not villages:
-        return [], latest_cursor(conn), False
+        return [], latest, False
     marks = _marks(villages)
+    fence = "" if end is None else " AND change_seq <= ?"
+    bound = [] if end is None else [end]
     # A household that left one of the caller's villages has only left the caller's scope
     # if its *current* village is outside the scope too: a move between two villages of one
     # team is an ordinary upsert, and an exit notice would make the devices drop it.
     rows = conn.execute(
         f"SELECT change_seq, 'upsert', entity, entity_id FROM changes"
-        f" WHERE change_seq > ? AND village_id IN ({marks})"
+        f" WHERE change_seq > ?{fence} AND village_id IN ({marks})"
         f" UNION ALL SELECT s.change_seq, 'left_scope', s.entity, s.entity_id"
         f" FROM scope_exits s LEFT JOIN households h ON h.id = s.entity_id"
-        f" WHERE s.change_seq > ? AND s.village_id IN ({marks})"
+        f" WHERE s.change_seq > ?{fence.replace('change_seq', 's.change_seq')}"
+        f" AND s.village_id IN ({marks})"
         f" AND (h.village_id IS NULL OR h.village_id NOT IN ({marks}))"
         f" ORDER BY 1 LIMIT ?",
-        [cursor, *villages, cursor, *villages, *villages, limit + 1],
+        [cursor, *bound, *villages, cursor, *bound, *villages, *villages, limit + 1],
     ).fetchall()
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -132,7 +141,7 @@ def pull_page(
     next_cursor = rows[-1][0] if rows else cursor
     if not has_more:
         # Nothing more in scope: jump to the feed's end so later pulls start there.
-        next_cursor = max(next_cursor, latest_cursor(conn))
+        next_cursor = max(next_cursor, latest)
     return changes, next_cursor, has_more
 
 
@@ -144,7 +153,7 @@ def _upsert(seq: int, entity: Entity, data: dict[str, Any], version: int) -> Cha
     )
 
 
-def scope_checksum_sql(conn: sqlite3.Connection, principal: Principal) -> str:
+def scope_checksum_sql(conn: Conn, principal: Principal) -> str:
     """XOR of row hashes of every household (tombstones too) and visit in scope."""
     villages = sorted(principal.village_ids)
     if not villages:

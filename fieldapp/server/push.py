@@ -12,7 +12,6 @@ high-water mark commit together or not at all. Rules (see ``docs/protocol.md``):
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -23,7 +22,13 @@ from typing import Any
 import orjson
 
 from fieldapp.domain.model import VISIT_FIELDS, Household, Visit
-from fieldapp.domain.validation import ValidationError, parse_household, parse_visit
+from fieldapp.domain.validation import (
+    REDACTED,
+    ValidationError,
+    parse_household,
+    parse_visit,
+    redact_id_numbers,
+)
 from fieldapp.reference import load_procedures
 from fieldapp.server.accounts import json_dumps
 from fieldapp.server.db import Writer, now_iso
@@ -33,7 +38,7 @@ from fieldapp.store.device_store import household_row
 from fieldapp.store.household_query import SUMMARY_SQL
 from fieldapp.sync.protocol import Entity, Mutation, MutationResult, Op, ResultStatus
 
-__all__ = ["apply_batch", "refresh_summaries", "stamp_change"]
+__all__ = ["REDACTED", "apply_batch", "refresh_summaries", "stamp_change"]
 
 HOUSEHOLD_FIELDS = (
     "village_id",
@@ -144,6 +149,8 @@ class _Batch:
     clock: _Clock
     touched_households: set[str] = field(default_factory=set)
     log: list[tuple[Any, ...]] = field(default_factory=list)
+    # seq → (digest, status, code) of what this batch logged (for a number sent twice).
+    logged: dict[int, tuple[str, str, str | None]] = field(default_factory=dict)
     # household id → village id, or None when the server has no such household. Loaded
     # in bulk for the batch's visits; entries are dropped when a household is written.
     villages: dict[str, str | None] = field(default_factory=dict)
@@ -216,7 +223,7 @@ def apply_batch(
     results: list[MutationResult] = []
     expected = hwm + 1
     for m in batch:
-        if m.seq <= hwm:
+        if m.seq < expected:  # at or below the mark, counting this batch's own entries
             results.append(_resend(ctx, m))
             continue
         if m.seq != expected:
@@ -288,10 +295,14 @@ def _household_village(ctx: _Batch, household_id: str) -> str | None:
 
 
 def _resend(ctx: _Batch, m: Mutation) -> MutationResult:
-    logged = ctx.w.conn.execute(
-        "SELECT digest, status, code FROM mutation_log WHERE device_id = ? AND seq = ?",
-        [ctx.device_id, m.seq],
-    ).fetchone()
+    # The same number twice in one batch: the first copy is not in mutation_log yet.
+    logged = (
+        ctx.logged.get(m.seq)
+        or ctx.w.conn.execute(
+            "SELECT digest, status, code FROM mutation_log WHERE device_id = ? AND seq = ?",
+            [ctx.device_id, m.seq],
+        ).fetchone()
+    )
     if logged is not None and not same_mutation(logged[0], m):
         raise ApiError("device_reset", field="batch")
     code = logged[2] if logged else None
@@ -322,13 +333,15 @@ def _apply_one(ctx: _Batch, m: Mutation) -> MutationResult:
 
 
 def _log(ctx: _Batch, m: Mutation, result: MutationResult) -> None:
+    logged_digest = digest(m)
+    ctx.logged[m.seq] = (logged_digest, str(result.status), result.code)
     ctx.log.append(
         (
             ctx.device_id,
             m.seq,
-            digest(m),
+            logged_digest,
             str(m.entity),
-            m.entity_id,
+            redact_id_numbers(m.entity_id),
             str(result.status),
             result.code,
             ctx.received_at,
@@ -338,10 +351,14 @@ def _log(ctx: _Batch, m: Mutation, result: MutationResult) -> None:
 
 def _quarantine(ctx: _Batch, m: Mutation, q: _Quarantine) -> MutationResult:
     vi, en = REASONS[q.reason]
-    problems = q.detail.get("problems")
+    # Problem paths may name what was sent (an unknown field's name): screened too.
+    detail = redact_id_numbers(q.detail)
+    problems = detail.get("problems")
     if problems:
         vi = vi + " " + "; ".join(f"{p['field']}: {p['message_vi']}" for p in problems)
         en = en + " " + "; ".join(f"{p['field']}: {p['message_en']}" for p in problems)
+    # Raw input, kept for review whatever the reason: nothing in it that looks like an
+    # ID-card number is stored (the ID screen may not be why it was refused).
     ctx.w.conn.execute(
         "INSERT INTO quarantine (device_id, member_id, team_id, seq, entity, entity_id, op,"
         " payload, base_version, reason, detail, village_id, device_created_at, received_at)"
@@ -352,62 +369,20 @@ def _quarantine(ctx: _Batch, m: Mutation, q: _Quarantine) -> MutationResult:
             ctx.principal.team_id,
             m.seq,
             str(m.entity),
-            m.entity_id,
+            redact_id_numbers(m.entity_id),
             str(m.op),
-            json_dumps(_redacted(m.payload, problems)),
+            json_dumps(redact_id_numbers(m.payload)),
             m.base_version,
             q.reason,
-            json_dumps(q.detail),
+            json_dumps(detail),
             q.village,
-            m.created_at,
+            redact_id_numbers(m.created_at),
             ctx.received_at,
         ],
     )
     return MutationResult(
         seq=m.seq, status=ResultStatus.QUARANTINED, code=q.reason, message_vi=vi, message_en=en
     )
-
-
-REDACTED = "[đã xoá]"
-
-
-def _redacted(payload: dict[str, Any], problems: list[dict[str, Any]] | None) -> dict[str, Any]:
-    """The payload to keep for review, with every value flagged as an ID-card number
-    replaced: a rejected record must not become the place where such a number is stored.
-
-    Problem fields are paths like ``notes`` or ``activities.0.text``; for a household
-    update they name a field inside ``payload["fields"]``.
-    """
-    paths = [p["field"] for p in problems or () if p.get("code") == "id_number_forbidden"]
-    if not paths:
-        return payload
-    clean: dict[str, Any] = copy.deepcopy(payload)
-    for path in paths:
-        roots: list[Any] = [clean]
-        if isinstance(clean.get("fields"), dict):
-            roots.append(clean["fields"])
-        for root in roots:
-            if _replace_at(root, path.split(".")):
-                break
-    return clean
-
-
-def _replace_at(node: Any, keys: list[str]) -> bool:
-    for key in keys[:-1]:
-        if isinstance(node, dict):
-            node = node.get(key)
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
-        else:
-            return False
-    last = keys[-1]
-    if isinstance(node, dict) and last in node:
-        node[last] = REDACTED
-        return True
-    if isinstance(node, list) and last.isdigit() and int(last) < len(node):
-        node[int(last)] = REDACTED
-        return True
-    return False
 
 
 def _problems(exc: ValidationError) -> dict[str, Any]:

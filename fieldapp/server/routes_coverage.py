@@ -37,6 +37,7 @@ from fieldapp.coverage.queries import indicator_progress, total
 from fieldapp.domain.model import Role
 from fieldapp.server.deps import CurrentPrincipal, StorageDep, check_protocol
 from fieldapp.server.errors import ApiError
+from fieldapp.server.json_limits import loads_checked
 from fieldapp.server.responses import ERRORS
 from fieldapp.server.storage import Principal, Storage
 
@@ -204,7 +205,9 @@ def _decode_cursor(cursor: str | None) -> tuple[str, str] | None:
     if not cursor:
         return None
     try:
-        value = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+        # Checked like a body: a cursor decoding to a lone surrogate is refused here,
+        # not when SQLite cannot bind it.
+        value = loads_checked(base64.urlsafe_b64decode(cursor.encode("ascii")))
         if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
             return (value[0], value[1])
     except (ValueError, binascii.Error, UnicodeError):

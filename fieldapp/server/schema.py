@@ -13,9 +13,41 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-__all__ = ["migrations"]
+from fieldapp.sort_keys import refresh_sort_keys
+
+__all__ = ["CHANGES_BY_VILLAGE", "COVERAGE_INDEXES", "initial_meta", "migrations"]
 
 migrations = Migrations("fieldapp.server")
+
+# Index definitions both backends create (fieldapp/server/postgres/migrations.py too).
+COVERAGE_INDEXES = """
+        CREATE INDEX IF NOT EXISTS visits_effective ON visits
+            (household_id, visited_at, id, outcome, people_guided, consent, member_id,
+             follow_up_on, superseded_by)
+            WHERE superseded_by IS NULL;
+        CREATE INDEX IF NOT EXISTS visit_activities_coverage ON visit_activities
+            (household_id, visit_id, kind, level, payment_status);
+        CREATE INDEX IF NOT EXISTS households_village_id ON households
+            (village_id, deleted, id);
+        CREATE INDEX IF NOT EXISTS households_id_village ON households
+            (id, deleted, village_id);
+        CREATE INDEX IF NOT EXISTS households_village_name ON households
+            (village_id, deleted, name_sort, id);
+"""
+CHANGES_BY_VILLAGE = (
+    "CREATE INDEX IF NOT EXISTS changes_village_seq ON changes (village_id, change_seq)"
+)
+
+
+def initial_meta() -> list[dict[str, str]]:
+    """The first ``server_meta`` rows (both backends)."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    return [
+        # The epoch changes when the database is restored or replaced (see docs).
+        {"key": "epoch", "value": secrets.token_hex(8)},
+        {"key": "change_seq", "value": "0"},
+        {"key": "created_at", "value": now},
+    ]
 
 
 @migrations()
@@ -155,15 +187,7 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX conflicts_village ON conflicts (village_id, resolved);
         """
     )
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    db.table("server_meta").insert_all(
-        [
-            # The epoch changes when the database is restored or replaced (see docs).
-            {"key": "epoch", "value": secrets.token_hex(8)},
-            {"key": "change_seq", "value": "0"},
-            {"key": "created_at", "value": now},
-        ]
-    )
+    db.table("server_meta").insert_all(initial_meta())
 
 
 @migrations()
@@ -172,22 +196,7 @@ def m002_coverage_indexes(db: Database) -> None:
     # without them: its scope is small, and every index slows each save). Households
     # are walked by village (ward scope) or by id (province scope) without reading the
     # table.
-    db.executescript(
-        """
-        CREATE INDEX IF NOT EXISTS visits_effective ON visits
-            (household_id, visited_at, id, outcome, people_guided, consent, member_id,
-             follow_up_on, superseded_by)
-            WHERE superseded_by IS NULL;
-        CREATE INDEX IF NOT EXISTS visit_activities_coverage ON visit_activities
-            (household_id, visit_id, kind, level, payment_status);
-        CREATE INDEX IF NOT EXISTS households_village_id ON households
-            (village_id, deleted, id);
-        CREATE INDEX IF NOT EXISTS households_id_village ON households
-            (id, deleted, village_id);
-        CREATE INDEX IF NOT EXISTS households_village_name ON households
-            (village_id, deleted, name_sort, id);
-        """
-    )
+    db.executescript(COVERAGE_INDEXES)
 
 
 @migrations()
@@ -203,7 +212,7 @@ def m003_coverage_rollup(db: Database) -> None:
 def m004_changes_by_village(db: Database) -> None:
     # Each pull page reads the feed for the device's villages after its cursor; without
     # this index every page scanned the whole feed (benchmarks/sync.py (c)).
-    db.execute("CREATE INDEX IF NOT EXISTS changes_village_seq ON changes (village_id, change_seq)")
+    db.execute(CHANGES_BY_VILLAGE)
 
 
 @migrations()
@@ -286,6 +295,14 @@ def m008_import_batches(db: Database) -> None:
         CREATE INDEX import_links_record ON import_links (record_id);
         """
     )
+
+
+@migrations()
+def m009_numeric_sort_keys(db: Database) -> None:
+    # sort_key now reads numbers in names as numbers ("Tổ dân phố 2" < "Tổ dân phố 10"):
+    # rewrite households' and villages' stored keys (ORDER BY name_sort in lists and
+    # coverage paging). Numbered m009 so it sorts after m006–m008 of the parallel work.
+    refresh_sort_keys(db)
 
 
 @migrations()

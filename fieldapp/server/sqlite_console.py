@@ -1,7 +1,7 @@
 """SQLite implementation of :class:`fieldapp.server.console_storage.ConsoleStorage`.
 
 A mixin: :class:`fieldapp.server.sqlite_storage.SqliteStorage` inherits it and provides
-``self.db`` (:class:`fieldapp.server.db.ServerDB`). Scope checks reuse
+``self.db`` (:class:`fieldapp.server.db.ServerDatabase`: SQLite or PostgreSQL). Scope checks reuse
 :mod:`fieldapp.server.accounts`; every change writes its audit entry
 (:mod:`fieldapp.server.audit`) in the same transaction.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -19,9 +18,10 @@ from fieldapp.domain.model import Household, Role, Team, Village
 from fieldapp.domain.validation import ValidationError, parse_household
 from fieldapp.server import accounts, audit
 from fieldapp.server.console_storage import ConsoleSession, ConsoleSignIn, clean_phone
-from fieldapp.server.db import ServerDB, Writer, now_iso
+from fieldapp.server.db import ServerDatabase, Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.push import current_household, stamp_change, write_household
+from fieldapp.server.sql import Conn
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.text import nfc, sort_key
 
@@ -53,12 +53,12 @@ def _console_device(session_id: str) -> str:
     return f"console:{session_id}"
 
 
-def _deactivated(conn: sqlite3.Connection, member_id: str) -> bool:
+def _deactivated(conn: Conn, member_id: str) -> bool:
     row = conn.execute("SELECT deactivated_at FROM members WHERE id = ?", [member_id]).fetchone()
     return bool(row and row[0])
 
 
-def refuse_deactivated(conn: sqlite3.Connection, member_id: str) -> None:
+def refuse_deactivated(conn: Conn, member_id: str) -> None:
     """No new codes for a deactivated member (used by ``issue_code`` everywhere)."""
     if _deactivated(conn, member_id):
         raise ApiError(
@@ -69,7 +69,7 @@ def refuse_deactivated(conn: sqlite3.Connection, member_id: str) -> None:
         )
 
 
-def _village_row(conn: sqlite3.Connection, village_id: str) -> tuple[str, str, str | None]:
+def _village_row(conn: Conn, village_id: str) -> tuple[str, str, str | None]:
     row = conn.execute(
         "SELECT ward_code, name, retired_at FROM villages WHERE id = ?", [village_id]
     ).fetchone()
@@ -87,7 +87,7 @@ def _officer_ward(by: Principal, ward: str, field: str) -> None:
 class SqliteConsole:
     """The console's storage over ``self.db``."""
 
-    db: ServerDB
+    db: ServerDatabase
 
     # -- sessions ---------------------------------------------------------------------
 
@@ -180,7 +180,7 @@ class SqliteConsole:
                 w, principal, "session_ended", "console_session", row[0], ward=ward, team=team
             )
 
-    def _managed_ids(self, conn: sqlite3.Connection, by: Principal) -> set[str]:
+    def _managed_ids(self, conn: Conn, by: Principal) -> set[str]:
         return {m["id"] for m in accounts.list_members(conn, by)} | {by.member_id}
 
     def console_sessions(self, *, by: Principal) -> list[dict[str, Any]]:
@@ -625,7 +625,7 @@ def issue_code_audited(w: Writer, member_id: str, by: Principal | None) -> Issue
     return issued
 
 
-def _team_of(conn: sqlite3.Connection, village_id: str) -> str | None:
+def _team_of(conn: Conn, village_id: str) -> str | None:
     row = conn.execute(
         "SELECT team_id FROM team_villages WHERE village_id = ?", [village_id]
     ).fetchone()

@@ -1,7 +1,8 @@
 """The SQLite side of list imports (:class:`fieldapp.server.import_storage.ImportStorage`).
 
 A mixin of :class:`fieldapp.server.sqlite_storage.SqliteStorage`: it uses that class's
-``db`` (:class:`fieldapp.server.db.ServerDB`). Households are written the way pushes write
+``db`` (:class:`fieldapp.server.db.ServerDatabase`: SQLite or PostgreSQL). Households are
+written the way pushes write
 them (:func:`fieldapp.server.push.write_household`): a version, per-field versions (with
 no device, so a phone's concurrent edit of the same field is recorded as a conflict) and
 a stamp on the change feed, so the team's phones receive them on their next pull.
@@ -13,14 +14,13 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from fieldapp.domain.model import Household, Member
 from fieldapp.server import accounts, audit
-from fieldapp.server.db import ServerDB, Writer, now_iso
+from fieldapp.server.db import ServerDatabase, Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.import_storage import (
     DRAFT_LIFETIME,
@@ -35,6 +35,7 @@ from fieldapp.server.import_storage import (
     safe_filename,
 )
 from fieldapp.server.push import HOUSEHOLD_FIELDS, current_household, write_household
+from fieldapp.server.sql import Conn
 from fieldapp.server.storage import Principal
 
 __all__ = ["SqliteImportStorage"]
@@ -79,7 +80,7 @@ _BATCH_COLUMNS = (
 class SqliteImportStorage:
     """List-import persistence on the server's SQLite file."""
 
-    db: ServerDB
+    db: ServerDatabase
 
     def import_context(
         self, ward_code: str, kind: str, *, by: Principal | None = None
@@ -218,7 +219,7 @@ class SqliteImportStorage:
         return batch
 
     @staticmethod
-    def _linked_keys(conn: sqlite3.Connection, plan: ImportPlan) -> set[str]:
+    def _linked_keys(conn: Conn, plan: ImportPlan) -> set[str]:
         wanted = {p.match_key for p in plan.writes if p.action == "new"}
         if not wanted:
             return set()

@@ -1,5 +1,9 @@
 """The SQLite implementation of :class:`fieldapp.server.storage.Storage`.
 
+Its methods only use the :class:`~fieldapp.server.db.ServerDatabase` shape (read, write,
+submit) and SQL that PostgreSQL runs too, so :class:`fieldapp.server.postgres.PostgresStorage`
+is this class over another database, overriding only the hooks marked below.
+
 >>> storage = SqliteStorage(":memory:")
 >>> len(storage.epoch)
 16
@@ -20,8 +24,9 @@ from typing import Any
 from fieldapp.coverage.service import CoverageService
 from fieldapp.domain.model import Household, Member, Team, Village, Visit
 from fieldapp.server import accounts, audit
-from fieldapp.server.db import ServerDB, Writer, now_iso
+from fieldapp.server.db import ServerDatabase, ServerDB, Writer, now_iso
 from fieldapp.server.errors import ApiError
+from fieldapp.server.json_limits import loads_checked
 from fieldapp.server.pull import (
     household_data,
     latest_cursor,
@@ -37,6 +42,7 @@ from fieldapp.server.push import (
     write_household,
 )
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
+from fieldapp.server.sql import Conn
 from fieldapp.server.sqlite_console import SqliteConsole, issue_code_audited
 from fieldapp.server.sqlite_imports import SqliteImportStorage
 from fieldapp.server.storage import IssuedCode, Principal
@@ -52,6 +58,18 @@ from fieldapp.sync.protocol import (
 __all__ = ["SqliteStorage"]
 
 
+# What a stored value that no answer could carry is listed as (a record stored before
+# the body limits, nested too deep or holding invalid text): the list still answers.
+UNREADABLE = {"unreadable": True}
+
+
+def _stored_json(text: str) -> Any:
+    try:
+        return loads_checked(text)
+    except ValueError:
+        return UNREADABLE
+
+
 class SqliteStorage(SqliteConsole, SqliteImportStorage):
     """Embedded SQLite storage (WAL, one serialised writer); the console's part comes
     from :class:`~fieldapp.server.sqlite_console.SqliteConsole`, list imports from
@@ -59,7 +77,10 @@ class SqliteStorage(SqliteConsole, SqliteImportStorage):
     write the audit log in their own transaction (:mod:`fieldapp.server.audit`)."""
 
     def __init__(self, path: str | Path, *, token_idle_days: int = DEFAULT_TOKEN_IDLE_DAYS):
-        self.db = ServerDB(path)
+        self._attach(ServerDB(path), token_idle_days)
+
+    def _attach(self, db: ServerDatabase, token_idle_days: int) -> None:
+        self.db = db
         self._epoch = self.db.meta("epoch")
         self.token_idle = timedelta(days=token_idle_days)
         self._token_touches = accounts.TokenTouches(self.db)
@@ -155,16 +176,38 @@ class SqliteStorage(SqliteConsole, SqliteImportStorage):
         if device_id != principal.device_id:
             raise ApiError("device_mismatch", field="device_id")
 
-        def apply(w: Writer) -> PushResponse:
-            hwm, results = apply_batch(w, principal, device_id, batch)
-            return PushResponse(epoch=self.epoch, high_water_mark=hwm, results=results)
+        return self.db.submit(lambda w: self.apply_push(w, principal, device_id, batch))
 
-        return self.db.submit(apply)
+    def apply_push(
+        self, w: Writer, principal: Principal, device_id: str, batch: Sequence[Mutation]
+    ) -> PushResponse:
+        """A push inside the write transaction ``w`` (committed by whoever opened it)."""
+        self._before_push(w, principal)
+        hwm, results = apply_batch(w, principal, device_id, batch)
+        return PushResponse(epoch=self.epoch, high_water_mark=hwm, results=results)
+
+    def latest_cursor(self) -> int:
+        """Where the pull feed ends now (what ``/me`` answers as ``latest_cursor``)."""
+        with self.db.read() as conn:
+            return self._feed_end(conn)
+
+    # -- hooks a backend overrides where its SQL or its concurrency differs ---------------
+
+    def _before_push(self, w: Writer, principal: Principal) -> None:
+        """Called first in a push's transaction (SQLite: one writer, nothing to lock)."""
+
+    def _feed_end(self, conn: Conn) -> int:
+        """The last cursor value a reader may see now (SQLite: the last one handed out)."""
+        return latest_cursor(conn)
+
+    def _scope_checksum(self, conn: Conn, principal: Principal) -> str:
+        return scope_checksum_sql(conn, principal)
 
     def pull(self, principal: Principal, cursor: int, limit: int) -> PullResponse:
         with self.db.read() as conn:
-            changes, next_cursor, has_more = pull_page(conn, principal, cursor, limit)
-            checksum = None if has_more else scope_checksum_sql(conn, principal)
+            end = self._feed_end(conn)
+            changes, next_cursor, has_more = pull_page(conn, principal, cursor, limit, end=end)
+            checksum = None if has_more else self._scope_checksum(conn, principal)
             return PullResponse(
                 epoch=self.epoch,
                 cursor=next_cursor,
@@ -172,7 +215,7 @@ class SqliteStorage(SqliteConsole, SqliteImportStorage):
                 changes=changes,
                 village_ids=sorted(principal.village_ids),
                 checksum=checksum,
-                latest_cursor=latest_cursor(conn),
+                latest_cursor=end,
             )
 
     def device_state(self, principal: Principal) -> DeviceState:
@@ -188,7 +231,7 @@ class SqliteStorage(SqliteConsole, SqliteImportStorage):
                 team_id=principal.team_id,
                 village_ids=sorted(principal.village_ids),
                 high_water_mark=hwm[0] if hwm else 0,
-                latest_cursor=latest_cursor(conn),
+                latest_cursor=self._feed_end(conn),
             )
 
     def reference(self, principal: Principal) -> ReferenceData:
@@ -249,8 +292,8 @@ class SqliteStorage(SqliteConsole, SqliteImportStorage):
             after_id,
         )
         for r in rows:
-            r["payload"] = json.loads(r["payload"])
-            r["detail"] = json.loads(r["detail"])
+            r["payload"] = _stored_json(r["payload"])
+            r["detail"] = _stored_json(r["detail"])
         return rows
 
     def conflicts(self, principal: Principal, *, limit: int, after_id: int) -> list[dict[str, Any]]:

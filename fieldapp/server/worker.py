@@ -12,8 +12,8 @@ from fastapi import FastAPI
 
 from fieldapp.server.app import create_app
 from fieldapp.server.logs import setup_logging
+from fieldapp.server.open_storage import open_storage
 from fieldapp.server.settings import Settings
-from fieldapp.server.sqlite_storage import SqliteStorage
 
 __all__ = ["app_from_env"]
 
@@ -21,7 +21,7 @@ __all__ = ["app_from_env"]
 def app_from_env() -> FastAPI:
     settings = Settings.from_env()
     setup_logging(settings.log_level)
-    storage = SqliteStorage(settings.database, token_idle_days=settings.token_idle_days)
+    storage = open_storage(settings.database, token_idle_days=settings.token_idle_days)
     return create_app(
         storage,
         worker_threads=settings.worker_threads,

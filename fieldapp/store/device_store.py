@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from fieldapp.domain.model import VISIT_FIELDS, Household, Member, Team, Village, Visit, Ward
 from fieldapp.domain.validation import ValidationError, parse_household, parse_visit
+from fieldapp.files import private_file
 from fieldapp.reference import load_procedures
 from fieldapp.store import household_query
 from fieldapp.store.household_query import HouseholdPage
@@ -118,7 +119,7 @@ class DeviceStore:
         if str(path) == ":memory:":
             conn = sqlite3.connect(":memory:", check_same_thread=False)
         else:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)  # and so its WAL: owner only (names, phones, the token)
             conn = sqlite3.connect(str(path), check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             # WAL + NORMAL: a crash of the app loses nothing committed; only a power cut

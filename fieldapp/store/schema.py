@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from fieldapp.sort_keys import refresh_sort_keys
+
 __all__ = ["migrations"]
 
 migrations = Migrations("fieldapp.device")
@@ -128,3 +130,10 @@ def m001_initial(db: Database) -> None:
             {"key": "created_at", "value": datetime.now(UTC).isoformat()},
         ]
     )
+
+
+@migrations()
+def m002_numeric_sort_keys(db: Database) -> None:
+    # sort_key now reads numbers in names as numbers ("Tổ dân phố 2" < "Tổ dân phố 10"):
+    # rewrite the keys of the rows already stored (village picker, household list).
+    refresh_sort_keys(db)

@@ -6,12 +6,14 @@ point leaves either the old state or the new one (a pulled page and its cursor c
 together; push results and the acknowledgement commit together).
 
 Meta keys: ``sync_cursor``, ``server_epoch``, ``scope_villages`` (JSON list),
-``last_acked_seq``; ``server_url``, ``device_token``, ``member_id``, ``team_id`` are
-written at enrolment.
+``last_acked_seq``, ``reference_unknown_authors``; ``server_url``, ``member_id``,
+``team_id`` (and ``device_token`` on web and desktop; phones keep it in secure storage,
+see ``fieldapp.app_services.token_vault``) are written at enrolment.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,7 +38,11 @@ __all__ = [
     "pending_push",
     "requeue_after",
     "set_cursor",
+    "unknown_visit_authors",
 ]
+
+# The unknown visit authors the member list was last fetched for (see below).
+UNKNOWN_AUTHORS_KEY = "reference_unknown_authors"
 
 
 def _now() -> str:
@@ -377,6 +383,24 @@ def apply_scope(store: DeviceStore, village_ids: Iterable[str]) -> tuple[set[str
             store.db.execute("DELETE FROM villages WHERE id = ?", [village])
         store.meta_set("scope_villages", json.dumps(sorted(new)))
     return added, removed
+
+
+def unknown_visit_authors(store: DeviceStore) -> bool:
+    """Whether visits name members this device has no name for, and the member list has
+    not been fetched again since that set appeared (so the fetch happens once per new
+    set, not on every sync: the server may have no name to give for some)."""
+    ids = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT DISTINCT member_id FROM visits"
+            " WHERE member_id NOT IN (SELECT id FROM members) ORDER BY member_id"
+        )
+    ]
+    marker = hashlib.sha256("\n".join(ids).encode()).hexdigest() if ids else None
+    if marker is None or store.meta_get(UNKNOWN_AUTHORS_KEY) == marker:
+        return False
+    store.meta_set(UNKNOWN_AUTHORS_KEY, marker)
+    return True
 
 
 def local_checksum(store: DeviceStore) -> str:

@@ -122,8 +122,11 @@ class SyncClient:
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
         compress: bool = True,
+        token: str | None = None,
     ):
         self.store = store
+        # The device token, when the app keeps it outside the store (secure storage).
+        self.token = token
         self.http = http
         self.on_progress = on_progress
         self.sleep = sleep
@@ -278,6 +281,10 @@ class SyncClient:
                 sync_state.set_cursor(self.store, cursor)
                 self.store.meta_set(sync_state.REFETCH_KEY, None)
         checksum = self._pull_pages(report, track_seen=False)
+        if not added and sync_state.unknown_visit_authors(self.store):
+            # Visits by someone this phone cannot name (joined, moved or left since the
+            # list was fetched): fetch the list again so coverage shows names, not ids.
+            self._refresh_reference()
         forced = self.store.meta_get(FULL_RESYNC_KEY) is not None
         if self.store.meta_get(sync_state.REFETCH_KEY) is not None and not forced:
             return  # rows with unsent edits skipped a newer version: a mismatch is expected
@@ -333,7 +340,7 @@ class SyncClient:
         return base.rstrip("/") + path
 
     def _headers(self) -> dict[str, str]:
-        token = self.store.meta_get("device_token")
+        token = self.token or self.store.meta_get("device_token")
         if not token:
             raise _NOT_ENROLLED
         return {PROTOCOL_HEADER: PROTOCOL_VERSION, "Authorization": f"Bearer {token}"}

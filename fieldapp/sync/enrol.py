@@ -7,6 +7,7 @@ Usage (needs a running server)::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,9 +79,18 @@ def _reconcile_restored(store: DeviceStore, epoch: str, hwm: int) -> None:
 
 
 def enrol(
-    http: httpx.Client, server_url: str, code: str, store: DeviceStore, *, initial_pull: bool = True
+    http: httpx.Client,
+    server_url: str,
+    code: str,
+    store: DeviceStore,
+    *,
+    initial_pull: bool = True,
+    save_token: Callable[[str], None] | None = None,
 ) -> EnrolResult:
     """Enrol this device; stores the token and reference data, then pulls the scope.
+
+    The token goes to ``save_token`` (the app's secure storage on phones) when given,
+    before the enrolment is recorded in the store, else to the store's ``meta``.
 
     Raises :class:`EnrolmentError` (wrong/used/expired code, unreachable server) or
     :class:`ProtocolVersionError`.
@@ -117,12 +127,16 @@ def enrol(
             status=response.status_code,
         )
     result = EnrolResponse.model_validate(response.json())
+    if save_token is not None:
+        # First: a crash after this leaves a token but no member, i.e. "not enrolled".
+        save_token(result.token)
     with store.db.atomic():
         _reconcile_restored(store, result.epoch, result.high_water_mark)
         load_reference(store, result.model_dump())
+        if save_token is None:
+            store.meta_set("device_token", result.token)
         for key, value in (
             ("server_url", base),
-            ("device_token", result.token),
             ("member_id", result.member.id),
             ("team_id", result.team.id if result.team else None),
             ("server_epoch", result.epoch),
@@ -133,7 +147,7 @@ def enrol(
     if initial_pull:
         from fieldapp.sync.client import SyncClient
 
-        report = SyncClient(store, http).sync()
+        report = SyncClient(store, http, token=result.token).sync()
         pulled = report.pulled
     return EnrolResult(
         member_name=result.member.name,

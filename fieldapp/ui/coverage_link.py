@@ -13,14 +13,34 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from fieldapp.app_services.identity import Identity
 from fieldapp.ui.coverage_views import build_coverage_screen
+from fieldapp.ui.i18n import t
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 
-__all__ = ["coverage_screen"]
+__all__ = ["coverage_screen", "coverage_title"]
+
+
+def coverage_title(identity: Identity | None, lang: str = "vi") -> str:
+    """ "Độ phủ của tổ" for a team's leader; an officer (no team) sees their ward(s).
+
+    >>> from dataclasses import replace
+    >>> officer = Identity("m", "Võ Thị Giang", "officer", None, "", (), "", ("phường Sông Trí",))
+    >>> coverage_title(officer)
+    'Độ phủ của phường Sông Trí'
+    >>> coverage_title(replace(officer, role="leader", team_id="t1", team_name="Tổ 1"), "en")
+    'Team coverage'
+    """
+    if identity is None or identity.team_id is not None:
+        return t("cov_title", lang)
+    if identity.ward_names:
+        return t("cov_title_ward", lang, wards=", ".join(identity.ward_names))
+    return t("cov_title_commune", lang)
 
 
 async def coverage_screen(app: FieldApp) -> ft.Control:
     store = await app.side_store()
-    return build_coverage_screen(store, lang=app.ctx.lang).control
+    title = coverage_title(app.ctx.identity, app.ctx.lang)
+    return build_coverage_screen(store, lang=app.ctx.lang, title=title).control

@@ -12,7 +12,6 @@ Entry point for navigation: ``build_coverage_screen(store_or_service)`` → an o
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ from typing import Any
 import flet as ft
 import flet_charts as fch
 
+from fieldapp.app_services.handover import output_dir
 from fieldapp.coverage import (
     DATA_LABEL_EN,
     DATA_LABEL_VI,
@@ -35,6 +35,7 @@ from fieldapp.coverage import (
 )
 from fieldapp.coverage.export import export_report, fmt_day, fmt_int, fmt_pct
 from fieldapp.coverage.service import PERIOD_CHOICES
+from fieldapp.ui.handover import ShareButton
 from fieldapp.ui.i18n import t
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "gap_list",
     "indicator_charts",
     "member_table",
+    "target_bar",
     "village_table",
     "weekly_chart",
 ]
@@ -114,57 +116,96 @@ def village_table(villages: Sequence[VillageCoverage], lang: str = "vi") -> ft.D
     return ft.DataTable(columns=columns, rows=rows)
 
 
-def indicator_charts(villages: Sequence[VillageCoverage], lang: str = "vi") -> list[ft.Control]:
-    """A bar chart per indicator: each village's value in %, the target as a dashed line.
+_SCALE = 1000  # bar widths are Row expand shares out of this
 
-    Villages with no data get no bar (a missing bar, not a zero one) and say so below.
+
+def _share(value: float) -> int:
+    return max(0, min(_SCALE, round(value * _SCALE)))
+
+
+def target_bar(value: float | None, target: float, identifier: str) -> ft.Control:
+    """A bar from 0 to 100 %: filled up to ``value``, a dark tick at ``target``.
+
+    Plain containers, not a chart: it stays readable at 360 px and at large font sizes,
+    and one village reads as well as ten.
+    """
+    met = value is not None and value >= target
+    fill = _share(value or 0.0)
+    tick = _share(target)
+    track = ft.Row(
+        [
+            ft.Container(expand=fill, bgcolor=ft.Colors.GREEN_600 if met else ft.Colors.AMBER_700),
+            ft.Container(expand=_SCALE - fill),
+        ]
+        if fill
+        else [ft.Container(expand=1)],
+        spacing=0,
+        left=0,
+        right=0,
+        top=3,
+        bottom=3,
+    )
+    marker = ft.Row(
+        [
+            ft.Container(expand=tick) if tick else ft.Container(width=0),
+            ft.Container(width=3, bgcolor=ft.Colors.ON_SURFACE),
+            ft.Container(expand=_SCALE - tick) if tick < _SCALE else ft.Container(width=0),
+        ],
+        spacing=0,
+        left=0,
+        right=0,
+        top=0,
+        bottom=0,
+    )
+    return ft.Semantics(
+        identifier=identifier,
+        content=ft.Container(
+            height=18,
+            bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST,
+            border_radius=4,
+            content=ft.Stack([track, marker]),
+        ),
+    )
+
+
+def _indicator_line(item: Any, lang: str) -> str:
+    value = _pct(item.value, lang)
+    if item.value is None:
+        return t("cov_target_line_none", lang, value=value, target=_pct(item.target, lang))
+    key = "cov_target_line_met" if item.value >= item.target else "cov_target_line"
+    return t(key, lang, value=value, target=_pct(item.target, lang), ratio=_pct(item.ratio, lang))
+
+
+def indicator_charts(
+    villages: Sequence[VillageCoverage], lang: str = "vi", totals: Sequence[Any] = ()
+) -> list[ft.Control]:
+    """Each indicator against its target at a glance: the scope's total as a bar with the
+    target's tick, then one thinner bar per village when there are several.
+
+    ``totals`` are the scope's :class:`IndicatorProgress` (the overview's); without them
+    the first village's stand in (a one-village team: the same figures).
     """
     charts: list[ft.Control] = []
-    indicators = villages[0].indicators if villages else ()
+    indicators = tuple(totals) or (villages[0].indicators if villages else ())
     for k, ind in enumerate(indicators):
-        groups, labels, no_data = [], [], []
-        top = 100.0
-        for x, v in enumerate(villages):
-            value = v.indicators[k].value
-            labels.append(fch.ChartAxisLabel(value=x, label=ft.Text(v.village_name, size=10)))
-            if value is None:
-                no_data.append(v.village_name)
-                groups.append(fch.BarChartGroup(x=x, rods=[]))
-                continue
-            pct = round(value * 100, 1)
-            top = max(top, pct)
-            met = value >= ind.target
-            groups.append(
-                fch.BarChartGroup(
-                    x=x,
-                    rods=[
-                        fch.BarChartRod(
-                            from_y=0,
-                            to_y=pct,
-                            width=14,
-                            color=ft.Colors.GREEN_600 if met else ft.Colors.AMBER_700,
-                            tooltip=f"{v.village_name}: {fmt_pct(value)}",
-                        )
-                    ],
-                )
-            )
-        chart = fch.BarChart(
-            groups=groups,
-            min_y=0,
-            max_y=top,
-            height=220,
-            bottom_axis=fch.ChartAxis(labels=labels, label_size=36),
-            left_axis=fch.ChartAxis(title=ft.Text("%"), label_size=36),
-            horizontal_grid_lines=fch.ChartGridLines(interval=25),
-        )
-        caption = t("cov_chart_caption", lang, name=_name(ind, lang), target=_pct(ind.target, lang))
-        note = t("cov_no_data_in", lang, names=", ".join(no_data)) if no_data else ""
+        rows: list[ft.Control] = [
+            ft.Text(_name(ind, lang), weight=ft.FontWeight.BOLD),
+            ft.Text(_indicator_line(ind, lang), size=13),
+            target_bar(ind.value, ind.target, f"coverage-target-{ind.key}"),
+        ]
+        if len(villages) > 1:
+            for v in villages:
+                item = v.indicators[k]
+                rows += [
+                    ft.Text(f"{v.village_name}: {_pct(item.value, lang)}", size=12),
+                    target_bar(
+                        item.value, item.target, f"coverage-target-{ind.key}-{v.village_id}"
+                    ),
+                ]
         charts.append(
             ft.Semantics(
                 identifier=f"coverage-chart-{ind.key}",
-                content=ft.Column(
-                    [ft.Text(caption, weight=ft.FontWeight.BOLD), chart, ft.Text(note, size=12)]
-                ),
+                content=ft.Column(rows, spacing=4),
             )
         )
     return charts
@@ -211,7 +252,11 @@ def member_table(members: Sequence[MemberActivity], lang: str = "vi") -> ft.Data
         rows=[
             ft.DataRow(
                 cells=[
-                    _cell(m.member_name),
+                    _cell(
+                        t("cov_member_left", lang, name=m.member_name)
+                        if m.left_team
+                        else m.member_name
+                    ),
                     _cell(fmt_int(m.figures.visits)),
                     _cell(fmt_int(m.figures.households_visited)),
                     _cell(fmt_int(m.figures.people_guided)),
@@ -252,9 +297,9 @@ class CoverageData:
 
 
 def default_export_dir() -> Path:
-    """Where exports go: the app's storage folder, else a folder in the home directory."""
-    base = os.environ.get("FLET_APP_STORAGE_DATA")
-    return Path(base) / "exports" if base else Path.home() / "fieldapp-exports"
+    """Where exports go: the app's storage on a phone (handed on through the share
+    sheet), the Downloads folder on a computer (see ``app_services.handover``)."""
+    return output_dir("exports")
 
 
 class CoverageScreen:
@@ -268,6 +313,7 @@ class CoverageScreen:
         period: Period | None = None,
         export_dir: Path | None = None,
         lang: str = "vi",
+        title: str | None = None,
     ) -> None:
         self.service = service
         self.lang = lang
@@ -317,10 +363,11 @@ class CoverageScreen:
             wrap=True,
         )
         self.export_status = ft.Text("")
+        self.share = ShareButton(lang, "coverage-share")
         self.control = _MountingColumn(
             self,
             [
-                ft.Text(self.tr("cov_title"), size=22, weight=ft.FontWeight.BOLD),
+                ft.Text(title or self.tr("cov_title"), size=22, weight=ft.FontWeight.BOLD),
                 data_label(lang),
                 ft.Semantics(identifier="coverage-period", content=self.period_pick),
                 self.period_text,
@@ -339,6 +386,7 @@ class CoverageScreen:
                 ft.Text(self.tr("cov_export"), size=18, weight=ft.FontWeight.BOLD),
                 self.export_buttons,
                 self.export_status,
+                self.share.control,
             ],
             scroll=ft.ScrollMode.AUTO,
             expand=True,
@@ -402,7 +450,7 @@ class CoverageScreen:
             )
         ]
         self.table_box.content = village_table(ov.villages, self.lang)
-        self.charts.controls = indicator_charts(ov.villages, self.lang)
+        self.charts.controls = indicator_charts(ov.villages, self.lang, ov.indicators)
         self.weekly_box.controls = [weekly_chart(data.weeks, self.lang)]
         self.members_box.content = member_table(data.members, self.lang)
         self.village_pick.options = [
@@ -486,6 +534,7 @@ class CoverageScreen:
             self._update()
             raise
         self.export_status.value = self.tr("cov_exported", n=fmt_int(n), path=path)
+        self.share.offer(path)
         self._update()
         return path
 
@@ -509,6 +558,7 @@ def build_coverage_screen(
     period: Period | None = None,
     export_dir: Path | None = None,
     lang: str = "vi",
+    title: str | None = None,
 ) -> CoverageScreen:
     """The coverage screen over a :class:`CoverageService` or a device store, in ``lang``.
 
@@ -516,4 +566,6 @@ def build_coverage_screen(
     Exported files stay Vietnamese whatever ``lang`` is: they go to commune officials.
     """
     service = source if isinstance(source, CoverageService) else CoverageService(source.db)
-    return CoverageScreen(service, today=today, period=period, export_dir=export_dir, lang=lang)
+    return CoverageScreen(
+        service, today=today, period=period, export_dir=export_dir, lang=lang, title=title
+    )

@@ -7,26 +7,41 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from fieldapp.ui.widgets import big_button, refreshes, sid
+from fieldapp.app_services.enrolment import LinkAction
+from fieldapp.ui.widgets import big_button, console_card, refreshes, sid
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 
 
 class EnrolScreen:
-    def __init__(self, app: FieldApp, server: str = "", code: str = ""):
+    """``link``: an enrolment link opened the app — the form comes filled in and one tap
+    on "Đăng ký" confirms; the fields stay editable (typing is the fallback)."""
+
+    def __init__(self, app: FieldApp, link: LinkAction | None = None):
         self.app = app
         tr = app.tr
         self.title = tr("enrol_title")
+        confirm = link is not None and link.kind == "confirm"
         self.server = ft.TextField(
-            label=tr("server"), value=server, keyboard_type=ft.KeyboardType.URL
+            label=tr("server"),
+            value=link.server_url if confirm and link else "",
+            keyboard_type=ft.KeyboardType.URL,
         )
-        self.code = ft.TextField(label=tr("enrol_code"), value=code)
+        self.code = ft.TextField(
+            label=tr("enrol_code"), value=link.code if confirm and link else ""
+        )
+        if confirm and link:
+            intro = tr("enrol_from_link", server=link.server_url)
+        elif link is not None:
+            intro = f"{link.message}\n{tr('enrol_intro')}"
+        else:
+            intro = tr("enrol_intro")
         self.status = ft.Text("", size=14)
         self.result = ft.Column(spacing=4, visible=False)
         self.form = ft.Column(
             [
-                ft.Text(tr("enrol_intro"), size=14),
+                sid("enrol-intro", ft.Text(intro, size=14)),
                 sid("enrol-server", self.server),
                 sid("enrol-code", self.code),
                 big_button(tr("enrol_button"), self.on_enrol, identifier="enrol-submit"),
@@ -70,7 +85,8 @@ class EnrolScreen:
             self.server.error = outcome.errors.get("server")
             self.code.error = outcome.errors.get("code")
             return
-        await self.app.call(self.app.ctx.reload_identity)
+        ident = await self.app.call(self.app.ctx.reload_identity)
+        needs_console = ident is not None and ident.needs_console
         role = (
             tr(f"role_{outcome.role}")
             if outcome.role in ("member", "leader", "officer")
@@ -85,8 +101,9 @@ class EnrolScreen:
                 size=18,
                 weight=ft.FontWeight.BOLD,
             ),
-            ft.Text(f"{tr('team')}: {outcome.team_name}"),
+            ft.Text(f"{tr('team')}: {outcome.team_name}") if outcome.team_name else ft.Text(""),
             ft.Text(tr("villages_joined", names=", ".join(outcome.village_names))),
+            *([console_card(ident.console_url, self.app.ctx.lang)] if needs_console else []),
             big_button(tr("continue"), self.on_continue, identifier="enrol-continue"),
         ]
 

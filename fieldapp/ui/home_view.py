@@ -9,10 +9,19 @@ import flet as ft
 
 from fieldapp.app_services.formatting import fmt_datetime, fmt_int
 from fieldapp.app_services.home import home_summary
-from fieldapp.ui.widgets import big_button, sid, stat_card
+from fieldapp.ui.widgets import big_button, console_card, sid, stat_card
 
 if TYPE_CHECKING:
+    from fieldapp.app_services.identity import Identity
     from fieldapp.ui.shell import FieldApp
+
+
+def _where(ident: Identity | None) -> str:
+    """The team, or for an officer without one, the ward(s) they look after."""
+    if ident is None:
+        return ""
+    where = ident.team_name or ", ".join(ident.ward_names)
+    return where[:1].upper() + where[1:]  # "phường Sông Trí" opens a line here
 
 
 class HomeScreen:
@@ -33,7 +42,12 @@ class HomeScreen:
         return ft.Column(
             [
                 ft.Text(self.app.tr("hello", name=name), size=20, weight=ft.FontWeight.BOLD),
-                ft.Text(ident.team_name if ident else "", size=14),
+                ft.Text(_where(ident), size=14),
+                *(
+                    [console_card(ident.console_url, self.app.ctx.lang)]
+                    if ident and ident.needs_console
+                    else []
+                ),
                 big_button(
                     self.app.tr("log_visit"),
                     self.on_log_visit,

@@ -73,6 +73,8 @@ class HouseholdsScreen:
                 self.count,
                 sid("hh-list", self.items),
                 self.more,
+                # Room under the last row: the "+" button floats over the list's end.
+                ft.Container(height=72),
             ],
             spacing=8,
             scroll=ft.ScrollMode.AUTO,

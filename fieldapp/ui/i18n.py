@@ -29,6 +29,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Enter the server address and the enrolment code from your team leader, "
         "or paste the enrolment link.",
     ),
+    "enrol_from_link": (
+        "Mở từ mã QR của tổ trưởng. Bấm «Đăng ký» để đăng ký máy này với máy chủ {server}.",
+        "Opened from your team leader's QR code. Tap «Enrol» to enrol this phone with the "
+        "server {server}.",
+    ),
     "server": ("Địa chỉ máy chủ", "Server address"),
     "enrol_code": ("Mã đăng ký hoặc liên kết", "Enrolment code or link"),
     "enrol_button": ("Đăng ký", "Enrol"),
@@ -204,6 +209,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "not_available": ("Chức năng này chưa có.", "This feature is not available yet."),
     # coverage screen (exports stay Vietnamese: they go to officials)
     "cov_title": ("Độ phủ của tổ", "Team coverage"),
+    "cov_member_left": ("{name} (đã rời tổ)", "{name} (left the team)"),
+    "cov_title_ward": ("Độ phủ của {wards}", "Coverage of {wards}"),
+    "cov_title_commune": ("Độ phủ của xã/phường", "Coverage of the commune"),
+    # an officer (no team) sets things up on the server's web console
+    "console_hint": (
+        "Bạn là cán bộ xã, không thuộc tổ nào. Lập thôn/tổ dân phố, tổ CNSCĐ và mời tổ "
+        "trưởng trên trang quản trị (mở trên máy tính):",
+        "You are a commune officer without a team. Set up villages, teams and invite team "
+        "leaders on the web console (open it on a computer):",
+    ),
+    "console_open": ("Mở trang quản trị", "Open the console"),
     "cov_loading": ("Đang tải…", "Loading…"),
     "cov_load_failed": (
         "Không tải được số liệu ({error}). Hãy thử lại.",
@@ -218,7 +234,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         " {guided} people guided · {due} follow-ups due ({overdue} overdue)",
     ),
     "cov_no_data": ("không có số liệu", "no data"),
-    "cov_no_data_in": ("Không có số liệu: {names}", "No data: {names}"),
     "cov_col_village": ("Thôn/TDP", "Village"),
     "cov_col_households": ("Số hộ", "Households"),
     "cov_col_visited": ("Đã thăm", "Visited"),
@@ -230,7 +245,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cov_col_hh_visited": ("Hộ đã thăm", "Households visited"),
     "cov_col_dossiers": ("Hồ sơ", "Dossiers"),
     "cov_col_vneid": ("VNeID mức 2", "VNeID level 2"),
-    "cov_chart_caption": ("{name} — chỉ tiêu {target}", "{name} — target {target}"),
+    "cov_target_line": (
+        "Đạt {value} — chỉ tiêu {target} (được {ratio} chỉ tiêu)",
+        "At {value} — target {target} ({ratio} of target)",
+    ),
+    "cov_target_line_met": (
+        "Đạt {value} — chỉ tiêu {target}: đã đạt",
+        "At {value} — target {target}: met",
+    ),
+    "cov_target_line_none": (
+        "{value} — chỉ tiêu {target}",
+        "{value} — target {target}",
+    ),
     "cov_weekly": (
         "Theo tuần: lượt thăm (xanh dương), hộ đã thăm (xanh lá)",
         "By week: visits (blue), households visited (green)",
@@ -252,7 +278,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Không ghi được tệp vào {dir}: hãy kiểm tra bộ nhớ còn trống và quyền ghi ({error}).",
         "Could not write the file to {dir}: check free storage and write permission ({error}).",
     ),
-    "cov_exported": ("Đã xuất {n} dòng: {path}", "Exported {n} rows: {path}"),
+    "cov_exported": (
+        "Đã xuất {n} dòng, lưu tại: {path}. Bấm «Chia sẻ…» để gửi (Zalo, email…).",
+        "Exported {n} rows, saved at: {path}. Tap «Share…» to send it (Zalo, email…).",
+    ),
+    "share_file": ("Chia sẻ…", "Share…"),
+    "share_saved_copy": (
+        "Không có bảng chia sẻ ở đây: đã lưu một bản qua trình duyệt/hộp thoại. Tệp gốc: {path}",
+        "No share sheet here: a copy was saved through the browser/dialog. Original: {path}",
+    ),
+    "share_failed": (
+        "Máy này không mở được bảng chia sẻ ({error}). Tệp vẫn ở: {path}",
+        "No share sheet here ({error}). The file is still at: {path}",
+    ),
     # portal QR / poster screen (the poster itself stays Vietnamese: it is for villagers)
     "portal_code_level": ("Mã thủ tục: {code} · {level}", "Procedure code: {code} · {level}"),
     "portal_scan": (
@@ -262,8 +300,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "portal_back": ("Quay lại danh sách", "Back to the list"),
     "portal_enrol_title": ("Đăng ký thiết bị cho tổ viên", "Enrol a member's device"),
     "portal_enrol_hint": (
-        "Tổ viên mở ứng dụng, chọn «Đăng ký thiết bị» và quét mã này.",
-        "The member opens the app, chooses “Enrol this device” and scans this code.",
+        "Tổ viên quét mã này bằng máy ảnh của điện thoại: ứng dụng đã cài sẽ mở ra, "
+        "bấm «Đăng ký» là xong.",
+        "The member scans this code with the phone's camera: the installed app opens; "
+        "one tap on “Enrol” and it is done.",
     ),
     "portal_search": ("Tìm thủ tục (tên hoặc mã)", "Search procedures (name or code)"),
     "portal_search_hint": ("vd. khai sinh, 1.001193", "e.g. khai sinh, 1.001193"),
@@ -283,7 +323,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Error: could not write the poster file — check free storage and write permission"
         " ({error}).",
     ),
-    "portal_poster_made": ("Đã tạo áp phích: {path}", "Poster created: {path}"),
+    "portal_poster_made": (
+        "Đã tạo áp phích, lưu tại: {path}. Bấm «Chia sẻ…» để gửi đi in.",
+        "Poster created, saved at: {path}. Tap «Share…» to send it for printing.",
+    ),
 }
 
 

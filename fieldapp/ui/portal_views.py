@@ -11,7 +11,6 @@ Flet 1.0.5: ``ft.Image(src=...)`` takes raw PNG ``bytes`` directly (see
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -19,12 +18,13 @@ from typing import Any
 
 import flet as ft
 
+from fieldapp.app_services.handover import output_dir
 from fieldapp.portal.enrol_link import parse_enrol_link
 from fieldapp.portal.errors import PortalError
 from fieldapp.portal.links import SPECIAL_KEYS, PortalLink, portal_link, search_links
-from fieldapp.portal.poster import MAX_PROCEDURES, PosterSpec, write_poster
+from fieldapp.portal.poster import MAX_PROCEDURES, PosterSpec, poster_file_name, write_poster
 from fieldapp.portal.qr import qr_png
-from fieldapp.text import fold
+from fieldapp.ui.handover import ShareButton
 from fieldapp.ui.i18n import t
 
 __all__ = ["PortalScreen", "build_portal_screen", "enrol_qr_view", "qr_view"]
@@ -145,9 +145,8 @@ def enrol_qr_view(link: str, lang: str = "vi") -> ft.Control:
 
 
 def _default_out_dir() -> Path:
-    # FLET_APP_STORAGE_DATA is set by `flet run` and packaged apps only.
-    base = os.environ.get("FLET_APP_STORAGE_DATA") or str(Path.home() / "fieldapp-data")
-    return Path(base) / "posters"
+    # The app's storage on a phone (handed on through the share sheet), else Downloads.
+    return output_dir("posters")
 
 
 class PortalScreen:
@@ -186,6 +185,7 @@ class PortalScreen:
         self.team = ft.TextField(label=self.tr("portal_team"), value=team)
         self.contact = ft.TextField(label=self.tr("portal_contact"), value=contact)
         self.poster_status = ft.Text("")
+        self.share = ShareButton(lang, "portal-share")
         self.poster_button = ft.Button(
             content=self.tr("portal_make_poster"),
             icon=ft.Icons.PICTURE_AS_PDF,
@@ -203,9 +203,12 @@ class PortalScreen:
                 self.contact,
                 self.poster_button,
                 self.poster_status,
+                self.share.control,
             ],
             scroll=ft.ScrollMode.AUTO,
             expand=True,
+            # Full-width fields on a narrow phone (else they keep a fixed width).
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
         self.control = ft.Container(content=self.picker, expand=True)
         self.on_search()
@@ -252,8 +255,7 @@ class PortalScreen:
     # -- poster ---------------------------------------------------------------------------
 
     def poster_path(self) -> Path:
-        slug = "-".join(fold(self.village.value or "").split()) or "thon"
-        return self.out_dir / f"ap-phich-{slug}-{date.today():%Y%m%d}.pdf"
+        return self.out_dir / poster_file_name(self.village.value or "", date.today())
 
     async def on_make_poster(self, e: Any = None) -> Path | None:
         """Write the PDF off the event loop; show where it went or what is wrong."""
@@ -285,6 +287,7 @@ class PortalScreen:
         for box in (self.village, self.team, self.contact):
             box.error = None
         self.poster_status.value = self.tr("portal_poster_made", path=path)
+        self.share.offer(path)
         return path
 
     def _message(self, exc: PortalError) -> str:

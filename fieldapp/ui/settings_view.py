@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from fieldapp.app_services.settings import SettingsService
-from fieldapp.ui.widgets import ErrorLabel, refreshes, section, sid
+from fieldapp.ui.widgets import ErrorLabel, console_card, refreshes, section, sid
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -42,16 +42,21 @@ class SettingsScreen:
     def build(self) -> ft.Control:
         tr = self.app.tr
         ident = self.app.ctx.identity
-        entries = [
+        entries: list[ft.Control] = [
             self._entry("more-qr", ft.Icons.QR_CODE, tr("nav_qr"), self.on_qr),
         ]
+        if ident and ident.can_invite:
+            entries.append(
+                self._entry("more-invite", ft.Icons.GROUP_ADD, tr("nav_invite"), self.on_invite)
+            )
         if ident and ident.is_leader:
-            entries += [
-                self._entry("more-invite", ft.Icons.GROUP_ADD, tr("nav_invite"), self.on_invite),
+            entries.append(
                 self._entry(
                     "more-coverage", ft.Icons.INSERT_CHART, tr("nav_coverage"), self.on_coverage
-                ),
-            ]
+                )
+            )
+        if ident and ident.needs_console:
+            entries.append(console_card(ident.console_url, self.app.ctx.lang))
         return ft.Column(
             [
                 *entries,
@@ -83,7 +88,8 @@ class SettingsScreen:
         tr = self.app.tr
         lines = [tr("version", v=about.version), tr("device_id", id=about.device_id)]
         if ident:
-            lines.insert(0, f"{ident.member_name} · {ident.team_name}")
+            where = ident.team_name or ", ".join(ident.ward_names)
+            lines.insert(0, f"{ident.member_name} · {where}")
         lines.append(tr("data_dir", path=str(self.app.ctx.data_dir)))
         self.about.controls = [ft.Text(x, size=13, selectable=True) for x in lines]
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import flet as ft
 
 from fieldapp.app_services.context import AppContext
+from fieldapp.app_services.enrolment import LinkAction, link_action
 from fieldapp.app_services.sync_service import AUTO_SYNC_SECONDS, SyncService, auto_sync_delay
 from fieldapp.store import DeviceStore
 from fieldapp.ui.i18n import t
@@ -45,12 +46,21 @@ class FieldApp:
         self.tab = 0
         self.stack: list[Screen] = []
         self.body = ft.Container(expand=True, padding=ft.Padding.all(12))
-        self.status_text = ft.Text("", size=12)
-        self.status_icon = ft.Icon(ft.Icons.CLOUD_OFF, size=18)
+        # Compact (icon + number of unsynced records) so the screen title keeps the app
+        # bar on a 360-px phone at large text; the words are the semantics label.
+        self.status_text = ft.Text("", size=13, weight=ft.FontWeight.BOLD)
+        self.status_icon = ft.Icon(ft.Icons.CLOUD_OFF, size=20)
+        self.status_box = ft.Semantics(
+            identifier="status",
+            label="",
+            content=ft.Row([self.status_icon, self.status_text], spacing=2, tight=True),
+        )
         self._sync_lock = asyncio.Lock()
         self._loop_task: Any = None
         self._side_store: DeviceStore | None = None
         self._location: Any = None
+        # Flet services (secure storage, share…) live as long as the app holds them.
+        self.services: list[Any] = []
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -94,13 +104,31 @@ class FieldApp:
         page.padding = 0
         page.controls = [ft.SafeArea(content=self.body, expand=True)]
         page.on_app_lifecycle_state_change = self._on_lifecycle
+        # The leader's enrolment QR opens the app on /enrol?server=…&code=…: at start it
+        # is the page's route, while running it arrives as a route change.
+        page.on_route_change = self._on_route_change
+        action = link_action(page.route, self.ctx.identity, self.ctx.lang)
         if self.ctx.identity is None:
-            await self.show_enrol()
+            await self.show_enrol(action)
         else:
             await self.show_tab(0)
             self.start_background_sync()
+            if action is not None:
+                self.toast(action.message)
 
-    async def show_enrol(self) -> None:
+    async def _on_route_change(self, e: Any) -> None:
+        action = link_action(getattr(e, "route", None), self.ctx.identity, self.ctx.lang)
+        if action is None:
+            return
+        if action.kind == "confirm":
+            await self.show_enrol(action)
+        else:
+            self.toast(action.message)
+            self.page.update()
+
+    async def show_enrol(self, link: LinkAction | None = None) -> None:
+        """The Enrol screen; ``link`` (an enrolment link that opened the app) fills it in
+        and asks for one confirmation."""
         from fieldapp.ui.enrol_view import EnrolScreen
 
         self._close_side_store()  # signed out: the store was wiped
@@ -108,7 +136,7 @@ class FieldApp:
         self.page.navigation_bar = None
         self.page.floating_action_button = None
         self.stack = []
-        screen = EnrolScreen(self)
+        screen = EnrolScreen(self, link=link)
         self.page.appbar = ft.AppBar(title=ft.Text(screen.title))
         self.body.content = screen.build()
         await screen.load()
@@ -180,15 +208,7 @@ class FieldApp:
         self.page.appbar = ft.AppBar(
             leading=leading,
             title=ft.Text(screen.title, size=18),
-            actions=[
-                ft.Container(
-                    content=ft.Semantics(
-                        identifier="status",
-                        content=ft.Row([self.status_icon, self.status_text], spacing=4),
-                    ),
-                    padding=ft.Padding.only(right=12),
-                )
-            ],
+            actions=[ft.Container(content=self.status_box, padding=ft.Padding.only(right=12))],
         )
         self.page.floating_action_button = getattr(screen, "fab", None)
         self.body.content = screen.build()
@@ -203,7 +223,8 @@ class FieldApp:
         pending = await self.call(self.ctx.store.pending_count)
         self.status_icon.icon = ft.Icons.CLOUD_DONE if self.online else ft.Icons.CLOUD_OFF
         state = self.tr("online") if self.online else self.tr("offline")
-        self.status_text.value = f"{state} · {self.tr('pending_n', n=pending)}"
+        self.status_text.value = str(pending) if pending else ""
+        self.status_box.label = f"{state} · {self.tr('pending_n', n=pending)}"
 
     async def run_sync(self, progress: Callable[[int, int], None] | None = None) -> Any:
         """One sync (never two at once); updates status; returns the service's summary."""

@@ -10,9 +10,12 @@ from typing import Any
 
 import flet as ft
 
+from fieldapp.ui.i18n import t
+
 __all__ = [
     "ErrorLabel",
     "big_button",
+    "console_card",
     "refreshes",
     "section",
     "sid",
@@ -131,3 +134,31 @@ def toggle_tile(
 
     tile.on_click = clicked
     return tile
+
+
+def console_card(console_url: str, lang: str) -> ft.Control:
+    """For an officer without a team: where teams are set up (the server's web console)."""
+
+    async def open_console(e: Any) -> None:
+        # Kept on the button: a service held only by a local may be dropped mid-call.
+        e.control.data = launcher = ft.UrlLauncher()
+        await launcher.launch_url(console_url)
+
+    return sid(
+        "console-card",
+        ft.Container(
+            padding=12,
+            border_radius=12,
+            border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+            content=ft.Column(
+                [
+                    ft.Text(t("console_hint", lang), size=14),
+                    ft.Text(console_url, size=14, selectable=True, weight=ft.FontWeight.BOLD),
+                    ft.TextButton(
+                        t("console_open", lang), icon=ft.Icons.OPEN_IN_NEW, on_click=open_console
+                    ),
+                ],
+                spacing=6,
+            ),
+        ),
+    )

@@ -3,6 +3,9 @@
 import uuid
 from datetime import datetime
 
+import httpx
+
+from fieldapp.app_services.sync_service import SyncService
 from fieldapp.app_services.visit_form import VisitFormModel
 
 
@@ -24,3 +27,15 @@ def log_visit(store, household, member_id, when: datetime | None = None, **kw):
     result = form.save(store)
     assert result.ok, result.errors
     return result.visit
+
+
+def server_service(world, ctx, **kw):
+    """A SyncService for ``ctx`` talking to the in-process server of ``world``
+    (tests/server/fieldapp_harness.World), its token kept in ``ctx.vault``."""
+    return SyncService(
+        ctx.store_path,
+        http_factory=lambda base: httpx.Client(transport=world.client._transport, base_url=base),
+        max_attempts=1,
+        vault=ctx.vault,
+        **kw,
+    )

@@ -21,8 +21,8 @@ SERVER = "http://127.0.0.1:8765"
 
 
 @pytest.fixture
-def world(tmp_path):
-    w = World(tmp_path)
+def world(tmp_path, database):
+    w = World(tmp_path, database)
     yield w
     w.close()
 

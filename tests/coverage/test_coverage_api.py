@@ -19,8 +19,8 @@ Q = {"from": "2026-11-01", "to": "2026-11-30", "today": "2026-11-25"}
 
 
 @pytest.fixture
-def world(tmp_path):
-    w = World(tmp_path)
+def world(tmp_path, database):
+    w = World(tmp_path, database)
     yield w
     w.close()
 

@@ -11,6 +11,7 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from coverage_case import TODAY, open_case
 
@@ -43,6 +44,18 @@ def fresh(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
 
 def mutate(conn: sqlite3.Connection, ids: dict[str, str]) -> None:
     """Writes the app makes outside the happy path, straight in SQL."""
+    mutate_portable(conn, ids)
+    # Visit deleted before its activities (the other order; foreign keys would refuse).
+    conn.commit()
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("DELETE FROM visits WHERE id = ?", [ids["v8"]])
+    conn.execute("DELETE FROM visit_activities WHERE visit_id = ?", [ids["v8"]])
+    conn.commit()
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def mutate_portable(conn: Any, ids: dict[str, str]) -> None:
+    """The writes of :func:`mutate` that any backend's SQL takes as they are."""
     # Household h4 moves to V2; h3 is tombstoned; h7 (deleted) is restored.
     conn.execute("UPDATE households SET village_id = ? WHERE id = ?", [ids["V2"], ids["h4"]])
     conn.execute("UPDATE households SET deleted = 1 WHERE id = ?", [ids["h3"]])
@@ -60,13 +73,6 @@ def mutate(conn: sqlite3.Connection, ids: dict[str, str]) -> None:
         "DELETE FROM households WHERE id = ?",
     ):
         conn.execute(sql, [ids["h6"]])
-    # Visit deleted before its activities (the other order; foreign keys would refuse).
-    conn.commit()
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("DELETE FROM visits WHERE id = ?", [ids["v8"]])
-    conn.execute("DELETE FROM visit_activities WHERE visit_id = ?", [ids["v8"]])
-    conn.commit()
-    conn.execute("PRAGMA foreign_keys = ON")
 
 
 def test_rollup_equals_fresh_fill_after_every_kind_of_write(rollup_case):
@@ -88,7 +94,7 @@ def test_rollup_equals_fresh_fill_after_every_kind_of_write(rollup_case):
     assert gone == 0
 
 
-def brute_force(conn: sqlite3.Connection, period: Period) -> dict[str, Figures]:
+def brute_force(conn: Any, period: Period) -> dict[str, Figures]:
     start, end = period.start.isoformat(), period.end.isoformat()
     visits = conn.execute(
         "SELECT v.id, v.household_id, h.village_id, substr(v.visited_at, 1, 10), v.outcome,"

@@ -16,6 +16,19 @@ FORMATTED = [
     "CCCD 0012-0300-4567",
     "CMND 123 456 789",
     "số 001 - 203 - 004 - 567",
+    # What the hostile tester slipped past: other separators, invisible characters, O for 0.
+    "CCCD 001/203/004/567",
+    "CCCD 001,203,004,567",
+    "CCCD 001_203_004_567",
+    "CCCD 001\u200b203\u200b004\u200b567",
+    "CCCD 001\u200c203\u2060004\ufeff567",
+    "CCCD 0O1203OO4567",
+    "CMND O12 345 678",
+    "cccd oo1 2o3 oo4 567",
+    "CCCD 001 / 203 _ 004 , 567",
+    "CCCD 0O1\u200b/2O3-004.567",
+    "CCCD 001203004567 123456789",
+    "số 001.203.004.567 1",
 ]
 HARMLESS = [
     "SĐT 0912 345 678",
@@ -23,6 +36,11 @@ HARMLESS = [
     "ngày 20.11.2026",
     "đã nộp 12.500.000 đồng",
     "số nhà 12-14, ngõ 3",
+    "ngày 20/11/2026",
+    "Đoàn Văn Oanh, tổ 3",
+    "xóm 5, ngõ 12",
+    "ngày 20/11/2026 3 người",
+    "0912 345 678 0912 345 679",
 ]
 
 
@@ -39,9 +57,20 @@ def test_phones_dates_and_amounts_are_not_id_numbers(text: str):
     assert not contains_id_number(text)
 
 
-def test_phone_field_is_not_screened():
-    # A phone is digits by nature and not free text: it is never refused as an ID number.
+@pytest.mark.parametrize("phone", ["0912 345 678", "912345678", "+84 912 345 678", "0239 3855 123"])
+def test_phone_numbers_are_not_id_numbers(phone: str):
+    # A phone is digits by nature: a real phone number is never refused as an ID number.
     h = parse_household(
-        {"id": str(uuid.uuid4()), "village_id": "v1", "head_name": "Lan", "phone": "001203004567"}
+        {"id": str(uuid.uuid4()), "village_id": "v1", "head_name": "Lan", "phone": phone}
     )
-    assert h.phone == "001203004567"
+    assert h.phone == phone
+
+
+@pytest.mark.parametrize("phone", ["001203004567", "001.203.004.567", "123 456 789"])
+def test_id_number_in_the_phone_box_is_refused(phone: str):
+    # 9 or 12 digits that are no phone number: an ID-card number typed where a phone goes.
+    with pytest.raises(ValidationError) as err:
+        parse_household(
+            {"id": str(uuid.uuid4()), "village_id": "v1", "head_name": "Lan", "phone": phone}
+        )
+    assert [(p.field, p.code) for p in err.value.problems] == [("phone", "id_number_forbidden")]

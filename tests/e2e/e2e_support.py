@@ -152,10 +152,12 @@ def _serve_cmd(db_path: Path, port: int) -> list[str]:
     ]
 
 
-def start_app(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
+def start_app(
+    data_dir: Path, port: int, log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen:
     """``fieldapp app --web`` on 127.0.0.1:port with its own device data folder."""
     cmd = [sys.executable, "-m", "fieldapp", "app", "--web", "--port", str(port)]
-    proc = _spawn(cmd, log, {"FIELDAPP_HOME": str(data_dir)})
+    proc = _spawn(cmd, log, {"FIELDAPP_HOME": str(data_dir), **(env or {})})
     try:
         _wait_http(f"http://127.0.0.1:{port}/", 60)
     except TimeoutError:

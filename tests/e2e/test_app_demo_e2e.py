@@ -43,6 +43,7 @@ from e2e_support import (
 )
 
 from fieldapp.commands.app import port_free
+from fieldapp.portal.enrol_link import build_enrol_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -275,10 +276,11 @@ def test_leader_invites_member_by_qr(demo, leader_page, browser):
 
     # A phone camera sees the screen: decode the QR from the screenshot itself.
     decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(SCREENS / "23-invite-qr.png"))]
-    link = f"{demo['server_url']}/enrol?code={code}"
+    link = build_enrol_link(demo["server_url"], code)  # the app link: the camera opens the app
     assert decoded == [link]
 
-    # The member's own app (a second app instance) enrols with the pasted link.
+    # The member's own app (a second app instance) enrols with the pasted link (the
+    # typing fallback; opening the app by the link is tests/e2e/test_deep_link_e2e.py).
     phone = open_app(browser, demo["member_url"])
     try:
         enrol(phone, "", link, f"Đã đăng ký: {member['name']} (tổ viên)")

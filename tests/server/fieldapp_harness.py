@@ -1,9 +1,12 @@
-"""Shared test world for server and sync tests: a real app over a real SQLite file,
+"""Shared test world for server and sync tests: a real app over a real SQLite file or
+PostgreSQL database (see tests/conftest.py),
 enrolled devices with their own SQLite files, and a fault-injecting transport."""
 
 from __future__ import annotations
 
 import random
+import shutil
+import sqlite3
 import threading
 import time
 import uuid
@@ -14,10 +17,12 @@ from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+from pg_support import copy_database, drop_database
 
 from fieldapp.domain.model import Member, Role, Team, Village
 from fieldapp.server.app import create_app
-from fieldapp.server.sqlite_storage import SqliteStorage
+from fieldapp.server.open_storage import open_storage
+from fieldapp.server.postgres import PostgresStorage
 from fieldapp.store.device_store import DeviceStore
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.enrol import enrol
@@ -76,10 +81,11 @@ def _copy(request: httpx.Request, body: bytes) -> httpx.Request:
 class World:
     """A server with one ward, four villages, teams A (V1, V2) and B (V3, V4)."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, database: str | None = None):
         self.tmp = tmp
-        self.db_path = tmp / "server.db"
-        self.storage = SqliteStorage(self.db_path)
+        self.database = database or str(tmp / "server.db")
+        self.db_path = Path(self.database)  # meaningful for SQLite only
+        self.storage = open_storage(self.database)
         self.app = create_app(self.storage)
         self.client = TestClient(self.app)
         self.v = [
@@ -128,12 +134,70 @@ class World:
         )
         return client.sync()
 
-    def restart(self) -> None:
+    def restart(self, *, closed: bool = False) -> None:
         """Reopen the server database (a server process restarted)."""
-        self.storage.close()
-        self.storage = SqliteStorage(self.db_path)
+        if not closed:
+            self.storage.close()
+        self.storage = open_storage(self.database)
         self.app = create_app(self.storage)
         self.client = TestClient(self.app)
+
+    def backup(self) -> str:
+        """A copy of the server database as it is now (the server keeps running)."""
+        if self.on_postgres:
+            self.storage.close()
+            copy = copy_database(self.database)
+            self.restart(closed=True)
+            return copy
+        backup = self.tmp / f"backup-{uuid.uuid4().hex[:6]}.db"
+        with sqlite3.connect(backup) as dst:
+            src = sqlite3.connect(self.db_path)
+            src.backup(dst)
+            src.close()
+        return str(backup)
+
+    def restore(self, backup: str) -> None:
+        """Disaster: the server database is replaced by ``backup``, and the server restarts."""
+        self.storage.close()
+        if self.on_postgres:
+            copy_database(backup, self.database)
+            drop_database(backup)
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.database}{suffix}").unlink(missing_ok=True)
+            shutil.copy(backup, self.db_path)
+        self.restart(closed=True)
+
+    @property
+    def on_postgres(self) -> bool:
+        return isinstance(self.storage, PostgresStorage)
+
+    def crash_on_insert(self, table: str, row_id: str, message: str) -> None:
+        """Make the database itself fail inserting row ``row_id`` into ``table`` (a real
+        error in the middle of a transaction), until :meth:`stop_crashing`."""
+        with self.storage.db.write() as w:
+            if self.on_postgres:
+                w.conn.execute(
+                    "CREATE FUNCTION crash() RETURNS trigger LANGUAGE plpgsql AS"
+                    f" $$ BEGIN RAISE EXCEPTION '{message}'; END $$"
+                )
+                w.conn.execute(
+                    f"CREATE TRIGGER crash BEFORE INSERT ON {table} FOR EACH ROW"
+                    f" WHEN (NEW.id = '{row_id}') EXECUTE FUNCTION crash()"
+                )
+            else:
+                w.conn.execute(
+                    f"CREATE TRIGGER crash BEFORE INSERT ON {table} WHEN NEW.id = '{row_id}'"
+                    f" BEGIN SELECT RAISE(ABORT, '{message}'); END"
+                )
+
+    def stop_crashing(self, table: str) -> None:
+        with self.storage.db.write() as w:
+            if self.on_postgres:
+                w.conn.execute(f"DROP TRIGGER crash ON {table}")
+                w.conn.execute("DROP FUNCTION crash()")
+            else:
+                w.conn.execute("DROP TRIGGER crash")
 
     def close(self) -> None:
         for s in self.stores:
@@ -158,10 +222,10 @@ def household(
     return hid
 
 
-def visit(store: DeviceStore, household_id: str, **extra: Any) -> str:
-    vid = extra.pop("id", None) or str(uuid.uuid4())
-    data = {
-        "id": vid,
+def visit_payload(store: DeviceStore, household_id: str, **extra: Any) -> dict[str, Any]:
+    """A valid visit by the store's member (``extra`` overrides or adds fields)."""
+    return {
+        "id": str(uuid.uuid4()),
         "household_id": household_id,
         "member_id": store.meta_get("member_id"),
         "visited_at": "2026-11-20T09:00:00+07:00",
@@ -171,8 +235,36 @@ def visit(store: DeviceStore, household_id: str, **extra: Any) -> str:
         "activities": [{"kind": "vneid_installed"}],
         **extra,
     }
+
+
+def visit(store: DeviceStore, household_id: str, **extra: Any) -> str:
+    data = visit_payload(store, household_id, **extra)
     store.save_visit(data)
-    return vid
+    return str(data["id"])
+
+
+def visit_mutation(store: DeviceStore, household_id: str, **extra: Any) -> dict[str, Any]:
+    """A ``create`` of :func:`visit_payload` for :func:`push_raw` (no seq yet)."""
+    payload = visit_payload(store, household_id, **extra)
+    return {"entity": "visit", "entity_id": payload["id"], "op": "create", "payload": payload}
+
+
+def push_raw(world: World, store: DeviceStore, mutations: list[dict[str, Any]]) -> dict[str, Any]:
+    """Push hand-made mutations, numbered from the device's mark on; asserts a 200."""
+    hwm = world.client.get("/api/v1/me", headers=world.token_headers(store)).json()[
+        "high_water_mark"
+    ]
+    batch = [
+        {"seq": hwm + 1 + i, "created_at": "2026-11-20T09:00:00+00:00", "base_version": None, **m}
+        for i, m in enumerate(mutations)
+    ]
+    r = world.client.post(
+        "/api/v1/push",
+        headers=world.token_headers(store),
+        json={"device_id": store.device_id, "batch": batch},
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
 
 
 def device_snapshot(store: DeviceStore) -> dict[str, Any]:

@@ -12,6 +12,9 @@ import pytest
 
 from fieldapp.server.db import ServerDB, Writer
 
+# SQLite's own writer thread and group commit (PostgreSQL writes side by side instead).
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def db(tmp_path: Path):

@@ -5,26 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from fieldapp_harness import World, household
+from fieldapp_harness import World, household, push_raw
 
 from fieldapp.server.push import REDACTED
-
-
-def _push(world: World, store, mutations: list[dict]) -> dict:
-    hwm = world.client.get("/api/v1/me", headers=world.token_headers(store)).json()[
-        "high_water_mark"
-    ]
-    batch = [
-        {"seq": hwm + 1 + i, "created_at": "2026-11-20T09:00:00+00:00", "base_version": None, **m}
-        for i, m in enumerate(mutations)
-    ]
-    r = world.client.post(
-        "/api/v1/push",
-        headers=world.token_headers(store),
-        json={"device_id": store.device_id, "batch": batch},
-    )
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def test_rejected_id_number_is_redacted_in_quarantine_and_for_leaders(world: World):
@@ -43,7 +26,7 @@ def test_rejected_id_number_is_redacted_in_quarantine_and_for_leaders(world: Wor
         "notes": "CCCD của chủ hộ: 001 203 004 567",
         "activities": [{"kind": "other", "text": "ghi số 001.203.004.567"}],
     }
-    answer = _push(
+    answer = push_raw(
         world,
         a,
         [
@@ -101,7 +84,7 @@ def test_household_create_repeated_with_identical_content_is_harmless(world: Wor
     household(a, "v1", "Nguyễn Văn A", id=hid)
     assert world.sync(a).ok
     payload = {"id": hid, "village_id": "v1", "head_name": "Nguyễn Văn A"}
-    answer = _push(
+    answer = push_raw(
         world, a, [{"entity": "household", "entity_id": hid, "op": "create", "payload": payload}]
     )
     assert [(r["status"], r["code"]) for r in answer["results"]] == [("applied", None)]

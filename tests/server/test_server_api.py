@@ -194,8 +194,8 @@ def test_demo_dataset_loads_once(tmp_path):
     )
 
 
-def test_admin_cli_round_trip(tmp_path, capsys):
-    db = str(tmp_path / "cli.db")
+def test_admin_cli_round_trip(database, capsys):
+    db = database  # an SQLite file or a postgresql:// URL: every admin command takes both
     assert (
         main(
             [

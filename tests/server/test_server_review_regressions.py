@@ -133,6 +133,7 @@ def _enrol(client: TestClient, code: str) -> httpx.Response:
     )
 
 
+@pytest.mark.sqlite_only  # the secret file beside the database (PostgreSQL: FIELDAPP_SECRET)
 def test_codes_are_hmac_with_a_secret_outside_the_database(world: World, tmp_path):
     issued = world.storage.issue_code(world.members["a1"].id)
     clean = issued.code.replace("-", "")

@@ -11,7 +11,7 @@ from fieldapp_harness import World
 
 
 @pytest.fixture
-def world(tmp_path):
-    w = World(tmp_path)
+def world(tmp_path, database):
+    w = World(tmp_path, database)
     yield w
     w.close()

@@ -4,7 +4,6 @@ household edited while a pull runs. Real app, real SQLite on both sides."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
 from fieldapp_harness import BASE, World, household, visit
@@ -15,21 +14,13 @@ from fieldapp.sync.enrol import enrol, reset_device_identity
 
 
 def test_server_restored_to_backup_older_than_enrolment_gets_records_back(world: World):
-    backup = world.tmp / "backup.db"
-    with sqlite3.connect(backup) as dst:  # nightly backup taken before the phone enrols
-        src = sqlite3.connect(world.db_path)
-        src.backup(dst)
-        src.close()
+    backup = world.backup()  # nightly backup taken before the phone enrols
     a = world.device("a1")
     h = household(a)
     vids = [visit(a, h) for _ in range(3)]
     correction = visit(a, h, supersedes=vids[0], people_guided=4)
     assert world.sync(a).ok and world.count("visits") == 4
-    world.storage.close()
-    for suffix in ("", "-wal", "-shm"):
-        (world.tmp / f"server.db{suffix}").unlink(missing_ok=True)
-    shutil.copy(backup, world.db_path)
-    world.restart()
+    world.restore(backup)
     world.storage.rotate_epoch()
     assert world.sync(a).error_code == "unauthenticated"  # the backup never knew the phone
 

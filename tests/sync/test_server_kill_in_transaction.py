@@ -1,8 +1,9 @@
 """Case 7, the hard way: ``fieldapp serve`` killed (-9) *while* it applies a push batch.
 
-The kill is timed from outside: a second connection to the server's SQLite file polls
-``BEGIN IMMEDIATE`` without waiting; the moment it finds the database locked, the
-server is inside a push's write transaction (nothing else writes), and it is killed.
+The kill is timed from outside: a second connection polls the database — on SQLite,
+``BEGIN IMMEDIATE`` without waiting; on PostgreSQL, ``pg_stat_activity`` for a session
+holding a write transaction id — and the moment the server is inside a push's write
+transaction (nothing else writes), it is killed.
 Then: nothing of that batch is kept, the device never got an answer, and after a
 restart one sync converges with every mutation applied exactly once.
 """
@@ -14,20 +15,27 @@ import signal
 import sqlite3
 import threading
 import time
-from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from fieldapp_harness import bulk_visits
 from test_server_process import free_port, seed, start_server
 
-from fieldapp.server.sqlite_storage import SqliteStorage
+from fieldapp.server.open_storage import is_postgres_url, open_storage
 from fieldapp.store.device_store import DeviceStore
 from fieldapp.sync.client import SyncClient, SyncReport
 from fieldapp.sync.enrol import enrol
 
 
-def _server_is_writing(db: Path) -> bool:
+def _server_is_writing(db: str) -> bool:
+    if is_postgres_url(db):
+        with psycopg.connect(db, autocommit=True) as pg:
+            row = pg.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+            ).fetchone()
+            return bool(row and row[0])
     probe = sqlite3.connect(db, timeout=0, isolation_level=None)
     try:
         probe.execute("PRAGMA busy_timeout=0")
@@ -41,8 +49,8 @@ def _server_is_writing(db: Path) -> bool:
         probe.close()
 
 
-def _counts(db: Path) -> tuple[int, int, int, int]:
-    storage = SqliteStorage(db)
+def _counts(db: str) -> tuple[int, int, int, int]:
+    storage = open_storage(db)
     try:
         with storage.db.read() as conn:
             return tuple(  # type: ignore[return-value]
@@ -59,8 +67,8 @@ def _counts(db: Path) -> tuple[int, int, int, int]:
 
 
 @pytest.mark.slow
-def test_case07_server_killed_inside_a_push_transaction(tmp_path):
-    db = tmp_path / "server.db"
+def test_case07_server_killed_inside_a_push_transaction(tmp_path, database):
+    db = database
     code = seed(db)
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -1,4 +1,5 @@
-"""Case 7 with a real process: ``fieldapp serve`` killed (-9) between two push batches,
+"""Case 7 with a real process (SQLite and PostgreSQL): ``fieldapp serve`` killed (-9)
+between two push batches,
 restarted, the device converges with nothing lost or doubled. (A kill *inside* a push
 transaction: ``test_server_kill_in_transaction.py``.)"""
 
@@ -17,7 +18,7 @@ import pytest
 from fieldapp_harness import bulk_visits
 
 from fieldapp.domain.model import Member, Role, Team, Village
-from fieldapp.server.sqlite_storage import SqliteStorage
+from fieldapp.server.open_storage import open_storage
 from fieldapp.store.device_store import DeviceStore
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.enrol import enrol
@@ -29,7 +30,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen:
+def start_server(db: str | Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -57,8 +58,8 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("server did not start")
 
 
-def seed(db: Path) -> str:
-    storage = SqliteStorage(db)
+def seed(db: str | Path) -> str:
+    storage = open_storage(db)
     storage.create_village(Village("v1", "18754", "Tổ dân phố 1"))
     storage.create_team(Team("team-a", "Tổ 1", "18754", ("v1",)))
     member = storage.create_member(
@@ -70,8 +71,8 @@ def seed(db: Path) -> str:
 
 
 @pytest.mark.slow
-def test_case07_server_process_killed_between_batches_then_restarted(tmp_path):
-    db = tmp_path / "server.db"
+def test_case07_server_process_killed_between_batches_then_restarted(tmp_path, database):
+    db = database
     code = seed(db)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -108,7 +109,7 @@ def test_case07_server_process_killed_between_batches_then_restarted(tmp_path):
         proc.kill()
         proc.wait()
     assert store.pending_count() == 0
-    storage = SqliteStorage(db)
+    storage = open_storage(db)
     with storage.db.read() as conn:
         assert conn.execute("SELECT count(*) FROM visits").fetchone()[0] == 3000
         assert conn.execute("SELECT count(*) FROM households").fetchone()[0] == 50

@@ -1,8 +1,9 @@
-"""``fieldapp serve --workers 2``: two real server processes on one SQLite file.
+"""Several real server processes on one database (SQLite file or PostgreSQL):
+``fieldapp serve --workers 2``, and two independent ``fieldapp serve`` processes.
 
-Several phones sync at the same time through the real client; every record reaches the
-server exactly once, every phone ends with what its team holds, and SIGTERM stops the
-workers too.
+Several phones sync at the same time through the real client, each round through
+either process; every record reaches the server exactly once, every phone ends with
+what its team holds, and SIGTERM stops the workers too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from fieldapp_harness import bulk_visits
 from test_server_process import free_port
 
 from fieldapp.domain.model import Member, Role, Team, Village
-from fieldapp.server.sqlite_storage import SqliteStorage
+from fieldapp.server.open_storage import open_storage
 from fieldapp.store.device_store import DeviceStore
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.enrol import enrol
@@ -51,10 +52,32 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
+def _start(args: list[str], url: str) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fieldapp", "serve", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=0.5).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError("server did not start")
+        time.sleep(0.1)
+
+
 @pytest.mark.slow
-def test_two_worker_processes_apply_concurrent_syncs_exactly_once(tmp_path: Path):
-    db = tmp_path / "server.db"
-    storage = SqliteStorage(db)
+@pytest.mark.parametrize("layout", ["workers", "independent"])
+def test_server_processes_apply_concurrent_syncs_exactly_once(
+    tmp_path: Path, database: str, layout: str
+):
+    db = database
+    storage = open_storage(db)
     storage.create_village(Village("v1", "18754", "Tổ dân phố 1"))
     storage.create_team(Team("team-a", "Tổ 1", "18754", ("v1",)))
     codes = [
@@ -67,65 +90,63 @@ def test_two_worker_processes_apply_concurrent_syncs_exactly_once(tmp_path: Path
     ]
     storage.close()
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    args = ["--database", str(db), "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fieldapp", "serve", *args, "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    ports = [free_port()] if layout == "workers" else [free_port(), free_port()]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    procs: list[subprocess.Popen] = []
     workers: list[int] = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
-        workers = _children(proc.pid)
-        # uvicorn's supervisor keeps one helper process besides the two workers.
-        assert len(workers) >= 2
+        for port, url in zip(ports, urls, strict=True):
+            args = ["--database", db, "--port", str(port), "--log-level", "warning"]
+            if layout == "workers":
+                args += ["--workers", "2"]
+            procs.append(_start(args, url))
+        if layout == "workers":
+            workers = _children(procs[0].pid)
+            # uvicorn's supervisor keeps one helper process besides the two workers.
+            assert len(workers) >= 2
 
         stores = [DeviceStore.open(tmp_path / f"phone-{i}.db") for i in range(PHONES)]
         sent: list[str] = []
-        for store, code in zip(stores, codes, strict=True):
+        for i, (store, code) in enumerate(zip(stores, codes, strict=True)):
             with httpx.Client(timeout=30) as http:
-                enrol(http, url, code, store)
+                enrol(http, urls[i % len(urls)], code, store)
             sent += bulk_visits(store, VISITS, households=5)
 
         errors: list[BaseException] = []
 
-        def sync(store: DeviceStore) -> None:
+        def sync(store: DeviceStore, url: str) -> None:
             try:
                 with httpx.Client(base_url=url, timeout=60) as http:
                     SyncClient(store, http, batch_records=15).sync()
             except BaseException as exc:  # reported below
                 errors.append(exc)
 
-        threads = [threading.Thread(target=sync, args=(s,)) for s in stores]
+        threads = [
+            threading.Thread(target=sync, args=(s, urls[i % len(urls)]))
+            for i, s in enumerate(stores)
+        ]
         for t in threads:
             t.start()
         for t in threads:
             t.join(120)
         assert not errors
-        # A second round: each phone now also receives what the others pushed.
-        for store in stores:
-            sync(store)
+        # A second round through the other process: each phone now also receives what
+        # the others pushed.
+        for i, store in enumerate(stores):
+            sync(store, urls[(i + 1) % len(urls)])
         assert not errors
         assert all(store.pending_count() == 0 for store in stores)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(30)
 
     # The workers went with it (orphans would be re-parented, so look them up by pid).
     time.sleep(0.5)
     alive = [pid for pid in workers if _running(pid)]
     assert not alive
-    check = SqliteStorage(db)
+    check = open_storage(db)
     try:
         with check.db.read() as conn:
             visits = [r[0] for r in conn.execute("SELECT id FROM visits")]

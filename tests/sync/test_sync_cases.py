@@ -6,7 +6,6 @@ Faults are injected in the transport (FaultyTransport) or by real SQLite failure
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import uuid
 
@@ -215,18 +214,13 @@ def test_case07_failure_mid_batch_is_all_or_nothing(world: World):
     a = world.device("a1")
     h = household(a)
     ids = [visit(a, h) for _ in range(4)]
-    with world.storage.db.write() as w:
-        w.conn.execute(
-            f"CREATE TRIGGER crash BEFORE INSERT ON visits WHEN NEW.id = '{ids[2]}'"
-            " BEGIN SELECT RAISE(ABORT, 'power cut'); END"
-        )
+    world.crash_on_insert("visits", ids[2], "power cut")
     world.client = TestClient(world.app, raise_server_exceptions=False)
     report = world.sync(a, max_attempts=2)
     assert report.error is not None and report.error.status == 500
     assert world.count("visits") == 0 and world.count("households") == 0
     assert world.server_rows("SELECT hwm FROM devices WHERE id = ?", [a.device_id]) == [(0,)]
-    with world.storage.db.write() as w:
-        w.conn.execute("DROP TRIGGER crash")
+    world.stop_crashing("visits")
     assert world.sync(a).ok
     assert world.count("visits") == 4 and a.pending_count() == 0
 
@@ -241,21 +235,13 @@ def test_case08_server_restored_from_older_backup(world: World, rotate_epoch: bo
     h = household(a)
     visit(a, h)
     assert world.sync(a).ok
-    backup = world.tmp / "backup.db"
-    with sqlite3.connect(backup) as dst:
-        src = sqlite3.connect(world.db_path)
-        src.backup(dst)
-        src.close()
+    backup = world.backup()
     later = [visit(a, h) for _ in range(3)]
     h2 = household(a, "v2", "Đỗ Văn Hùng")
     assert world.sync(a).ok and world.sync(b).ok
     assert world.count("visits") == 4
     # Disaster: the server is restored from the older backup.
-    world.storage.close()
-    for suffix in ("", "-wal", "-shm"):
-        (world.tmp / f"server.db{suffix}").unlink(missing_ok=True)
-    shutil.copy(backup, world.db_path)
-    world.restart()
+    world.restore(backup)
     if rotate_epoch:
         world.storage.rotate_epoch()
     assert world.count("visits") == 1

@@ -15,6 +15,7 @@ from fieldapp_harness import World, device_snapshot, household, server_snapshot,
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+from pg_support import SECRET, create_database, drop_database
 
 DEVICES = ("a1", "a2", "leader_a", "b1")
 SCOPES = {"a1": {"v1", "v2"}, "a2": {"v1", "v2"}, "leader_a": {"v1", "v2"}, "b1": {"v3", "v4"}}
@@ -23,17 +24,21 @@ FAULTS = (None, None, "drop_request", "drop_response", "duplicate", "error_500",
 
 class SyncMachine(RuleBasedStateMachine):
     households = Bundle("households")
+    backend = "sqlite"  # or "postgres": each example on a fresh database
 
     def __init__(self) -> None:
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="fieldapp-sm-"))
-        self.world = World(self.tmp)
+        self.database = create_database() if self.backend == "postgres" else None
+        self.world = World(self.tmp, self.database)
         self.stores = {who: self.world.device(who) for who in DEVICES}
         self.recorded: list[tuple[str, httpx.Request, bytes]] = []
         self.visits_made: dict[str, str] = {}  # visit id → device
 
     def teardown(self) -> None:
         self.world.close()
+        if self.database:
+            drop_database(self.database)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     @rule(target=households, who=st.sampled_from(DEVICES), pick=st.integers(0, 1))
@@ -102,7 +107,7 @@ class SyncMachine(RuleBasedStateMachine):
     def nothing_doubled(self):
         dup = self.world.server_rows(
             "SELECT count(*) FROM (SELECT visit_id, kind FROM visit_activities"
-            " GROUP BY visit_id, kind HAVING count(*) > 1)"
+            " GROUP BY visit_id, kind HAVING count(*) > 1) AS doubled"
         )
         assert dup == [(0,)]
 
@@ -126,7 +131,9 @@ class SyncMachine(RuleBasedStateMachine):
         assert logged == sent
 
 
-def test_case22_devices_converge_under_faults():
+def test_case22_devices_converge_under_faults(backend, monkeypatch):
+    monkeypatch.setenv("FIELDAPP_SECRET", SECRET)
+
     class Converging(SyncMachine):
         def teardown(self) -> None:
             try:
@@ -134,6 +141,7 @@ def test_case22_devices_converge_under_faults():
             finally:
                 super().teardown()
 
+    Converging.backend = backend
     Converging.TestCase.settings = settings(
         max_examples=int(os.environ.get("FIELDAPP_SM_EXAMPLES", "10")),
         stateful_step_count=25,

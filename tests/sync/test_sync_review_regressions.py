@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import psycopg
 from fieldapp_harness import World, household, visit
 
 
@@ -62,10 +63,13 @@ def test_household_moved_to_another_team_still_leaves_the_old_teams_devices(worl
     assert world.sync(b1).ok and b1.household(h) is None
 
 
-def _documented_manual_edit_sql() -> str:
+def _documented_manual_edit_sql(postgres: bool) -> str:
+    """The SQL block of docs/server.md for the backend (SQLite's first, PostgreSQL's next)."""
     text = (Path(__file__).resolve().parents[2] / "docs" / "server.md").read_text()
     section = text[text.index("## Editing records by hand") :]
     start = section.index("```sql") + len("```sql")
+    if postgres:
+        start = section.index("```sql", start) + len("```sql")
     return section[start : section.index("```", start)]
 
 
@@ -73,13 +77,17 @@ def test_documented_manual_edit_reaches_every_device(world: World):
     a, b = world.device("a1"), world.device("a2")
     h = household(a, name="Tên cũ")
     assert world.sync(a).ok and world.sync(b).ok
-    sql = _documented_manual_edit_sql().replace("<household id>", h)
-    # The operator's own connection (an sqlite3 shell) while the server is open.
-    operator = sqlite3.connect(world.db_path, isolation_level=None)
-    try:
-        operator.executescript(sql)
-    finally:
-        operator.close()
+    sql = _documented_manual_edit_sql(world.on_postgres).replace("<household id>", h)
+    # The operator's own connection (an sqlite3 shell, psql) while the server is open.
+    if world.on_postgres:
+        with psycopg.connect(world.database, autocommit=True) as pg:
+            pg.execute(sql.encode())
+    else:
+        operator = sqlite3.connect(world.db_path, isolation_level=None)
+        try:
+            operator.executescript(sql)
+        finally:
+            operator.close()
     assert world.server_rows("SELECT members_count, version FROM households") == [(4, 2)]
     for store in (a, b):
         report = world.sync(store)

@@ -3,6 +3,8 @@
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fieldapp.text import fold, given_name_first, nfc, normalize_phone, sort_key
 
@@ -117,3 +119,25 @@ def test_phone_cases(raw, value, kind, warns):
 def test_phone_empty_is_none():
     assert normalize_phone("") is None
     assert normalize_phone("   ") is None
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        ["Tổ dân phố 2", "Tổ dân phố 10", "Tổ dân phố 11"],
+        ["Thôn 1", "Thôn 1A", "Thôn 2", "Thôn 9", "Thôn 10", "Thôn Đông"],
+        ["Tổ 3 Đông", "Tổ 3 Tây", "Tổ 12 Bắc"],
+        ["Số 02", "Số 2", "Số 10"],  # leading zeros: the same number, the text breaks the tie
+        ["Khu 2b", "Khu 10a"],
+        ["1", "9", "10", "100", "a"],
+    ],
+)
+def test_numbers_in_names_are_read_as_numbers(expected):
+    assert vsorted(list(reversed(expected))) == expected
+
+
+@given(
+    st.integers(0, 10**15), st.integers(0, 10**15), st.sampled_from(["Tổ dân phố ", "Thôn ", ""])
+)
+def test_number_order_follows_value(a, b, prefix):
+    assert (sort_key(f"{prefix}{a}") < sort_key(f"{prefix}{b}")) == (a < b)
