@@ -291,7 +291,6 @@ def create_app(
 
     for name in router_modules:
         app.include_router(importlib.import_module(name).router)
-    console.install(app, idle_hours=console_idle_hours)
 
     # Added first, so it sits innermost: right around the routes and their dependencies.
     app.add_middleware(CatchAllMiddleware)
@@ -302,4 +301,7 @@ def create_app(
     # when many phones pull at once (benchmarks/sync.py (c)).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(BodyLimitMiddleware, epoch=lambda: storage.epoch)
+    # Last, so the console's security headers sit outermost: its error answers made by
+    # the middleware above (413, 500) carry them too.
+    console.install(app, idle_hours=console_idle_hours)
     return app

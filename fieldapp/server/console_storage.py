@@ -14,17 +14,71 @@ so phones receive them on their next pull like any other change.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal, Protocol
 
 from fieldapp.domain.model import Team, Village
+from fieldapp.domain.validation import MESSAGES, contains_id_number
 from fieldapp.server.errors import ApiError
 from fieldapp.server.storage import IssuedCode, Principal
-from fieldapp.text import normalize_phone
+from fieldapp.text import nfc, normalize_phone
 
-__all__ = ["ConsoleSession", "ConsoleSignIn", "ConsoleStorage", "clean_phone"]
+__all__ = [
+    "NAME_MAX",
+    "ConsoleSession",
+    "ConsoleSignIn",
+    "ConsoleStorage",
+    "clean_name",
+    "clean_phone",
+]
+
+NAME_MAX = 100  # as the API's names (routes_admin)
+
+
+def clean_name(name: str, field: str = "name") -> str:
+    """A village, team or member name as stored (NFC), or 422 naming ``field``.
+
+    Control characters are refused: they cannot be shown, and a spreadsheet download
+    (XLSX) cannot hold them at all. So is anything shaped like a citizen-ID number:
+    fieldapp never stores one, wherever it is typed.
+
+    >>> clean_name(" Thôn  Một ")
+    'Thôn Một'
+    """
+    clean = nfc(name)
+    refuse_id_number(clean, field)
+    if not clean or len(clean) > NAME_MAX or any(unicodedata.category(c) == "Cc" for c in clean):
+        raise _invalid(
+            field,
+            f"Cần nhập tên (1–{NAME_MAX} ký tự, không có ký tự điều khiển).",
+            f"A name is needed (1–{NAME_MAX} characters, no control characters).",
+        )
+    return clean
+
+
+def refuse_id_number(text: str, field: str) -> None:
+    """422 naming ``field`` when ``text`` holds something shaped like a CMND/CCCD number."""
+    if contains_id_number(text):
+        raise _invalid(field, *MESSAGES["id_number_forbidden"])
+
+
+def _invalid(field: str, message_vi: str, message_en: str) -> ApiError:
+    problem = {
+        "field": field,
+        "code": "invalid",
+        "message_vi": message_vi,
+        "message_en": message_en,
+    }
+    return ApiError(
+        "invalid_request",
+        field=field,
+        message_vi=message_vi,
+        message_en=message_en,
+        problems=[problem],
+    )
 
 
 def clean_phone(raw: str | None) -> str | None:
@@ -108,6 +162,10 @@ class ConsoleStorage(Protocol):
 
     def retire_village(self, village_id: str, *, by: Principal) -> None:
         """Mark a village retired; refused while it has households or belongs to a team."""
+        ...
+
+    def create_team_with_villages(self, team: Team, *, by: Principal) -> Team:
+        """Create a team with its villages in one transaction (as :meth:`update_team`)."""
         ...
 
     def update_team(

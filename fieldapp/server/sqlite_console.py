@@ -8,6 +8,7 @@ A mixin: :class:`fieldapp.server.sqlite_storage.SqliteStorage` inherits it and p
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 from collections.abc import Sequence
@@ -17,7 +18,13 @@ from typing import Any, Literal
 from fieldapp.domain.model import Household, Role, Team, Village
 from fieldapp.domain.validation import ValidationError, parse_household
 from fieldapp.server import accounts, audit
-from fieldapp.server.console_storage import ConsoleSession, ConsoleSignIn, clean_phone
+from fieldapp.server.console_storage import (
+    ConsoleSession,
+    ConsoleSignIn,
+    clean_name,
+    clean_phone,
+    refuse_id_number,
+)
 from fieldapp.server.db import ServerDatabase, Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.push import current_household, stamp_change, write_household
@@ -29,23 +36,11 @@ __all__ = ["SqliteConsole"]
 
 # A session's last use is written at most this often (idle expiry is in hours).
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
-NAME_MAX = 100
 NOTE_MAX = 500
 
 
 def _invalid(field: str, message_vi: str, message_en: str) -> ApiError:
     return accounts._invalid(field, "invalid", message_vi, message_en)
-
-
-def _clean_name(name: str, field: str = "name") -> str:
-    clean = nfc(name)
-    if not clean or len(clean) > NAME_MAX:
-        raise _invalid(
-            field,
-            f"Cần nhập tên (1–{NAME_MAX} ký tự).",
-            f"A name is needed (1–{NAME_MAX} characters).",
-        )
-    return clean
 
 
 def _console_device(session_id: str) -> str:
@@ -190,11 +185,15 @@ class SqliteConsole:
             cur = conn.execute(
                 "SELECT s.id, s.member_id, m.name, m.role, s.created_at, s.last_used_at,"
                 " s.revoked_at, s.user_agent FROM console_sessions s"
-                " JOIN members m ON m.id = s.member_id ORDER BY s.created_at DESC LIMIT 2000"
+                " JOIN members m ON m.id = s.member_id"
+                " ORDER BY s.revoked_at IS NOT NULL, s.created_at DESC"
             )
             names = [d[0] for d in cur.description]
-            rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-        return [r for r in rows if r["member_id"] in visible][:200]
+            # Scope is applied while reading, not after a global cut: a session of this
+            # ward, however old, is never pushed off the list by other wards' sessions.
+            # Unrevoked sessions come first, so a live one is always there to revoke.
+            rows = (dict(zip(names, r, strict=True)) for r in cur)
+            return list(itertools.islice((r for r in rows if r["member_id"] in visible), 200))
 
     def revoke_console_session(self, session_id: str, *, by: Principal) -> None:
         with self.db.write() as w:
@@ -281,7 +280,7 @@ class SqliteConsole:
     # -- setting up -------------------------------------------------------------------
 
     def rename_village(self, village_id: str, name: str, *, by: Principal) -> Village:
-        clean = _clean_name(name)
+        clean = clean_name(name)
         with self.db.write() as w:
             ward, old, _ = _village_row(w.conn, village_id)
             _officer_ward(by, ward, "village_id")
@@ -343,73 +342,26 @@ class SqliteConsole:
                 after={"name": name, "retired": True},
             )
 
+    def create_team_with_villages(self, team: Team, *, by: Principal) -> Team:
+        clean = clean_name(team.name)
+        with self.db.write() as w:
+            # One transaction: a refused village leaves no team behind.
+            made = create_team_audited(w, Team(team.id, clean, team.ward_code, ()), by)
+            if not team.village_ids:
+                return made
+            return _set_team(w, made.id, clean, team.village_ids, by)
+
     def update_team(
         self, team_id: str, *, name: str, village_ids: Sequence[str], by: Principal
     ) -> Team:
-        clean = _clean_name(name)
-        wanted = list(dict.fromkeys(village_ids))
+        clean = clean_name(name)
         with self.db.write() as w:
-            row = w.conn.execute(
-                "SELECT name, ward_code FROM teams WHERE id = ?", [team_id]
-            ).fetchone()
-            if row is None:
-                raise ApiError("not_found", field="team_id")
-            old_name, ward = row
-            _officer_ward(by, ward, "team_id")
-            for vid in wanted:
-                v_ward, v_name, retired = _village_row(w.conn, vid)
-                if v_ward != ward:
-                    raise ApiError("not_found", field="village_ids")
-                if retired:
-                    raise _invalid(
-                        "village_ids",
-                        f"«{v_name}» đã thôi dùng.",
-                        f"'{v_name}' is retired.",
-                    )
-            before = sorted(
-                r[0]
-                for r in w.conn.execute(
-                    "SELECT village_id FROM team_villages WHERE team_id = ?", [team_id]
-                )
-            )
-            moved_from = sorted(
-                {
-                    r[0]
-                    for vid in wanted
-                    for r in w.conn.execute(
-                        "SELECT team_id FROM team_villages WHERE village_id = ? AND team_id <> ?",
-                        [vid, team_id],
-                    )
-                }
-            )
-            if wanted:
-                marks = ",".join("?" * len(wanted))
-                # A village has one team: taking it here takes it from its old team.
-                w.conn.execute(f"DELETE FROM team_villages WHERE village_id IN ({marks})", wanted)
-            w.conn.execute("DELETE FROM team_villages WHERE team_id = ?", [team_id])
-            w.conn.executemany(
-                "INSERT INTO team_villages (team_id, village_id) VALUES (?, ?)",
-                [(team_id, v) for v in wanted],
-            )
-            w.conn.execute("UPDATE teams SET name = ? WHERE id = ?", [clean, team_id])
-            audit.record(
-                w,
-                by,
-                "team_updated",
-                "team",
-                team_id,
-                ward=ward,
-                team=team_id,
-                before={"name": old_name, "village_ids": before},
-                after={"name": clean, "village_ids": sorted(wanted)},
-                note=f"moved from {', '.join(moved_from)}" if moved_from else "",
-            )
-        return Team(team_id, clean, ward, tuple(sorted(wanted)))
+            return _set_team(w, team_id, clean, village_ids, by)
 
     def update_member(
         self, member_id: str, *, name: str, phone: str | None, by: Principal
     ) -> dict[str, Any]:
-        clean = _clean_name(name)
+        clean = clean_name(name)
         new_phone = clean_phone(phone)
         with self.db.write() as w:
             accounts.require_review(by)
@@ -539,6 +491,7 @@ class SqliteConsole:
 
     def dismiss_quarantine(self, quarantine_id: int, *, note: str, by: Principal) -> None:
         clean = nfc(note)
+        refuse_id_number(clean, "note")
         if not clean or len(clean) > NOTE_MAX:
             raise _invalid(
                 "note",
@@ -623,6 +576,81 @@ def issue_code_audited(w: Writer, member_id: str, by: Principal | None) -> Issue
         after={"expires_at": issued.expires_at},
     )
     return issued
+
+
+def create_team_audited(w: Writer, team: Team, by: Principal | None) -> Team:
+    """Create a team and audit it, in the caller's transaction."""
+    made = accounts.create_team(w, team, by)
+    audit.record(
+        w,
+        by,
+        "team_created",
+        "team",
+        made.id,
+        ward=made.ward_code,
+        team=made.id,
+        after={"name": made.name, "village_ids": list(made.village_ids)},
+    )
+    return made
+
+
+def _set_team(
+    w: Writer, team_id: str, clean: str, village_ids: Sequence[str], by: Principal
+) -> Team:
+    """Rename a team and set its villages, in the caller's transaction."""
+    wanted = list(dict.fromkeys(village_ids))
+    row = w.conn.execute("SELECT name, ward_code FROM teams WHERE id = ?", [team_id]).fetchone()
+    if row is None:
+        raise ApiError("not_found", field="team_id")
+    old_name, ward = row
+    _officer_ward(by, ward, "team_id")
+    for vid in wanted:
+        v_ward, v_name, retired = _village_row(w.conn, vid)
+        if v_ward != ward:
+            raise ApiError("not_found", field="village_ids")
+        if retired:
+            raise _invalid(
+                "village_ids",
+                f"«{v_name}» đã thôi dùng.",
+                f"'{v_name}' is retired.",
+            )
+    before = sorted(
+        r[0]
+        for r in w.conn.execute("SELECT village_id FROM team_villages WHERE team_id = ?", [team_id])
+    )
+    moved_from = sorted(
+        {
+            r[0]
+            for vid in wanted
+            for r in w.conn.execute(
+                "SELECT team_id FROM team_villages WHERE village_id = ? AND team_id <> ?",
+                [vid, team_id],
+            )
+        }
+    )
+    if wanted:
+        marks = ",".join("?" * len(wanted))
+        # A village has one team: taking it here takes it from its old team.
+        w.conn.execute(f"DELETE FROM team_villages WHERE village_id IN ({marks})", wanted)
+    w.conn.execute("DELETE FROM team_villages WHERE team_id = ?", [team_id])
+    w.conn.executemany(
+        "INSERT INTO team_villages (team_id, village_id) VALUES (?, ?)",
+        [(team_id, v) for v in wanted],
+    )
+    w.conn.execute("UPDATE teams SET name = ? WHERE id = ?", [clean, team_id])
+    audit.record(
+        w,
+        by,
+        "team_updated",
+        "team",
+        team_id,
+        ward=ward,
+        team=team_id,
+        before={"name": old_name, "village_ids": before},
+        after={"name": clean, "village_ids": sorted(wanted)},
+        note=f"moved from {', '.join(moved_from)}" if moved_from else "",
+    )
+    return Team(team_id, clean, ward, tuple(sorted(wanted)))
 
 
 def _team_of(conn: Conn, village_id: str) -> str | None:

@@ -43,7 +43,11 @@ from fieldapp.server.push import (
 )
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
 from fieldapp.server.sql import Conn
-from fieldapp.server.sqlite_console import SqliteConsole, issue_code_audited
+from fieldapp.server.sqlite_console import (
+    SqliteConsole,
+    create_team_audited,
+    issue_code_audited,
+)
 from fieldapp.server.sqlite_imports import SqliteImportStorage
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sync.protocol import (
@@ -328,18 +332,7 @@ class SqliteStorage(SqliteConsole, SqliteImportStorage):
 
     def create_team(self, team: Team, *, by: Principal | None = None) -> Team:
         with self.db.write() as w:
-            made = accounts.create_team(w, team, by)
-            audit.record(
-                w,
-                by,
-                "team_created",
-                "team",
-                made.id,
-                ward=made.ward_code,
-                team=made.id,
-                after={"name": made.name, "village_ids": list(made.village_ids)},
-            )
-            return made
+            return create_team_audited(w, team, by)
 
     def create_member(
         self, member: Member, *, ward_code: str | None = None, by: Principal | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldapp_harness import WARD
-from import_files import CCCD, csv_bytes, messy_households
+from import_files import CCCD, csv_bytes, messy_households, xlsx
 from openpyxl import load_workbook
 
 from fieldapp.cli import main
@@ -84,3 +84,29 @@ def test_bad_file_or_arguments_exit_2_with_one_line(world, capsys, tmp_path):
     assert code == 2 and "missing.csv" in err
     code, _, err = _run(world, capsys, "import-households", str(path), "--map", "village")
     assert code == 2 and "--map" in err
+
+
+def test_id_numbers_a_spreadsheet_stored_as_numbers_are_refused_and_never_copied(
+    world, capsys, tmp_path
+):
+    # Typed into Excel as numbers, CCCDs lose their leading zero (042… → 42…, 11 digits),
+    # and a neutral heading gives no hint: the content alone must give them away.
+    rows = [["Họ tên chủ hộ", "Thôn", "Địa chỉ", "Số giấy tờ"]]
+    rows += [[f"Hộ {i}", "TDP 1", f"Số {i}", int(c)] for i, c in enumerate(CCCD)]
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(xlsx(rows))
+    annotated = tmp_path / "kết quả.xlsx"
+    code, out, _ = _run(
+        world, capsys, "import-households", str(path), "--annotated", str(annotated)
+    )
+    assert code == 0
+    assert "Cột D: Chú ý" in out and "CMND/CCCD" in out
+    copied = [v for r in load_workbook(annotated).active.iter_rows(values_only=True) for v in r]
+    for number in CCCD:
+        bare = number.lstrip("0")
+        assert not any(bare in str(v) for v in copied)
+        assert bare not in out
+        with world.storage.db.read() as conn:
+            stored = conn.execute("SELECT * FROM households").fetchall()
+        assert stored and not any(bare in str(row) for row in stored)
+    assert world.count("households") == len(CCCD)

@@ -9,6 +9,7 @@ gives a hashed, revocable, idle-expiring session; scope is the API's own
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def install(app: FastAPI, *, idle_hours: float = DEFAULT_IDLE_HOURS) -> None:
     app.state.console_idle = timedelta(hours=idle_hours)
     # Wrong sign-in codes are limited like wrong enrolment codes, on their own counter.
     app.state.console_limiter = AttemptLimiter()
+    app.state.console_sign_in_lock = threading.Lock()
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
     # Before the console's own router: its last route answers every unknown path.
     app.include_router(import_routes.router)

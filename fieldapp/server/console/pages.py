@@ -509,6 +509,8 @@ def teams(ctx: Ctx, *, error: str | None = None, values: dict[str, Any] | None =
                     "_href": f"/teams/{tm.id}",
                     "members_n": count.get(tm.id, 0),
                     **_figure_row(Figures(), target),
+                    # No figures yet: every indicator column still needs its cell.
+                    **{c.key: None for c in ind_cols},
                 }
             )
     cols = [
@@ -919,7 +921,9 @@ def audit(ctx: Ctx) -> Page:
         raise PageError(403, "forbidden")
     before = ctx.q("before")
     entries = ctx.storage.audit_entries(
-        by=ctx.by, limit=AUDIT_PAGE + 1, before_id=int(before) if before.isdigit() else None
+        by=ctx.by,
+        limit=AUDIT_PAGE + 1,
+        before_id=int(before) if before.isdigit() and len(before) <= 15 else None,
     )
     more = len(entries) > AUDIT_PAGE
     entries = entries[:AUDIT_PAGE]

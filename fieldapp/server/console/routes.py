@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -40,7 +41,7 @@ from fieldapp.server.console.security import (
     set_session,
 )
 from fieldapp.server.console.tables import export_table
-from fieldapp.server.console_storage import clean_phone
+from fieldapp.server.console_storage import ConsoleSignIn, clean_name, clean_phone
 from fieldapp.server.deps import AttemptLimiter, client_key
 from fieldapp.server.errors import ApiError
 from fieldapp.server.routes_coverage import run_report
@@ -217,6 +218,13 @@ async def sign_in_page(request: Request) -> Response:
     return render(request, "sign_in.html", {"notice": notice, "error": None, "code": ""})
 
 
+def _too_many(request: Request, lang: str, code: str, wait: int) -> Response:
+    message = t("too_many", lang, minutes=-(-wait // 60))
+    response = render(request, "sign_in.html", {"error": message, "code": code}, 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 @router.post("/sign-in")
 async def sign_in(request: Request) -> Response:
     lang = _lang(request)
@@ -228,25 +236,36 @@ async def sign_in(request: Request) -> Response:
     client = client_key(request)
     wait = limiter.retry_after(client)
     if wait is not None:
-        message = t("too_many", lang, minutes=-(-wait // 60))
-        response = render(request, "sign_in.html", {"error": message, "code": code}, 429)
-        response.headers["Retry-After"] = str(wait)
-        return response
+        return _too_many(request, lang, code, wait)
     if not normalize_code(code):
         return render(
             request, "sign_in.html", {"error": t("code_missing", lang), "code": code}, 422
         )
     storage = request.app.state.storage
     agent = browser_summary(request.headers.get("user-agent", ""))
+    lock: threading.Lock = request.app.state.console_sign_in_lock
+
+    def attempt() -> ConsoleSignIn | int:
+        # One attempt at a time, checked again under the lock: otherwise a burst of
+        # concurrent requests all pass the check above before any wrong code is counted.
+        with lock:
+            wait = limiter.retry_after(client)
+            if wait is not None:
+                return wait
+            try:
+                return storage.console_sign_in(code, user_agent=agent)  # type: ignore[no-any-return]
+            except ApiError as exc:
+                if exc.code == "bad_code":
+                    limiter.failed(client)
+                raise
+
     try:
-        signed = await _thread(storage.console_sign_in, code, user_agent=agent)
+        signed = await _thread(attempt)
     except ApiError as exc:
-        if exc.code == "bad_code":
-            limiter.failed(client)
-            message = t("bad_code", lang)
-        else:
-            message = _message(exc, lang)
+        message = t("bad_code", lang) if exc.code == "bad_code" else _message(exc, lang)
         return render(request, "sign_in.html", {"error": message, "code": code}, exc.status)
+    if isinstance(signed, int):
+        return _too_many(request, lang, code, signed)
     response = RedirectResponse(_root(request) + "/", status_code=303)
     set_session(response, request, signed.token)
     return response
@@ -465,7 +484,7 @@ async def create_village(request: Request) -> Response:
                 message_en="Enter the village's name.",
             )
         return ctx.storage.create_village(
-            Village(_new_id(), _ward_of(ctx, form), name, kind), by=ctx.by
+            Village(_new_id(), _ward_of(ctx, form), clean_name(name), kind), by=ctx.by
         )
 
     return await _act(
@@ -505,12 +524,12 @@ async def create_team(request: Request) -> Response:
                 message_vi="Cần nhập tên tổ.",
                 message_en="Enter the team's name.",
             )
-        team = ctx.storage.create_team(Team(_new_id(), name, _ward_of(ctx, form), ()), by=ctx.by)
-        chosen = [v for v in form.getlist("village_ids") if isinstance(v, str)]
-        if chosen:
-            # Through update_team: a chosen village leaves its old team (one team each).
-            team = ctx.storage.update_team(team.id, name=name, village_ids=chosen, by=ctx.by)
-        return team
+        chosen = tuple(v for v in form.getlist("village_ids") if isinstance(v, str))
+        # One transaction: a chosen village leaves its old team (one team each), and a
+        # refused village leaves no half-made team behind.
+        return ctx.storage.create_team_with_villages(
+            Team(_new_id(), name, _ward_of(ctx, form), chosen), by=ctx.by
+        )
 
     return await _act(request, act, pages.teams, lambda ctx, tm: f"/teams/{tm.id}")
 
@@ -559,6 +578,7 @@ async def create_member(request: Request) -> Response:
                 message_vi="Cần nhập họ tên.",
                 message_en="Enter the full name.",
             )
+        name = clean_name(name)
         phone = clean_phone(_field(form, "phone") or None)
         if role == Role.OFFICER:
             ward = _field(form, "ward") or None

@@ -48,11 +48,35 @@ def _dropped_zero_mobile(digits: str) -> bool:
     return phonenumbers.is_valid_number(parsed)
 
 
+def _valid_phone(text: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(text, "VN"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _dropped_zero_cccd(digits: str) -> bool:
+    """A CCCD typed into a spreadsheet as a number, which drops its leading zeros
+    (``042087001234`` → ``42087001234``): 10 or 11 digits that, padded back to 12, start
+    with a province code (001–096), unless they read as a phone (``84…``, a landline or
+    mobile whose 0 was dropped)."""
+    if len(digits) not in (10, 11) or not 1 <= int(digits.zfill(12)[:3]) <= 96:
+        return False
+    return not (_valid_phone("+" + digits) or _valid_phone("0" + digits))
+
+
 def looks_like_id(text: str) -> bool:
-    """Whether a cell holds something shaped like a CMND (9 digits) or CCCD (12 digits)."""
+    """Whether a cell holds something shaped like a CMND (9 digits) or CCCD (12 digits,
+    or 10–11 when a spreadsheet dropped its leading zeros).
+
+    >>> looks_like_id("42087001234"), looks_like_id("84912345678"), looks_like_id("2438251234")
+    (True, False, False)
+    """
+    digits = _SEPARATORS.sub("", text)
+    if digits.isdigit() and _dropped_zero_cccd(digits):
+        return True
     if not contains_id_number(text):
         return False
-    digits = _SEPARATORS.sub("", text)
     return not (digits.isdigit() and len(digits) == 9 and _dropped_zero_mobile(digits))
 
 
