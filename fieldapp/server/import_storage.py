@@ -9,29 +9,54 @@ one transaction (:meth:`ImportStorage.commit_import`). The SQLite implementation
 Re-imports are recognised through *links*: for each household (or member) an import wrote
 or matched, the ward keeps a digest of its matching key and a short digest of each field
 as that list gave it — digests, not a second copy of names and phones.
+
+The console keeps an upload between its preview and its commit as an :class:`ImportDraft`
+in the database (several server processes share nothing else): the table as read, with
+refused columns already blank — never the uploaded file — owned by one console session.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Literal, Protocol
 
 from fieldapp.domain.model import Household, Member, Team, Village
 from fieldapp.server.storage import Principal
+from fieldapp.text import nfc
 
 __all__ = [
+    "DRAFT_LIFETIME",
     "ExistingHousehold",
     "ExistingMember",
     "ImportBatch",
     "ImportContext",
+    "ImportDraft",
     "ImportLink",
     "ImportPlan",
     "ImportStorage",
     "PlannedWrite",
+    "safe_filename",
 ]
 
 Action = Literal["new", "changed", "unchanged"]
+# A console upload not committed or cancelled within this time is forgotten.
+DRAFT_LIFETIME = timedelta(hours=2)
+_MAX_FILENAME = 120
+_LONG_DIGITS = re.compile(r"\d{6,}")
+
+
+def safe_filename(name: str) -> str:
+    """A file's name as recorded or shown: no folders, bounded, and no long digit runs (a
+    file named after a person's ID number must not put it in the database).
+
+    >>> safe_filename("tai-lieu/DS 042087001234.xlsx")
+    'DS ….xlsx'
+    """
+    base = nfc(name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:_MAX_FILENAME]
+    return _LONG_DIGITS.sub("…", base) or "?"
 
 
 @dataclass(frozen=True)
@@ -147,6 +172,20 @@ class ImportBatch:
         }
 
 
+@dataclass(frozen=True)
+class ImportDraft:
+    """A console upload between preview and commit (see the module docstring)."""
+
+    id: str
+    session_id: str
+    ward_code: str
+    kind: str
+    raw: dict[str, Any]  # RawTable.to_dict(): refused columns already blank
+    mapping: dict[str, str]  # {field: column letter}
+    created_at: str
+    expires_at: str
+
+
 class ImportStorage(Protocol):
     """The import's persistence. ``by=None`` is the local command line (trusted as the
     province officer); otherwise only an officer of the ward (or the province) may import.
@@ -186,4 +225,35 @@ class ImportStorage(Protocol):
         team visited them since; the fields it changed get their previous values back,
         each unless it was changed again since; its links are forgotten. Raises
         ``ApiError("conflict")`` for a batch already undone or of members."""
+        ...
+
+    # -- console drafts ---------------------------------------------------------------
+    def save_import_draft(
+        self,
+        *,
+        session_id: str,
+        ward_code: str,
+        kind: str,
+        raw: dict[str, Any],
+        mapping: dict[str, str],
+        by: Principal,
+        replaces: str | None = None,
+    ) -> ImportDraft:
+        """Keep an upload for ``session_id`` (an officer of the ward) for
+        :data:`DRAFT_LIFETIME`; ``replaces`` (a draft of the same session) is deleted in the
+        same transaction (a fixed file uploaded again). Expired drafts are purged."""
+        ...
+
+    def import_draft(self, draft_id: str, *, session_id: str) -> ImportDraft | None:
+        """The draft, or None when unknown, expired or another session's."""
+        ...
+
+    def set_import_draft_mapping(
+        self, draft_id: str, mapping: dict[str, str], *, session_id: str
+    ) -> None:
+        """Record the officer's column choice ``{field: column letter}`` for the draft."""
+        ...
+
+    def delete_import_draft(self, draft_id: str, *, session_id: str) -> None:
+        """Forget the draft (cancel); nothing happens for another session's."""
         ...

@@ -311,3 +311,23 @@ def m009_numeric_sort_keys(db: Database) -> None:
     # rewrite households' and villages' stored keys (ORDER BY name_sort in lists and
     # coverage paging). Numbered m009 so it sorts after m006–m008 of the parallel work.
     refresh_sort_keys(db)
+
+
+@migrations()
+def m010_import_drafts(db: Database) -> None:
+    # An upload in the console between its preview and its commit. Several server
+    # processes (``serve --workers N``) share nothing but the database, so the draft lives
+    # here: the table as read (``RawTable.to_dict()``, refused columns already blank — the
+    # uploaded file itself is never kept) and the column choice, owned by one console
+    # session, deleted on commit or cancel and ignored (then purged) after ``expires_at``.
+    db.executescript(
+        """
+        CREATE TABLE import_drafts (id TEXT PRIMARY KEY,
+                                    session_id TEXT NOT NULL REFERENCES console_sessions(id),
+                                    ward_code TEXT NOT NULL, kind TEXT NOT NULL,
+                                    raw TEXT NOT NULL, mapping TEXT NOT NULL,
+                                    created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+        CREATE INDEX import_drafts_session ON import_drafts (session_id);
+        CREATE INDEX import_drafts_expiry ON import_drafts (expires_at);
+        """
+    )

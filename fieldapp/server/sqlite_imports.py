@@ -6,37 +6,39 @@ written the way pushes write
 them (:func:`fieldapp.server.push.write_household`): a version, per-field versions (with
 no device, so a phone's concurrent edit of the same field is recorded as a conflict) and
 a stamp on the change feed, so the team's phones receive them on their next pull.
+A commit and an undo write their audit entry (:mod:`fieldapp.server.audit`) in their own
+transaction. Console drafts are plain rows of ``import_drafts`` (migration m010).
 """
 
 from __future__ import annotations
 
 import json
-import re
+import secrets
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from fieldapp.domain.model import Household, Member
-from fieldapp.server import accounts
+from fieldapp.server import accounts, audit
 from fieldapp.server.db import ServerDatabase, Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.import_storage import (
+    DRAFT_LIFETIME,
     ExistingHousehold,
     ExistingMember,
     ImportBatch,
     ImportContext,
+    ImportDraft,
     ImportLink,
     ImportPlan,
     PlannedWrite,
+    safe_filename,
 )
 from fieldapp.server.push import HOUSEHOLD_FIELDS, current_household, write_household
 from fieldapp.server.sql import Conn
 from fieldapp.server.storage import Principal
-from fieldapp.text import nfc
 
 __all__ = ["SqliteImportStorage"]
-
-_MAX_FILENAME = 120
-_LONG_DIGITS = re.compile(r"\d{6,}")
 
 
 def _stale() -> ApiError:
@@ -52,13 +54,6 @@ def _check_scope(by: Principal | None, ward_code: str) -> None:
     accounts.require_officer(by)
     if by is not None and by.ward_codes and ward_code not in by.ward_codes:
         raise ApiError("forbidden", field="ward_code")
-
-
-def _safe_filename(name: str) -> str:
-    """The file's name as recorded: no folders, bounded, and no long digit runs (a file
-    named after a person's ID number must not put it in the database)."""
-    base = nfc(name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:_MAX_FILENAME]
-    return _LONG_DIGITS.sub("…", base) or "?"
 
 
 def _batch(row: tuple[Any, ...]) -> ImportBatch:
@@ -137,7 +132,7 @@ class SqliteImportStorage:
             id=str(uuid.uuid4()),
             kind=plan.kind,
             ward_code=plan.ward_code,
-            filename=_safe_filename(plan.filename),
+            filename=safe_filename(plan.filename),
             imported_by=by.member_id if by is not None else "cli",
             imported_at=now_iso(),
             counts=dict(plan.counts),
@@ -211,6 +206,15 @@ class SqliteImportStorage:
                     for p in plan.writes
                     if p.changed_fields
                 ],
+            )
+            audit.record(
+                w,
+                by,
+                "import_committed",
+                "import_batch",
+                batch.id,
+                ward=plan.ward_code,
+                after={"kind": plan.kind, "filename": batch.filename, **batch.counts},
             )
         return batch
 
@@ -314,45 +318,62 @@ class SqliteImportStorage:
             _check_scope(by, batch.ward_code)
             if batch.undone_at is not None or batch.kind != "households":
                 raise ApiError("conflict", field="batch_id")
+            done = {"deleted": 0, "kept_visited": 0, "restored": 0}
             for record_id, action, version, before in w.conn.execute(
                 "SELECT record_id, action, version, before FROM import_batch_records"
                 " WHERE batch_id = ?",
                 [batch_id],
             ).fetchall():
                 if action == "new":
-                    self._undo_created(w, record_id)
+                    kept = self._undo_created(w, record_id)
+                    done["kept_visited" if kept else "deleted"] += 1
                 elif before is not None:
-                    self._undo_changed(w, record_id, version, json.loads(before))
+                    done["restored"] += self._undo_changed(
+                        w, record_id, version, json.loads(before)
+                    )
             w.conn.execute(
                 "DELETE FROM import_links WHERE batch_id = ? AND kind = 'households'", [batch_id]
             )
             now = now_iso()
             w.conn.execute("UPDATE import_batches SET undone_at = ? WHERE id = ?", [now, batch_id])
+            audit.record(
+                w,
+                by,
+                "import_undone",
+                "import_batch",
+                batch_id,
+                ward=batch.ward_code,
+                before={"filename": batch.filename, **batch.counts},
+                after=done,
+            )
         return ImportBatch(**{**batch.__dict__, "undone_at": now})
 
     @staticmethod
-    def _undo_created(w: Writer, household_id: str) -> None:
-        """Delete (tombstone) a household an import created, unless a team visited it."""
+    def _undo_created(w: Writer, household_id: str) -> bool:
+        """Delete (tombstone) a household an import created, unless a team visited it
+        (then it is kept: True)."""
         if w.conn.execute(
             "SELECT 1 FROM visits WHERE household_id = ? LIMIT 1", [household_id]
         ).fetchone():
-            return
+            return True
         current = current_household(w, household_id)
         if current is None or current[0]["deleted"]:
-            return
+            return False
         data, version, field_versions = current
         field_versions["deleted"] = [version + 1, None]
         household = Household.from_dict({**data, "deleted": True})
         write_household(w, household, version + 1, field_versions, None, new=False)
+        return False
 
     @staticmethod
     def _undo_changed(
         w: Writer, household_id: str, written: int | None, before: dict[str, Any]
-    ) -> None:
-        """Put back the values an import replaced, each only if nobody changed it since."""
+    ) -> int:
+        """Put back the values an import replaced, each only if nobody changed it since
+        (1 when something was put back)."""
         current = current_household(w, household_id)
         if current is None:
-            return
+            return 0
         data, version, field_versions = current
         restore = {
             k: v
@@ -360,7 +381,7 @@ class SqliteImportStorage:
             if k in HOUSEHOLD_FIELDS and field_versions.get(k, [None])[0] == written
         }
         if not restore:
-            return
+            return 0
         for name in restore:
             field_versions[name] = [version + 1, None]
         household = Household.from_dict({**data, **restore})
@@ -373,3 +394,81 @@ class SqliteImportStorage:
             new=False,
             old_village=data["village_id"],
         )
+        return 1
+
+    # -- console drafts ---------------------------------------------------------------
+
+    def save_import_draft(
+        self,
+        *,
+        session_id: str,
+        ward_code: str,
+        kind: str,
+        raw: dict[str, Any],
+        mapping: dict[str, str],
+        by: Principal,
+        replaces: str | None = None,
+    ) -> ImportDraft:
+        _check_scope(by, ward_code)
+        now = datetime.now(UTC)
+        draft = ImportDraft(
+            id=secrets.token_urlsafe(16),
+            session_id=session_id,
+            ward_code=ward_code,
+            kind=kind,
+            raw={**raw, "filename": safe_filename(str(raw.get("filename", "")))},
+            mapping=dict(mapping),
+            created_at=now.isoformat(timespec="milliseconds"),
+            expires_at=(now + DRAFT_LIFETIME).isoformat(timespec="milliseconds"),
+        )
+        with self.db.write() as w:
+            w.conn.execute("DELETE FROM import_drafts WHERE expires_at < ?", [draft.created_at])
+            if replaces:
+                w.conn.execute(
+                    "DELETE FROM import_drafts WHERE id = ? AND session_id = ?",
+                    [replaces, session_id],
+                )
+            w.conn.execute(
+                "INSERT INTO import_drafts (id, session_id, ward_code, kind, raw, mapping,"
+                " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    draft.id,
+                    session_id,
+                    ward_code,
+                    kind,
+                    accounts.json_dumps(draft.raw),
+                    accounts.json_dumps(draft.mapping),
+                    draft.created_at,
+                    draft.expires_at,
+                ],
+            )
+        return draft
+
+    def import_draft(self, draft_id: str, *, session_id: str) -> ImportDraft | None:
+        with self.db.read() as conn:
+            row = conn.execute(
+                "SELECT id, session_id, ward_code, kind, raw, mapping, created_at, expires_at"
+                " FROM import_drafts WHERE id = ? AND session_id = ? AND expires_at >= ?",
+                [draft_id, session_id, now_iso()],
+            ).fetchone()
+        if row is None:
+            return None
+        return ImportDraft(
+            row[0], row[1], row[2], row[3], json.loads(row[4]), json.loads(row[5]), row[6], row[7]
+        )
+
+    def set_import_draft_mapping(
+        self, draft_id: str, mapping: dict[str, str], *, session_id: str
+    ) -> None:
+        with self.db.write() as w:
+            w.conn.execute(
+                "UPDATE import_drafts SET mapping = ? WHERE id = ? AND session_id = ?",
+                [accounts.json_dumps(mapping), draft_id, session_id],
+            )
+
+    def delete_import_draft(self, draft_id: str, *, session_id: str) -> None:
+        with self.db.write() as w:
+            w.conn.execute(
+                "DELETE FROM import_drafts WHERE id = ? AND session_id = ?",
+                [draft_id, session_id],
+            )

@@ -13,14 +13,13 @@ import os
 import random
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import zxingcpp
+from console_browser import SIZES, Officer
 from console_world import WARD_A, ConsoleWorld
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, free_port, start_server, stop
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -32,57 +31,6 @@ from fieldapp.sync.enrol import enrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SHOTS = Path(os.environ.get("CONSOLE_SHOTS", "/tmp/console-shots"))
-SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[tuple[ConsoleWorld, str]]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(MISSING_CHROMIUM)
-    tmp = tmp_path_factory.mktemp("console")
-    world = ConsoleWorld(tmp)
-    port = free_port()
-    proc = start_server(world.db_path, port, tmp / "server.log")
-    try:
-        yield world, f"http://127.0.0.1:{port}"
-    finally:
-        stop(proc)
-        world.close()
-
-
-@pytest.fixture(scope="module")
-def browser(served):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-class Officer:
-    """A browser context signed in through the real sign-in form."""
-
-    def __init__(self, browser, world: ConsoleWorld, url: str, who: str, size: str = "desktop"):
-        w, h = SIZES[size]
-        self.context = browser.new_context(
-            viewport={"width": w, "height": h}, accept_downloads=True, locale="vi-VN"
-        )
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.url = url
-        self.page.goto(f"{url}/console/")
-        self.page.get_by_label("Mã dùng một lần").fill(world.code(who))
-        self.page.get_by_role("button", name="Đăng nhập").click()
-        self.page.wait_for_load_state()
-
-    def go(self, path: str):
-        self.page.goto(f"{self.url}{path}")
-        return self.page
-
-    def close(self) -> None:
-        self.context.close()
 
 
 def test_sign_in_and_sign_out(served, browser):

@@ -181,7 +181,7 @@ def type_into(page, identifier: str, text: str) -> None:
         # Flutter swaps in its own editing element after focus; wait for it to be active.
         page.wait_for_function(
             "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
-            timeout=5_000,
+            timeout=15_000,  # a loaded 2-core machine can take seconds to focus
         )
         time.sleep(0.2)
         page.keyboard.type(text, delay=30)  # a quick thumb: one on_change per letter

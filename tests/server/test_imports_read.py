@@ -215,5 +215,9 @@ def test_the_sqlite_storage_implements_every_import_storage_method():
         "import_batches",
         "saved_mapping",
         "undo_import",
+        "save_import_draft",
+        "import_draft",
+        "set_import_draft_mapping",
+        "delete_import_draft",
     }
     assert all(callable(getattr(SqliteStorage, n, None)) for n in wanted)

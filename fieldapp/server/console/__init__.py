@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
+from fieldapp.server.console import import_routes
 from fieldapp.server.console.routes import router
 from fieldapp.server.console.security import SecurityHeadersMiddleware
 from fieldapp.server.deps import AttemptLimiter
@@ -33,5 +34,7 @@ def install(app: FastAPI, *, idle_hours: float = DEFAULT_IDLE_HOURS) -> None:
     app.state.console_limiter = AttemptLimiter()
     app.state.console_sign_in_lock = threading.Lock()
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
+    # Before the console's own router: its last route answers every unknown path.
+    app.include_router(import_routes.router)
     app.include_router(router)
     app.add_middleware(SecurityHeadersMiddleware)

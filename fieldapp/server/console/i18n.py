@@ -294,15 +294,153 @@ STRINGS: dict[str, tuple[str, str]] = {
     "before": ("Trước", "Before"),
     "after": ("Sau", "After"),
     "command_line": ("dòng lệnh máy chủ", "server command line"),
-    # import (built by another part; the page is a placeholder here)
+    # import of lists (fieldapp.server.imports; pages in console/import_pages.py)
     "import_title": ("Nhập danh sách hộ và thành viên", "Import household and member lists"),
-    "import_coming": (
-        "Trang nhập danh sách từ Excel/CSV đang được hoàn thiện. Trong lúc chờ, dùng lệnh "
-        "«fieldapp admin import-households» trên máy chủ.",
-        "Importing lists from Excel/CSV is coming. Meanwhile use «fieldapp admin "
-        "import-households» on the server.",
+    "import_intro": (
+        "Tải lên danh sách xã đang dùng (Excel .xlsx hoặc CSV), không cần sửa theo mẫu. "
+        "Bước 1: chọn tệp. Bước 2: xác nhận cột nào là gì. Bước 3: xem trước mọi lỗi theo ô "
+        "(ví dụ Ô E12). Bước 4: nhập — tất cả hoặc không gì cả. Nhập lại cùng danh sách "
+        "không tạo hộ trùng.",
+        "Upload the list the commune already keeps (Excel .xlsx or CSV), as it is. Step 1: "
+        "choose the file. Step 2: confirm which column is what. Step 3: preview every "
+        "problem by cell (such as E12). Step 4: import — everything or nothing. Importing "
+        "the same list again creates no duplicates.",
     ),
+    "import_privacy": (
+        "Cột số CCCD/CMND và ngày tháng năm sinh bị từ chối ngay khi đọc tệp: không đọc, "
+        "không lưu (Luật Bảo vệ dữ liệu cá nhân 91/2025). Tệp tải lên không được lưu lại.",
+        "Columns of ID-card (CCCD/CMND) numbers and dates of birth are refused as the file "
+        "is read: neither read nor stored (personal-data law 91/2025). The uploaded file "
+        "itself is not kept.",
+    ),
+    "import_step_file": ("1. Chọn tệp", "1. Choose the file"),
+    "import_step_columns": ("2. Xác nhận cột", "2. Confirm the columns"),
+    "import_step_preview": ("3. Xem trước", "3. Preview"),
+    "import_step_done": ("4. Đã nhập", "4. Imported"),
+    "import_kind": ("Loại danh sách", "Kind of list"),
+    "import_kind_households": ("Danh sách hộ gia đình", "Household list"),
+    "import_kind_members": ("Danh sách thành viên tổ", "Team member list"),
+    "import_file": ("Tệp (.xlsx hoặc .csv)", "File (.xlsx or .csv)"),
+    "import_upload": ("Tải lên và đọc tệp", "Upload and read the file"),
+    "import_no_file": ("Cần chọn một tệp .xlsx hoặc .csv.", "Choose an .xlsx or .csv file."),
+    "import_too_big": (
+        "Không đọc được tệp tải lên (quá lớn hoặc bị hỏng). Tối đa 20 MB.",
+        "The upload could not be read (too large or damaged). At most 20 MB.",
+    ),
+    "import_ward": ("Nhập vào", "Import into"),
+    "import_file_read": (
+        "Tệp «{name}»{sheet}: dòng tiêu đề là dòng {header}, {rows} dòng dữ liệu.",
+        "File «{name}»{sheet}: header on row {header}, {rows} data rows.",
+    ),
+    "import_columns_intro": (
+        "Chọn cột của tệp cho mỗi trường. fieldapp đã đoán theo tiêu đề cột (có dấu hay không "
+        "dấu đều được) và theo lựa chọn lần nhập trước; hãy kiểm tra rồi bấm «Xem trước».",
+        "Choose the file's column for each field. fieldapp guessed from the headers (with or "
+        "without diacritics) and from the last import's choice; check, then press «Preview».",
+    ),
+    "import_field": ("Trường", "Field"),
+    "import_column": ("Cột trong tệp", "Column of the file"),
+    "import_not_imported": ("— không nhập —", "— not imported —"),
+    "import_required": ("bắt buộc", "required"),
+    "import_refused_option": ("bị từ chối", "refused"),
+    "import_refused_id_number": ("số CCCD/CMND", "ID numbers"),
+    "import_refused_birth_date": ("ngày sinh", "dates of birth"),
+    "import_columns_table": ("Các cột của tệp", "The file's columns"),
+    "import_letter": ("Cột", "Column"),
+    "import_header": ("Tiêu đề", "Header"),
+    "import_samples": ("Ví dụ", "Examples"),
+    "import_used_for": ("Dùng cho", "Used for"),
+    "import_refused_columns": ("Cột bị từ chối", "Refused columns"),
+    "import_preview_button": ("Xem trước", "Preview"),
+    "import_counts": ("Kết quả xem trước", "Preview result"),
+    "import_count_rows": ("dòng dữ liệu", "data rows"),
+    "import_count_new": ("mới", "new"),
+    "import_count_changed": ("thay đổi", "changed"),
+    "import_count_unchanged": ("không đổi", "unchanged"),
+    "import_count_duplicate": ("trùng lặp (bỏ qua)", "duplicates (skipped)"),
+    "import_count_refused": ("bị từ chối", "refused"),
+    "import_count_skipped": ("dòng cộng/tiêu đề bỏ qua", "subtotal/header rows skipped"),
+    "import_mapping_used": ("Cột đã chọn", "Columns chosen"),
+    "import_change_columns": ("Đổi cột", "Change the columns"),
+    "import_problems": ("Lỗi và lưu ý theo ô", "Problems and notes by cell"),
+    "import_where": ("Vị trí", "Where"),
+    "import_severity": ("Mức", "Level"),
+    "import_problem": ("Nội dung", "What"),
+    "import_sev_error": ("Lỗi", "Error"),
+    "import_sev_warning": ("Lưu ý", "Note"),
+    "import_sev_info": ("Thông tin", "Info"),
+    "import_no_problems": ("Không có lỗi nào.", "No problems."),
+    "import_annotated": (
+        "Tải tệp kết quả (.xlsx) — mỗi dòng kèm kết quả và lỗi, để sửa trong Excel",
+        "Download the result file (.xlsx) — each row with its result and problems, to fix in Excel",
+    ),
+    "import_fixed_file": ("Tải lên tệp đã sửa", "Upload the fixed file"),
+    "import_commit": ("Nhập vào hệ thống", "Import"),
+    "import_commit_hint": (
+        "Nhập tất cả các dòng được chấp nhận trong một lần; nếu có lỗi thì không nhập gì. "
+        "Hộ mới đến điện thoại của tổ trong lần đồng bộ sau.",
+        "All accepted rows are imported at once; on any error nothing is. New households "
+        "reach the team's phones on their next sync.",
+    ),
+    "import_skip_refused": (
+        "Bỏ qua {n} dòng bị từ chối, chỉ nhập các dòng đúng",
+        "Skip the {n} refused rows and import only the good ones",
+    ),
+    "import_blocked": (
+        "Chưa thể nhập: sửa các lỗi về cột ở trên (bấm «Đổi cột») hoặc tải lên tệp khác.",
+        "Cannot import yet: fix the column problems above («Change the columns») or upload "
+        "another file.",
+    ),
+    "import_refused_rows": (
+        "Chưa nhập gì: {n} dòng bị từ chối. Sửa tệp rồi tải lên lại, hoặc chọn bỏ qua các "
+        "dòng bị từ chối.",
+        "Nothing imported: {n} rows are refused. Fix the file and upload it again, or choose "
+        "to skip the refused rows.",
+    ),
+    "import_stale": (
+        "Dữ liệu của xã/phường đã thay đổi từ lúc xem trước (ví dụ một điện thoại vừa gửi "
+        "sửa đổi, hoặc danh sách vừa được nhập). Đây là bản xem trước mới: hãy xem lại rồi "
+        "bấm nhập.",
+        "The ward's data changed since the preview (a phone sent an edit, or the list was "
+        "just imported). This is a fresh preview: look again, then import.",
+    ),
+    "import_cancel": ("Huỷ lần nhập này", "Cancel this import"),
+    "import_cancelled": ("Đã huỷ; không nhập gì.", "Cancelled; nothing was imported."),
+    "draft_gone": (
+        "Lần nhập này không còn (đã nhập xong, đã huỷ, hoặc quá 2 giờ). Hãy tải tệp lên lại.",
+        "This import is gone (finished, cancelled or older than 2 hours). Upload the file again.",
+    ),
+    "import_done": ("Đã nhập xong", "Imported"),
+    "import_done_intro": (
+        "Đã ghi vào hệ thống (đợt nhập {batch}). Điện thoại của tổ nhận các hộ mới và thay "
+        "đổi trong lần đồng bộ sau.",
+        "Written (batch {batch}). The team's phones receive the new and changed records on "
+        "their next sync.",
+    ),
+    "import_see_villages": ("Xem các thôn/tổ dân phố", "See the villages"),
+    "import_another": ("Nhập danh sách khác", "Import another list"),
+    "import_batches": ("Các đợt đã nhập", "Imports so far"),
+    "import_no_batches": ("Chưa có đợt nhập nào.", "No imports yet."),
+    "import_counts_short": ("Kết quả", "Result"),
+    "import_file_name": ("Tệp", "File"),
+    "import_state": ("Trạng thái", "State"),
+    "import_undone_at": ("đã hoàn tác {when}", "undone {when}"),
+    "import_undo": ("Hoàn tác…", "Undo…"),
+    "import_undo_title": ("Hoàn tác đợt nhập", "Undo an import"),
+    "import_undo_intro": (
+        "Hoàn tác đợt nhập «{name}» ({when}): các hộ do đợt này tạo ra bị xoá (trừ hộ tổ đã "
+        "đến thăm), các thông tin đợt này đã sửa được trả lại giá trị cũ (trừ khi đã có người "
+        "sửa tiếp). Việc hoàn tác được ghi vào nhật ký và đến điện thoại ở lần đồng bộ sau.",
+        "Undo the import «{name}» ({when}): the households it created are deleted (except "
+        "those a team has visited), the details it changed get their old values back "
+        "(unless someone changed them since). The undo is logged and reaches the phones on "
+        "their next sync.",
+    ),
+    "import_undo_button": ("Hoàn tác đợt nhập này", "Undo this import"),
+    "import_undone_notice": ("Đã hoàn tác đợt nhập.", "The import was undone."),
+    "import_back": ("Quay lại", "Back"),
 }
+
 
 # Audit actions → (Vietnamese, English).
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -322,6 +460,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "device_revoked": ("thu hồi thiết bị", "revoked a device"),
     "conflict_resolved": ("xử lý xung đột", "resolved a conflict"),
     "quarantine_dismissed": ("bỏ qua bản ghi bị giữ lại", "dismissed a held-back record"),
+    "import_committed": ("nhập danh sách", "imported a list"),
+    "import_undone": ("hoàn tác đợt nhập danh sách", "undid a list import"),
 }
 
 

@@ -879,6 +879,7 @@ _ENTITIES = {
     "visit": ("lượt thăm", "visit"),
     "device": ("thiết bị", "device"),
     "console_session": ("phiên đăng nhập", "console session"),
+    "import_batch": ("đợt nhập danh sách", "list import"),
 }
 
 

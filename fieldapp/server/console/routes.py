@@ -361,13 +361,6 @@ async def audit(request: Request) -> Response:
     return await _page(request, pages.audit)
 
 
-@router.get("/import")
-async def import_lists(request: Request) -> Response:
-    # The list import (issue 12, item 5) is built separately; its page is wired in here.
-    ctx = await signed_in(request)
-    return render(request, "import.html", pages.base(ctx, "import"))
-
-
 # -- downloads --------------------------------------------------------------------------
 
 _TABLE_PAGES: dict[str, Callable[..., pages.Page]] = {

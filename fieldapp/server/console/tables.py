@@ -9,8 +9,10 @@ case (:func:`fieldapp.text.fold`), so "nguyen" finds "Nguyễn". Downloads go th
 >>> rows = [{"name": "Ánh", "n": 2}, {"name": "Anh", "n": 5}, {"name": "Bình", "n": 1}]
 >>> [r["name"] for r in build("t", "villages_table", cols, rows, sort="name").rows]
 ['Anh', 'Ánh', 'Bình']
->>> [r["name"] for r in build("t", "villages_table", cols, rows, q="anh").rows]
+>>> [r["name"] for r in build("t", "villages_table", cols, rows, q="anh", sort="name").rows]
 ['Anh', 'Ánh']
+>>> [r["name"] for r in build("t", "villages_table", cols, rows, q="anh").rows]  # given order
+['Ánh', 'Anh']
 """
 
 from __future__ import annotations
