@@ -21,6 +21,7 @@ __all__ = [
     "CONSOLE_SESSIONS",
     "COVERAGE_INDEXES",
     "IMPORT_BATCHES",
+    "IMPORT_DRAFTS",
     "initial_meta",
     "migrations",
 ]
@@ -45,7 +46,7 @@ COVERAGE_INDEXES = """
 CHANGES_BY_VILLAGE = (
     "CREATE INDEX IF NOT EXISTS changes_village_seq ON changes (village_id, change_seq)"
 )
-# The DDL of m006–m008, in the dialect both backends share (PostgreSQL's twins in
+# The DDL of m006–m008 and m010, in the dialect both backends share (PostgreSQL's twins in
 # fieldapp/server/postgres/migrations.py run the same text). ``AUDIT_LOG``'s ``{id}``
 # is the one difference: each backend's auto-numbered key.
 CONSOLE_SESSIONS = """
@@ -83,6 +84,15 @@ IMPORT_BATCHES = """
                                    batch_id TEXT NOT NULL REFERENCES import_batches(id),
                                    PRIMARY KEY (ward_code, kind, match_key));
         CREATE INDEX import_links_record ON import_links (record_id);
+"""
+IMPORT_DRAFTS = """
+        CREATE TABLE import_drafts (id TEXT PRIMARY KEY,
+                                    session_id TEXT NOT NULL REFERENCES console_sessions(id),
+                                    ward_code TEXT NOT NULL, kind TEXT NOT NULL,
+                                    raw TEXT NOT NULL, mapping TEXT NOT NULL,
+                                    created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+        CREATE INDEX import_drafts_session ON import_drafts (session_id);
+        CREATE INDEX import_drafts_expiry ON import_drafts (expires_at);
 """
 
 
@@ -320,14 +330,4 @@ def m010_import_drafts(db: Database) -> None:
     # here: the table as read (``RawTable.to_dict()``, refused columns already blank — the
     # uploaded file itself is never kept) and the column choice, owned by one console
     # session, deleted on commit or cancel and ignored (then purged) after ``expires_at``.
-    db.executescript(
-        """
-        CREATE TABLE import_drafts (id TEXT PRIMARY KEY,
-                                    session_id TEXT NOT NULL REFERENCES console_sessions(id),
-                                    ward_code TEXT NOT NULL, kind TEXT NOT NULL,
-                                    raw TEXT NOT NULL, mapping TEXT NOT NULL,
-                                    created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
-        CREATE INDEX import_drafts_session ON import_drafts (session_id);
-        CREATE INDEX import_drafts_expiry ON import_drafts (expires_at);
-        """
-    )
+    db.executescript(IMPORT_DRAFTS)

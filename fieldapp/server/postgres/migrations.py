@@ -21,6 +21,7 @@ from fieldapp.server.schema import (
     CONSOLE_SESSIONS,
     COVERAGE_INDEXES,
     IMPORT_BATCHES,
+    IMPORT_DRAFTS,
     initial_meta,
 )
 from fieldapp.sort_keys import refresh_sort_keys
@@ -282,17 +283,4 @@ def m009_numeric_sort_keys(conn: PgConn) -> None:
 
 @_migration
 def m010_import_drafts(conn: PgConn) -> None:
-    # Twin of the SQLite m010 (console uploads between preview and commit; the table as
-    # read and the column choice, owned by one console session, purged after expiry).
-    _script(
-        conn,
-        """
-        CREATE TABLE import_drafts (id TEXT PRIMARY KEY,
-                                    session_id TEXT NOT NULL REFERENCES console_sessions(id),
-                                    ward_code TEXT NOT NULL, kind TEXT NOT NULL,
-                                    raw TEXT NOT NULL, mapping TEXT NOT NULL,
-                                    created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
-        CREATE INDEX import_drafts_session ON import_drafts (session_id);
-        CREATE INDEX import_drafts_expiry ON import_drafts (expires_at);
-        """,
-    )
+    _script(conn, IMPORT_DRAFTS)
