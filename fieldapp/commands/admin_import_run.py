@@ -22,8 +22,8 @@ from fieldapp.server.imports import (
     preview,
     read_table,
 )
+from fieldapp.server.open_storage import open_storage
 from fieldapp.server.settings import Settings
-from fieldapp.server.sqlite_storage import SqliteStorage
 
 __all__ = ["run"]
 
@@ -57,7 +57,7 @@ def run(
         print(f"Lỗi: {exc.issue.message_vi} (Error: {exc.issue.message_en})", file=err)
         return EXIT_ERROR
     lang = "en" if args.english else "vi"
-    storage = SqliteStorage(Settings.from_env().override(database=args.database).database)
+    storage = open_storage(Settings.from_env().override(database=args.database).database)
     try:
         mapping = guess_mapping(raw, kind, storage.saved_mapping(args.ward, kind))
         if overrides:

@@ -15,7 +15,16 @@ from sqlite_utils.migrations import Migrations
 
 from fieldapp.sort_keys import refresh_sort_keys
 
-__all__ = ["CHANGES_BY_VILLAGE", "COVERAGE_INDEXES", "initial_meta", "migrations"]
+__all__ = [
+    "AUDIT_LOG",
+    "CHANGES_BY_VILLAGE",
+    "CONSOLE_SESSIONS",
+    "COVERAGE_INDEXES",
+    "IMPORT_BATCHES",
+    "IMPORT_DRAFTS",
+    "initial_meta",
+    "migrations",
+]
 
 migrations = Migrations("fieldapp.server")
 
@@ -37,6 +46,54 @@ COVERAGE_INDEXES = """
 CHANGES_BY_VILLAGE = (
     "CREATE INDEX IF NOT EXISTS changes_village_seq ON changes (village_id, change_seq)"
 )
+# The DDL of m006–m008 and m010, in the dialect both backends share (PostgreSQL's twins in
+# fieldapp/server/postgres/migrations.py run the same text). ``AUDIT_LOG``'s ``{id}``
+# is the one difference: each backend's auto-numbered key.
+CONSOLE_SESSIONS = """
+        CREATE TABLE console_sessions (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
+                                       member_id TEXT NOT NULL REFERENCES members(id),
+                                       created_at TEXT NOT NULL, last_used_at TEXT NOT NULL,
+                                       revoked_at TEXT, user_agent TEXT NOT NULL DEFAULT '');
+        CREATE INDEX console_sessions_member ON console_sessions (member_id);
+        ALTER TABLE members ADD COLUMN deactivated_at TEXT;
+        ALTER TABLE villages ADD COLUMN retired_at TEXT;
+"""
+AUDIT_LOG = """
+        CREATE TABLE audit_log (id {id}, at TEXT NOT NULL,
+                                actor_id TEXT NOT NULL, actor_name TEXT NOT NULL DEFAULT '',
+                                action TEXT NOT NULL, entity TEXT NOT NULL,
+                                entity_id TEXT NOT NULL, ward_code TEXT, team_id TEXT,
+                                before TEXT, after TEXT, note TEXT NOT NULL DEFAULT '');
+        CREATE INDEX audit_log_ward ON audit_log (ward_code, id);
+"""
+IMPORT_BATCHES = """
+        CREATE TABLE import_batches (id TEXT PRIMARY KEY, kind TEXT NOT NULL,
+                                     ward_code TEXT NOT NULL, filename TEXT NOT NULL,
+                                     imported_by TEXT NOT NULL, imported_at TEXT NOT NULL,
+                                     counts TEXT NOT NULL, refused_columns TEXT NOT NULL,
+                                     mapping TEXT NOT NULL, undone_at TEXT);
+        CREATE INDEX import_batches_ward ON import_batches (ward_code, imported_at);
+        CREATE TABLE import_batch_records (batch_id TEXT NOT NULL REFERENCES import_batches(id),
+                                           record_id TEXT NOT NULL, action TEXT NOT NULL,
+                                           row INTEGER NOT NULL, version INTEGER,
+                                           before TEXT,
+                                           PRIMARY KEY (batch_id, record_id));
+        CREATE TABLE import_links (ward_code TEXT NOT NULL, kind TEXT NOT NULL,
+                                   match_key TEXT NOT NULL, record_id TEXT NOT NULL,
+                                   field_digests TEXT NOT NULL,
+                                   batch_id TEXT NOT NULL REFERENCES import_batches(id),
+                                   PRIMARY KEY (ward_code, kind, match_key));
+        CREATE INDEX import_links_record ON import_links (record_id);
+"""
+IMPORT_DRAFTS = """
+        CREATE TABLE import_drafts (id TEXT PRIMARY KEY,
+                                    session_id TEXT NOT NULL REFERENCES console_sessions(id),
+                                    ward_code TEXT NOT NULL, kind TEXT NOT NULL,
+                                    raw TEXT NOT NULL, mapping TEXT NOT NULL,
+                                    created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+        CREATE INDEX import_drafts_session ON import_drafts (session_id);
+        CREATE INDEX import_drafts_expiry ON import_drafts (expires_at);
+"""
 
 
 def initial_meta() -> list[dict[str, str]]:
@@ -235,17 +292,7 @@ def m006_console_sessions(db: Database) -> None:
     # in a revoke form. Idle expiry is checked against ``last_used_at``.
     # Members can be deactivated and villages retired from the console: never deleted,
     # because visits, codes and the audit log keep pointing at them.
-    db.executescript(
-        """
-        CREATE TABLE console_sessions (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
-                                       member_id TEXT NOT NULL REFERENCES members(id),
-                                       created_at TEXT NOT NULL, last_used_at TEXT NOT NULL,
-                                       revoked_at TEXT, user_agent TEXT NOT NULL DEFAULT '');
-        CREATE INDEX console_sessions_member ON console_sessions (member_id);
-        ALTER TABLE members ADD COLUMN deactivated_at TEXT;
-        ALTER TABLE villages ADD COLUMN retired_at TEXT;
-        """
-    )
+    db.executescript(CONSOLE_SESSIONS)
 
 
 @migrations()
@@ -253,16 +300,7 @@ def m007_audit_log(db: Database) -> None:
     # Every administrative action — who, what, when, before → after (JSON) — written in
     # the same transaction as the action itself. ``ward_code`` / ``team_id`` place the
     # entry in a scope, so an officer sees the entries of their ward only.
-    db.executescript(
-        """
-        CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,
-                                actor_id TEXT NOT NULL, actor_name TEXT NOT NULL DEFAULT '',
-                                action TEXT NOT NULL, entity TEXT NOT NULL,
-                                entity_id TEXT NOT NULL, ward_code TEXT, team_id TEXT,
-                                before TEXT, after TEXT, note TEXT NOT NULL DEFAULT '');
-        CREATE INDEX audit_log_ward ON audit_log (ward_code, id);
-        """
-    )
+    db.executescript(AUDIT_LOG.format(id="INTEGER PRIMARY KEY AUTOINCREMENT"))
 
 
 @migrations()
@@ -274,27 +312,7 @@ def m008_import_batches(db: Database) -> None:
     # and per matching key the record an import linked it to, with a short digest of each
     # field as the list gave it, so a re-import recognises its households without a second
     # copy of names or phones.
-    db.executescript(
-        """
-        CREATE TABLE import_batches (id TEXT PRIMARY KEY, kind TEXT NOT NULL,
-                                     ward_code TEXT NOT NULL, filename TEXT NOT NULL,
-                                     imported_by TEXT NOT NULL, imported_at TEXT NOT NULL,
-                                     counts TEXT NOT NULL, refused_columns TEXT NOT NULL,
-                                     mapping TEXT NOT NULL, undone_at TEXT);
-        CREATE INDEX import_batches_ward ON import_batches (ward_code, imported_at);
-        CREATE TABLE import_batch_records (batch_id TEXT NOT NULL REFERENCES import_batches(id),
-                                           record_id TEXT NOT NULL, action TEXT NOT NULL,
-                                           row INTEGER NOT NULL, version INTEGER,
-                                           before TEXT,
-                                           PRIMARY KEY (batch_id, record_id));
-        CREATE TABLE import_links (ward_code TEXT NOT NULL, kind TEXT NOT NULL,
-                                   match_key TEXT NOT NULL, record_id TEXT NOT NULL,
-                                   field_digests TEXT NOT NULL,
-                                   batch_id TEXT NOT NULL REFERENCES import_batches(id),
-                                   PRIMARY KEY (ward_code, kind, match_key));
-        CREATE INDEX import_links_record ON import_links (record_id);
-        """
-    )
+    db.executescript(IMPORT_BATCHES)
 
 
 @migrations()
@@ -312,14 +330,4 @@ def m010_import_drafts(db: Database) -> None:
     # here: the table as read (``RawTable.to_dict()``, refused columns already blank — the
     # uploaded file itself is never kept) and the column choice, owned by one console
     # session, deleted on commit or cancel and ignored (then purged) after ``expires_at``.
-    db.executescript(
-        """
-        CREATE TABLE import_drafts (id TEXT PRIMARY KEY,
-                                    session_id TEXT NOT NULL REFERENCES console_sessions(id),
-                                    ward_code TEXT NOT NULL, kind TEXT NOT NULL,
-                                    raw TEXT NOT NULL, mapping TEXT NOT NULL,
-                                    created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
-        CREATE INDEX import_drafts_session ON import_drafts (session_id);
-        CREATE INDEX import_drafts_expiry ON import_drafts (expires_at);
-        """
-    )
+    db.executescript(IMPORT_DRAFTS)

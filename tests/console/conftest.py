@@ -15,8 +15,8 @@ from e2e_support import CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, free_port, st
 
 
 @pytest.fixture
-def cw(tmp_path):
-    world = ConsoleWorld(tmp_path)
+def cw(tmp_path, database):
+    world = ConsoleWorld(tmp_path, database=database)
     yield world
     world.close()
 

@@ -1,6 +1,8 @@
 """A commune for console tests: the demo ward (Sông Trí, 18754) from the generator, a
 second ward (Hải Ninh, 18781) with its own officer, team and households, and a province
-officer. ``signed_in`` gives a TestClient with a console session for one of them."""
+officer. ``signed_in`` gives a TestClient with a console session for one of them.
+``database`` is an SQLite file (the default, ``tmp/server.db``) or a PostgreSQL URL (the
+``database`` fixture of tests/conftest.py, which ``cw`` passes; browser tests use SQLite)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from fieldapp.demo.generator import generate
 from fieldapp.domain.model import Household, Member, Role, Team, Village
 from fieldapp.server.app import create_app
 from fieldapp.server.demo_load import load_demo
-from fieldapp.server.sqlite_storage import SqliteStorage
+from fieldapp.server.open_storage import open_storage
 
 WARD_A, WARD_B = "18754", "18781"
 BASE = "http://testserver"
@@ -22,10 +24,13 @@ ORIGIN = {"origin": BASE}
 
 
 class ConsoleWorld:
-    def __init__(self, tmp: Path, households: int = 240, **app_kw: Any):
+    def __init__(
+        self, tmp: Path, households: int = 240, *, database: str | None = None, **app_kw: Any
+    ):
         self.tmp = tmp
-        self.db_path = tmp / "server.db"
-        self.storage = SqliteStorage(self.db_path)
+        self.database = database or str(tmp / "server.db")
+        self.db_path = Path(self.database)  # meaningful for SQLite only
+        self.storage = open_storage(self.database)
         self.dataset = generate(households=households)
         load_demo(self.storage, self.dataset)
         self.ids: dict[str, str] = {}

@@ -11,7 +11,7 @@ from fieldapp.cli import main
 
 def _run(world, capsys, *args):
     world.storage.close()  # the command opens the file itself, as on a server
-    code = main(["admin", *args, "--database", str(world.db_path), "--ward", WARD])
+    code = main(["admin", *args, "--database", world.database, "--ward", WARD])
     world.restart()
     out = capsys.readouterr()
     return code, out.out, out.err

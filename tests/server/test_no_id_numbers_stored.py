@@ -140,6 +140,7 @@ def _hostile(world: World, a, b) -> list[dict]:
     return m
 
 
+@pytest.mark.sqlite_only  # reads the database file and its WAL byte by byte
 def test_no_id_number_in_any_table_or_wal_after_hostile_pushes(world: World):
     a, b, lead_b = world.device("a1"), world.device("b1"), world.device("leader_b")
     mutations = _hostile(world, a, b)

@@ -2,7 +2,7 @@
 
 Villages page from the stored ``name_sort`` key; members and teams are sorted with
 ``fieldapp.text.sort_key``; keys stored before the rule changed are rewritten by the
-server migration ``m009_numeric_sort_keys``.
+server migration ``m009_numeric_sort_keys`` (SQLite's and its PostgreSQL twin).
 """
 
 from __future__ import annotations
@@ -11,20 +11,23 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 from fieldapp_harness import WARD, World, household
 from sqlite_utils import Database
 
 from fieldapp.domain.model import Member, Role, Team, Village
+from fieldapp.server.postgres.connection import PgConn, escape_nul
 from fieldapp.server.schema import migrations
 from fieldapp.server.sqlite_storage import SqliteStorage
+from fieldapp.sort_keys import refresh_sort_keys
 
 ORDERED = ["Tổ dân phố 2", "Tổ dân phố 10", "Tổ dân phố 11"]
 
 
 @pytest.fixture
-def world(tmp_path):
-    w = World(tmp_path)
+def world(tmp_path, database):
+    w = World(tmp_path, database)
     for vid, name in (("v11", "Tổ dân phố 11"), ("v10", "Tổ dân phố 10")):
         w.storage.create_village(Village(vid, WARD, name, "tổ dân phố"))
     w.storage.create_team(Team("team-c", "Tổ CNSCĐ 10", WARD, ("v11", "v10")))
@@ -95,3 +98,27 @@ def test_m009_rewrites_keys_stored_before_numbers_were_read_as_numbers(tmp_path:
         assert [v.name for v in storage.list_villages()] == ORDERED
     finally:
         storage.close()
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_pg_m009_rewrites_old_keys_and_leaves_current_nul_escaped_ones(world: World):
+    a1 = world.device("a1")
+    for n in (10, 2):
+        household(a1, "v1", f"Hộ số {n}")
+    assert world.sync(a1).ok
+    world.storage.close()
+    with psycopg.connect(world.database, autocommit=True) as raw:
+        conn = PgConn(raw, "postgresql:")
+        conn.execute("UPDATE villages SET name_sort = lower(name)")  # the old key: text order
+        conn.execute("DELETE FROM _fieldapp_migrations WHERE name = 'm009_numeric_sort_keys'")
+    world.restart(closed=True)  # the upgraded server applies m009 again
+    villages = [v.name for v in world.storage.list_villages()]
+    assert villages == [f"Tổ dân phố {i}" for i in (1, 2, 3, 4, 10, 11)]
+    with psycopg.connect(world.database, autocommit=True) as raw:
+        conn = PgConn(raw, "postgresql:")
+        # Every key is current now; stored NUL-escaped, which is not a difference.
+        assert refresh_sort_keys(conn, as_stored=escape_nul) == 0
+        escaped = conn.execute(
+            "SELECT count(*) FROM households WHERE position(chr(1) IN name_sort) > 0"
+        ).fetchone()
+        assert escaped == (2,)  # so the comparison above did have escaped keys to match
