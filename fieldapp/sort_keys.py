@@ -11,12 +11,14 @@ on the device's and the server's SQLite and on PostgreSQL alike (any
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from fieldapp.server.sql import Conn
 from fieldapp.text import given_name_first, sort_key
+
+if TYPE_CHECKING:  # the phone runs this module too and never loads the server's
+    from fieldapp.server.sql import Conn
 
 __all__ = ["refresh_sort_keys"]
 
