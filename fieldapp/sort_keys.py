@@ -5,20 +5,18 @@ and ``name_sort`` (villages) so lists page in Vietnamese order straight from SQL
 keys are computed when a row is written; when the ordering rules change, a migration on
 each side calls :func:`refresh_sort_keys` once to rewrite the rows already stored —
 on the device's and the server's SQLite and on PostgreSQL alike (any
-:class:`~fieldapp.server.sql.Conn`).
+:class:`~fieldapp.sql.Conn`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlite_utils import Database
 
+from fieldapp.sql import Conn
 from fieldapp.text import given_name_first, sort_key
-
-if TYPE_CHECKING:  # the phone runs this module too and never loads the server's
-    from fieldapp.server.sql import Conn
 
 __all__ = ["refresh_sort_keys"]
 

@@ -21,7 +21,7 @@ from fieldapp.coverage import CoverageService, Period
 from fieldapp.coverage.export import export_report, fmt_day
 from fieldapp.reference import Campaign, load_campaign
 from fieldapp.server.open_storage import is_postgres_url, open_storage
-from fieldapp.server.sql import Conn
+from fieldapp.sql import Conn
 
 EXIT_ERROR = 2
 

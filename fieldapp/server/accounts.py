@@ -32,8 +32,8 @@ from fieldapp.domain.validation import ValidationError, check_place_name
 from fieldapp.server.db import ServerDatabase, Writer, now_iso
 from fieldapp.server.errors import ApiError, SecretError
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
-from fieldapp.server.sql import Conn
 from fieldapp.server.storage import IssuedCode, Principal
+from fieldapp.sql import Conn
 from fieldapp.sync.protocol import MemberOut, TeamOut, VillageOut
 from fieldapp.text import nfc, sort_key
 

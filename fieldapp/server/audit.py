@@ -13,8 +13,8 @@ from typing import Any
 
 from fieldapp.server.accounts import json_dumps
 from fieldapp.server.db import Writer, now_iso
-from fieldapp.server.sql import Conn
 from fieldapp.server.storage import Principal
+from fieldapp.sql import Conn
 
 __all__ = ["CLI_ACTOR", "entries", "member_scope", "record"]
 

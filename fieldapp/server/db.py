@@ -30,7 +30,7 @@ from sqlite_utils import Database
 
 from fieldapp.files import private_file
 from fieldapp.server.schema import migrations
-from fieldapp.server.sql import Conn
+from fieldapp.sql import Conn
 from fieldapp.sync.protocol import row_hash
 
 __all__ = ["ServerDB", "ServerDatabase", "Writer", "now_iso"]

@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from fieldapp.domain.model import VISIT_FIELDS
-from fieldapp.server.sql import Conn
 from fieldapp.server.storage import Principal
+from fieldapp.sql import Conn
 from fieldapp.sync.protocol import Change, Entity
 
 __all__ = ["household_data", "latest_cursor", "pull_page", "scope_checksum_sql", "visit_data"]

@@ -28,8 +28,8 @@ from fieldapp.server.console_storage import (
 from fieldapp.server.db import ServerDatabase, Writer, now_iso
 from fieldapp.server.errors import ApiError
 from fieldapp.server.push import current_household, stamp_change, write_household
-from fieldapp.server.sql import Conn
 from fieldapp.server.storage import IssuedCode, Principal
+from fieldapp.sql import Conn
 from fieldapp.text import nfc, sort_key
 
 __all__ = ["SqliteConsole"]

@@ -35,8 +35,8 @@ from fieldapp.server.import_storage import (
     safe_filename,
 )
 from fieldapp.server.push import HOUSEHOLD_FIELDS, current_household, write_household
-from fieldapp.server.sql import Conn
 from fieldapp.server.storage import Principal
+from fieldapp.sql import Conn
 
 __all__ = ["SqliteImportStorage"]
 

@@ -42,7 +42,6 @@ from fieldapp.server.push import (
     write_household,
 )
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
-from fieldapp.server.sql import Conn
 from fieldapp.server.sqlite_console import (
     SqliteConsole,
     create_team_audited,
@@ -50,6 +49,7 @@ from fieldapp.server.sqlite_console import (
 )
 from fieldapp.server.sqlite_imports import SqliteImportStorage
 from fieldapp.server.storage import IssuedCode, Principal
+from fieldapp.sql import Conn
 from fieldapp.sync.protocol import (
     DeviceState,
     EnrolResponse,

@@ -3,7 +3,7 @@
 The shared modules (push, pull, accounts, coverage) write SQL in the dialect both
 databases understand, with SQLite's placeholders; :func:`translate` turns those into
 psycopg's (``%s``, ``%(name)s``) once per statement text, and :class:`PgConn` offers the
-``execute`` / ``executemany`` shape of :class:`fieldapp.server.sql.Conn`.
+``execute`` / ``executemany`` shape of :class:`fieldapp.sql.Conn`.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ See docs/protocol.md, "The change feed on PostgreSQL".
 from __future__ import annotations
 
 from fieldapp.server.db import Writer
-from fieldapp.server.sql import Conn
+from fieldapp.sql import Conn
 
 __all__ = ["POSITION_BITS", "FeedWriter", "feed_end"]
 

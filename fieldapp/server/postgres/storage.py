@@ -16,9 +16,9 @@ from fieldapp.server.postgres.connection import PgConn
 from fieldapp.server.postgres.db import PgDB, lock_scope
 from fieldapp.server.postgres.feed import feed_end
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
-from fieldapp.server.sql import Conn
 from fieldapp.server.sqlite_storage import SqliteStorage
 from fieldapp.server.storage import Principal
+from fieldapp.sql import Conn
 from fieldapp.sync.protocol import row_hash, scope_checksum
 
 __all__ = ["PostgresStorage"]
