@@ -1,7 +1,6 @@
 """The shape of a database connection that shared SQL is written against (a leaf: the server
 and `fieldapp.sort_keys`, which the phone runs too, both use it).
 
-
 :mod:`fieldapp.server.push`, :mod:`~fieldapp.server.pull`, :mod:`~fieldapp.server.accounts`
 and :mod:`fieldapp.coverage` write SQL with ``?`` (or ``:name``) placeholders and run it
 on anything shaped like this: a ``sqlite3.Connection``, or the PostgreSQL connection of
