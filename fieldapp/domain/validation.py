@@ -16,11 +16,12 @@ import math
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
 from fieldapp.domain.model import (
+    HOUSEHOLD_FIELDS,
     VISIT_FIELDS,
     Activity,
     ActivityKind,
@@ -418,15 +419,8 @@ def _parse_date(value: str) -> date | None:
 
 
 _VISIT_FIELDS = frozenset(VISIT_FIELDS)
-_ACTIVITY_FIELDS = {
-    "kind",
-    "procedure_code",
-    "level",
-    "dossier_no",
-    "payment_status",
-    "receipt_no",
-    "text",
-}
+# Every field of an Activity, read from the class (a new field needs no second list).
+_ACTIVITY_FIELDS = frozenset(f.name for f in fields(Activity))
 
 
 def _activity(
@@ -617,15 +611,7 @@ def _gps(c: _Collector, raw: Any) -> GeoPoint | None:
     )
 
 
-_HOUSEHOLD_FIELDS = {
-    "id",
-    "village_id",
-    "head_name",
-    "address_detail",
-    "phone",
-    "members_count",
-    "deleted",
-}
+_HOUSEHOLD_FIELDS = frozenset(("id", *HOUSEHOLD_FIELDS))
 
 
 # Path separators, "..", control characters: what makes a name leave a folder when it
