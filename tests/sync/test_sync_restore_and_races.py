@@ -1,6 +1,6 @@
-"""Client-side regressions from the sync review: a server restored behind the phone's
-enrolment, acknowledgements beyond the batch sent, a correction that lost a race, and a
-household edited while a pull runs. Real app, real SQLite on both sides."""
+"""The sync client against a server restored behind the phone's enrolment,
+acknowledgements beyond the batch sent, a correction that lost a race, and a household
+edited while a pull runs. Real app, real SQLite on both sides."""
 
 from __future__ import annotations
 
