@@ -7,8 +7,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-
-
 from app_helpers import server_service
 from fieldapp_harness import World
 

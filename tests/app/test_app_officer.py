@@ -8,8 +8,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-
 from app_helpers import server_service
 from fieldapp_harness import World
 

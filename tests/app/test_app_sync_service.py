@@ -3,10 +3,7 @@ enrol from typed fields or a pasted link, sync, issues listed in Vietnamese, inv
 
 import httpx
 import pytest
-
-
 from app_helpers import add_household
-from fieldapp_harness import World
 
 from fieldapp.app_services.context import AppContext
 from fieldapp.app_services.home import home_summary

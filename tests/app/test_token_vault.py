@@ -14,8 +14,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
-
 from app_helpers import server_service
 from fieldapp_harness import World
 

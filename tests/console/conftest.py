@@ -5,8 +5,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-
 from console_world import ConsoleWorld
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, free_port, start_server, stop
 

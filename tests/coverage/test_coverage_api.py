@@ -5,9 +5,7 @@ Reuses the server tests' world (one ward, teams A = v1, v2 and B = v3, v4).
 
 from __future__ import annotations
 
-
 import pytest
-
 from fieldapp_harness import WARD, World, household, visit
 
 from fieldapp.coverage import DATA_LABEL_VI

@@ -10,7 +10,6 @@ import uuid
 from datetime import date
 
 import pytest
-
 from fieldapp_harness import World, household, visit
 
 from fieldapp.coverage import CoverageService, Period
