@@ -22,8 +22,9 @@ from fieldapp.app_services.enrolment import parse_enrol_input
 from fieldapp.app_services.home import LAST_SYNC_KEY
 from fieldapp.app_services.identity import META_SERVER
 from fieldapp.app_services.token_vault import StoreTokenVault, TokenVault
+from fieldapp.messages import text, words
 from fieldapp.store import DeviceStore
-from fieldapp.sync.errors import SyncAuthError, SyncError
+from fieldapp.sync.errors import SyncAuthError, SyncError, error_from_response
 from fieldapp.text import sort_key
 
 __all__ = [
@@ -80,12 +81,6 @@ class InviteOutcome:
     link: str = ""
     code: str = ""
     message: str = ""
-
-
-_OFFLINE = (
-    "Không kết nối được máy chủ. Dữ liệu vẫn an toàn trên máy.",
-    "Cannot reach the server. Your data is safe on this device.",
-)
 
 
 @dataclass(frozen=True)
@@ -180,12 +175,8 @@ class SyncService:
         try:
             server = store.meta_get(META_SERVER)
             if not server:
-                return SyncSummary(
-                    False,
-                    False,
-                    message_vi="Thiết bị chưa đăng ký.",
-                    message_en="This device is not enrolled.",
-                )
+                vi, en = words("app.not_enrolled")
+                return SyncSummary(False, False, message_vi=vi, message_en=en)
             team_before = store.meta_get("team_id")
             with self.http_factory(server) as http:
                 report = SyncClient(
@@ -254,11 +245,10 @@ class SyncService:
                     },
                 )
         except httpx.HTTPError:
-            return InviteOutcome(False, message=_OFFLINE[1 if lang == "en" else 0])
+            return InviteOutcome(False, message=text("network", lang))
         if response.status_code != 201:
-            error = _json(response).get("error") or {}
-            key = "message_en" if lang == "en" else "message_vi"
-            return InviteOutcome(False, message=str(error.get(key) or response.status_code))
+            exc = error_from_response(response, SyncError)
+            return InviteOutcome(False, message=exc.message_en if lang == "en" else exc.message_vi)
         code = str(_json(response).get("code", ""))
         return InviteOutcome(True, link=build_enrol_link(server, code), code=code)
 
@@ -303,11 +293,7 @@ def _reason(detail: str, lang: str) -> str:
         return str(data[key])
     if data.get("fields"):
         fields = ", ".join(map(str, data["fields"]))
-        return (
-            f"Trường bị sửa cùng lúc: {fields}"
-            if lang != "en"
-            else f"Fields edited concurrently: {fields}"
-        )
+        return text("fields_edited_concurrently", lang, fields=fields)
     return str(data.get("code") or data)
 
 
