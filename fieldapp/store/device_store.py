@@ -423,7 +423,10 @@ class DeviceStore:
 
     def pending_count(self) -> int:
         """How many changes are not yet acknowledged by the server ("N chưa đồng bộ")."""
-        return self.db.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+        count: int = self.db.execute(
+            "SELECT count(*) FROM outbox WHERE state = 'pending'"
+        ).fetchone()[0]
+        return count
 
     def pending_outbox(
         self, *, after_seq: int = 0, limit: int = 500, max_bytes: int = 512_000

@@ -166,6 +166,7 @@ def count_households(
 ) -> int:
     """How many households match (same filters as :func:`search_households`)."""
     clauses, params = _where(query, village_id, village_ids, status, today)
-    return db.execute(
+    count: int = db.execute(
         f"SELECT count(*) FROM households WHERE {' AND '.join(clauses)}", params
     ).fetchone()[0]
+    return count

@@ -74,7 +74,8 @@ def outbox_max_seq(store: DeviceStore) -> int:
 
 
 def min_outbox_seq(store: DeviceStore) -> int | None:
-    return store.db.execute("SELECT min(seq) FROM outbox").fetchone()[0]
+    lowest: int | None = store.db.execute("SELECT min(seq) FROM outbox").fetchone()[0]
+    return lowest
 
 
 def requeue_after(store: DeviceStore, hwm: int) -> int:

@@ -97,10 +97,12 @@ class HomeScreen:
         from fieldapp.ui.households_view import HouseholdsScreen
 
         self.app.tab = 1
-        self.app.page.navigation_bar.selected_index = 1
+        if self.app.page.navigation_bar is not None:
+            self.app.page.navigation_bar.selected_index = 1
         self.app.stack = [HouseholdsScreen(self.app, pick_for_visit=True)]
         await self.app.render()
 
     async def on_open_sync(self, _e: Any) -> None:
-        self.app.page.navigation_bar.selected_index = 2
+        if self.app.page.navigation_bar is not None:
+            self.app.page.navigation_bar.selected_index = 2
         await self.app.show_tab(2)

@@ -210,7 +210,7 @@ class HouseholdFormScreen:
             value=m.members_count,
             keyboard_type=ft.KeyboardType.NUMBER,
         )
-        self.fields = {
+        self.fields: dict[str, ft.TextField | ft.Dropdown] = {
             "village_id": self.village,
             "head_name": self.head_name,
             "address_detail": self.address,
@@ -258,7 +258,12 @@ class HouseholdFormScreen:
         self._collect()
         result = await self.app.call(self.model.save, self.app.ctx.store, self.app.ctx.lang)
         for key, control in self.fields.items():
-            control.error = result.errors.get(key)
+            message = result.errors.get(key)
+            if isinstance(control, ft.Dropdown):
+                # flet's Dropdown has no ``error`` (setting it showed nothing): error_text.
+                control.error_text = message
+            else:
+                control.error = message
         if not result.ok:
             self.app.toast(self.app.tr("fix_errors"))
             return
@@ -320,7 +325,9 @@ class HouseholdDetailScreen:
             self.header.controls = [ft.Text(tr("household_not_found"))]
             return
         h = self.detail.household
-        lines = [ft.Text(h.head_name or h.address_detail, size=20, weight=ft.FontWeight.BOLD)]
+        lines: list[ft.Control] = [
+            ft.Text(h.head_name or h.address_detail, size=20, weight=ft.FontWeight.BOLD)
+        ]
         info = [self.detail.village_name]
         if h.head_name and h.address_detail:
             info.append(h.address_detail)

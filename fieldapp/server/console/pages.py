@@ -418,7 +418,7 @@ def _village_in_scope(ctx: Ctx, village_id: str) -> dict[str, Any]:
     if found is None:
         raise PageError(404, "not_found")
     rows = ctx.storage.console_villages(by=ctx.by, ward=found.ward_code)
-    row = next((r for r in rows if r["id"] == village_id), None)
+    row: dict[str, Any] | None = next((r for r in rows if r["id"] == village_id), None)
     if row is None:
         raise PageError(404, "not_found")
     return row

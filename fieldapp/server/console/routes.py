@@ -16,7 +16,7 @@ import threading
 import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.to_thread
 from fastapi import APIRouter, Request
@@ -47,6 +47,8 @@ from fieldapp.server.errors import ApiError
 from fieldapp.server.routes_coverage import run_report
 
 __all__ = ["TEMPLATES", "router"]
+# The result type of a function run off the event loop (_thread, _report).
+T = TypeVar("T")
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 _MEDIA = {
@@ -121,11 +123,11 @@ def _message(exc: ApiError, lang: str) -> str:
     return exc.message_en if lang == "en" else exc.message_vi
 
 
-async def _thread(fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+async def _thread(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kw))
 
 
-async def _report(fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+async def _report(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     return await run_report(functools.partial(fn, *args, **kw))
 
 
@@ -483,9 +485,11 @@ async def create_village(request: Request) -> Response:
                 message_vi="Cần nhập tên thôn/tổ dân phố.",
                 message_en="Enter the village's name.",
             )
-        return ctx.storage.create_village(
+        # ctx.storage is typed Any (Storage and ConsoleStorage): the result is named here.
+        village: Village = ctx.storage.create_village(
             Village(_new_id(), _ward_of(ctx, form), clean_name(name), kind), by=ctx.by
         )
+        return village
 
     return await _act(
         request, act, pages.villages, lambda ctx, v: "/villages" + _ward_query(ctx, v.ward_code)
@@ -495,7 +499,8 @@ async def create_village(request: Request) -> Response:
 @router.post("/villages/{village_id}/rename")
 async def rename_village(request: Request, village_id: str) -> Response:
     def act(ctx: Ctx, form: FormData) -> Village:
-        return ctx.storage.rename_village(village_id, _field(form, "name"), by=ctx.by)
+        village: Village = ctx.storage.rename_village(village_id, _field(form, "name"), by=ctx.by)
+        return village
 
     return await _act(
         request, act, pages.villages, lambda ctx, v: "/villages" + _ward_query(ctx, v.ward_code)
@@ -527,9 +532,10 @@ async def create_team(request: Request) -> Response:
         chosen = tuple(v for v in form.getlist("village_ids") if isinstance(v, str))
         # One transaction: a chosen village leaves its old team (one team each), and a
         # refused village leaves no half-made team behind.
-        return ctx.storage.create_team_with_villages(
+        team: Team = ctx.storage.create_team_with_villages(
             Team(_new_id(), name, _ward_of(ctx, form), chosen), by=ctx.by
         )
+        return team
 
     return await _act(request, act, pages.teams, lambda ctx, tm: f"/teams/{tm.id}")
 
@@ -538,9 +544,10 @@ async def create_team(request: Request) -> Response:
 async def update_team(request: Request, team_id: str) -> Response:
     def act(ctx: Ctx, form: FormData) -> Team:
         chosen = [v for v in form.getlist("village_ids") if isinstance(v, str)]
-        return ctx.storage.update_team(
+        team: Team = ctx.storage.update_team(
             team_id, name=_field(form, "name"), village_ids=chosen, by=ctx.by
         )
+        return team
 
     return await _act(request, act, pages.team, lambda ctx, tm: f"/teams/{tm.id}", team_id)
 
@@ -584,11 +591,15 @@ async def create_member(request: Request) -> Response:
             ward = _field(form, "ward") or None
             if ctx.by.ward_codes:
                 ward = sorted(ctx.by.ward_codes)[0]
-            return ctx.storage.create_member(
+            officer: Member = ctx.storage.create_member(
                 Member(_new_id(), name, role, None, phone), ward_code=ward, by=ctx.by
             )
+            return officer
         team_id = _field(form, "team_id") or None
-        return ctx.storage.create_member(Member(_new_id(), name, role, team_id, phone), by=ctx.by)
+        member: Member = ctx.storage.create_member(
+            Member(_new_id(), name, role, team_id, phone), by=ctx.by
+        )
+        return member
 
     return await _act(request, act, pages.members, lambda ctx, m: f"/members/{m.id}")
 
