@@ -20,9 +20,7 @@ LOOKUPS = {"t", "tr", "_t", "text", "words"}
 AREAS = {"ui": "app.", "app_services": "app.", "console": "console."}
 
 # Vietnamese without diacritics (a typing slip) that is never a word of its own.
-UNACCENTED = re.compile(
-    r"\b(khong|duoc|nguoi|phuong|truong|thiet|chua|dien|thoai|nhap)\b", re.I
-)
+UNACCENTED = re.compile(r"\b(khong|duoc|nguoi|phuong|truong|thiet|chua|dien|thoai|nhap)\b", re.I)
 # Vietnamese strings that are rightly plain ASCII (a format, a search example).
 ASCII_VI = {"app.portal_search_hint", "console.date_hint"}
 # Codes that share their words on purpose: the same label in two places of a screen,

@@ -16,6 +16,11 @@ from typing import Any
 
 from fieldapp.commands import admin_import
 
+__all__ = [
+    "EXIT_ERROR",
+    "register",
+]
+
 EXIT_ERROR = 2
 
 

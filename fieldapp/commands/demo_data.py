@@ -12,6 +12,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "EXIT_ERROR",
+    "register",
+    "run",
+]
+
 EXIT_ERROR = 2
 
 

@@ -12,6 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "EXIT_ERROR",
+    "register",
+    "run",
+]
+
 EXIT_ERROR = 2
 
 

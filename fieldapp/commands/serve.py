@@ -17,6 +17,12 @@ from typing import Any
 from fieldapp.server.errors import SecretError
 from fieldapp.server.settings import idle_days, workers
 
+__all__ = [
+    "LIMITED_HTTP",
+    "register",
+    "run",
+]
+
 # uvicorn's httptools protocol with bounded request heads (fieldapp/server/http_limits.py),
 # named for uvicorn to import: the CLI starts without loading uvicorn.
 LIMITED_HTTP = "fieldapp.server.http_limits:LimitedHttpProtocol"

@@ -40,6 +40,7 @@ from fieldapp.coverage.service import CoverageService
 __all__ = [
     "KINDS",
     "NO_DATA",
+    "Cell",
     "Day",
     "Pct",
     "Table",

@@ -38,6 +38,7 @@ from fieldapp.text import nfc, normalize_phone
 
 __all__ = [
     "MAX_NOTES",
+    "MESSAGES",
     "REDACTED",
     "Problem",
     "ValidationError",

@@ -33,6 +33,7 @@ __all__ = [
     "ConsoleStorage",
     "clean_name",
     "clean_phone",
+    "refuse_id_number",
 ]
 
 NAME_MAX = 100  # as the API's names (routes_admin)

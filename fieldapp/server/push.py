@@ -39,7 +39,17 @@ from fieldapp.store.device_store import household_row
 from fieldapp.store.household_query import SUMMARY_SQL
 from fieldapp.sync.protocol import Entity, Mutation, MutationResult, Op, ResultStatus
 
-__all__ = ["REDACTED", "apply_batch", "refresh_summaries", "stamp_change"]
+__all__ = [
+    "HOUSEHOLD_FIELDS",
+    "REASONS",
+    "REDACTED",
+    "apply_batch",
+    "current_household",
+    "insert_visit",
+    "refresh_summaries",
+    "stamp_change",
+    "write_household",
+]
 
 HOUSEHOLD_FIELDS = (
     "village_id",

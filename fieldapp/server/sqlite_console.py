@@ -32,7 +32,11 @@ from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sql import Conn
 from fieldapp.text import nfc, sort_key
 
-__all__ = ["SqliteConsole"]
+__all__ = [
+    "SqliteConsole",
+    "create_team_audited",
+    "issue_code_audited",
+]
 
 # A session's last use is written at most this often (idle expiry is in hours).
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)

@@ -29,7 +29,11 @@ from fieldapp.store.household_query import HouseholdPage
 from fieldapp.store.schema import migrations
 from fieldapp.text import fold, given_name_first, nfc, normalize_phone, sort_key
 
-__all__ = ["DeviceStore", "OutboxEntry"]
+__all__ = [
+    "DeviceStore",
+    "OutboxEntry",
+    "household_row",
+]
 
 _HOUSEHOLD_FIELDS = (
     "village_id",

@@ -50,7 +50,11 @@ from fieldapp.sync.protocol import (
     ResultStatus,
 )
 
-__all__ = ["SyncClient", "SyncReport"]
+__all__ = [
+    "FULL_RESYNC_KEY",
+    "SyncClient",
+    "SyncReport",
+]
 
 ProgressCallback = Callable[[int, int], None]
 

@@ -11,6 +11,10 @@ from fieldapp.app_services.formatting import fmt_datetime, fmt_int
 from fieldapp.app_services.home import home_summary
 from fieldapp.ui.widgets import big_button, console_card, sid, stat_card
 
+__all__ = [
+    "HomeScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.app_services.identity import Identity
     from fieldapp.ui.shell import FieldApp

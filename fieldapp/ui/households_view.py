@@ -20,6 +20,12 @@ from fieldapp.ui.i18n import t
 from fieldapp.ui.visit_labels import visit_line
 from fieldapp.ui.widgets import big_button, refreshes, section, sid
 
+__all__ = [
+    "HouseholdDetailScreen",
+    "HouseholdFormScreen",
+    "HouseholdsScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 

@@ -15,6 +15,10 @@ import flet as ft
 
 from fieldapp.ui.widgets import ErrorLabel, refreshes, sid
 
+__all__ = [
+    "InviteScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 

@@ -10,6 +10,10 @@ import flet as ft
 from fieldapp.app_services.settings import SettingsService
 from fieldapp.ui.widgets import ErrorLabel, console_card, refreshes, section, sid
 
+__all__ = [
+    "SettingsScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 

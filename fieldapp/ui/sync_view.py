@@ -11,6 +11,10 @@ from fieldapp.app_services.formatting import fmt_datetime
 from fieldapp.app_services.home import LAST_SYNC_KEY
 from fieldapp.ui.widgets import big_button, refreshes, section, sid
 
+__all__ = [
+    "SyncScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 

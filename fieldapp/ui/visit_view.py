@@ -22,6 +22,10 @@ from fieldapp.app_services.visit_form import (
 from fieldapp.domain.model import ActivityKind, Visit
 from fieldapp.ui.widgets import ErrorLabel, big_button, refreshes, section, sid, toggle_tile
 
+__all__ = [
+    "VisitScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 

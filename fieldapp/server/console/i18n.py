@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from fieldapp.messages import AUDIT, CONSOLE, text
 
-__all__ = ["LANGS", "STRINGS", "lang_of", "t"]
+__all__ = [
+    "LANGS",
+    "STRINGS",
+    "action_text",
+    "lang_of",
+    "t",
+]
 
 LANGS = ("vi", "en")
 
