@@ -54,7 +54,7 @@ class SyncSummary:
     reachable: bool
     pushed: int = 0
     pulled: int = 0
-    rejected: int = 0
+    quarantined: int = 0
     conflicts: int = 0
     message_vi: str = ""
     message_en: str = ""
@@ -111,7 +111,7 @@ def auto_sync_delay(rng: random.Random | None = None) -> float:
 
 
 def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")  # docs/protocol.md: Glossary
 
 
 class SyncService:
@@ -201,7 +201,7 @@ class SyncService:
                 reachable=True,
                 pushed=report.pushed,
                 pulled=report.pulled,
-                rejected=report.rejected,
+                quarantined=report.quarantined,
                 conflicts=report.conflicts,
                 identity_changed=bool(report.left_scope or report.resynced)
                 or store.meta_get("team_id") != team_before,

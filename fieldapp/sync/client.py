@@ -67,7 +67,7 @@ class SyncReport:
 
     pushed: int = 0
     duplicates: int = 0
-    rejected: int = 0
+    quarantined: int = 0
     conflicts: int = 0
     pulled: int = 0
     left_scope: int = 0
@@ -148,14 +148,14 @@ class SyncClient:
     def _reconcile(self, state: DeviceState) -> None:
         """Notice a restored server: new epoch, or a mark behind what it acknowledged."""
         epoch = self.store.meta_get("server_epoch")
-        last_acked = int(self.store.meta_get("last_acked_seq") or 0)
+        last_high_water_mark = int(self.store.meta_get("last_acked_seq") or 0)
         if epoch is not None and epoch != state.epoch:
             sync_state.requeue_after(self.store, state.high_water_mark)
             sync_state.set_cursor(self.store, 0)
             # The restored server may lack records at or below its mark too: compare the
             # whole scope and send again what only this phone still has.
             self.store.meta_set(FULL_RESYNC_KEY, "1")
-        elif state.high_water_mark < last_acked:
+        elif state.high_water_mark < last_high_water_mark:
             sync_state.requeue_after(self.store, state.high_water_mark)
         if sync_state.get_cursor(self.store) > state.latest_cursor:
             sync_state.set_cursor(self.store, 0)
@@ -206,7 +206,7 @@ class SyncClient:
                 elif r.status == ResultStatus.DUPLICATE and not r.code:
                     report.duplicates += 1
                 else:
-                    report.rejected += 1
+                    report.quarantined += 1
                 if r.conflicts:
                     report.conflicts += 1
             done += len(entries)

@@ -65,7 +65,7 @@ def reset_device_identity(store: DeviceStore) -> str:
     return new_id
 
 
-def _reconcile_restored(store: DeviceStore, epoch: str, hwm: int) -> None:
+def _reconcile_restored(store: DeviceStore, epoch: str, high_water_mark: int) -> None:
     """Re-enrolling after the server was restored (new epoch, or a mark behind what this
     phone saw acknowledged): nothing acknowledged by the lost server may stay lost.
 
@@ -76,9 +76,9 @@ def _reconcile_restored(store: DeviceStore, epoch: str, hwm: int) -> None:
     from fieldapp.sync.client import FULL_RESYNC_KEY
 
     old_epoch = store.meta_get("server_epoch")
-    last_acked = int(store.meta_get("last_acked_seq") or 0)
-    if (old_epoch is not None and old_epoch != epoch) or hwm < last_acked:
-        sync_state.requeue_after(store, hwm)
+    last_high_water_mark = int(store.meta_get("last_acked_seq") or 0)
+    if (old_epoch is not None and old_epoch != epoch) or high_water_mark < last_high_water_mark:
+        sync_state.requeue_after(store, high_water_mark)
         sync_state.set_cursor(store, 0)
         store.meta_set(FULL_RESYNC_KEY, "1")
 

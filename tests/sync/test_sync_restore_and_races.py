@@ -113,7 +113,7 @@ def test_correction_that_lost_the_race_stops_counting(world: World):
     loser = visit(b, h, supersedes=v1, people_guided=3)
     assert world.sync(a).ok
     report = world.sync(b)
-    assert report.ok and report.rejected == 1
+    assert report.ok and report.quarantined == 1
     effective = (
         "SELECT id, people_guided FROM visits WHERE household_id = ? AND superseded_by IS NULL"
     )

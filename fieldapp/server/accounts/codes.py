@@ -91,7 +91,7 @@ def issue_code(w: Writer, member_id: str, by: Principal | None) -> IssuedCode:
     member_visible(w.conn, by, member_id)
     code = new_code()
     now = datetime.now(UTC)
-    expires = (now + CODE_TTL).isoformat(timespec="seconds")
+    expires = (now + CODE_TTL).isoformat(timespec="milliseconds")  # docs/protocol.md: Glossary
     w.conn.execute(
         "INSERT INTO enrol_codes (code_hash, member_id, issued_by, created_at, expires_at)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -115,16 +115,16 @@ def enrol(w: Writer, code: str, device_id: str, next_seq: int) -> tuple[str, Pri
         "SELECT member_id, hwm FROM devices WHERE id = ?", [device_id]
     ).fetchone()
     if device is None:
-        hwm = next_seq - 1
+        high_water_mark = next_seq - 1
         w.conn.execute(
             "INSERT INTO devices (id, member_id, hwm, enrolled_at) VALUES (?, ?, ?, ?)",
-            [device_id, member_id, hwm, now],
+            [device_id, member_id, high_water_mark, now],
         )
     else:
         if device[0] != member_id:
             # A phone handed to someone else must start as a new device (fresh install).
             raise ApiError("device_in_use", field="device_id")
-        hwm = device[1]
+        high_water_mark = device[1]
         w.conn.execute(
             "UPDATE devices SET revoked_at = NULL, enrolled_at = ? WHERE id = ?", [now, device_id]
         )
@@ -144,4 +144,4 @@ def enrol(w: Writer, code: str, device_id: str, next_seq: int) -> tuple[str, Pri
     )
     principal = principal_for(w.conn, device_id, member_id)
     assert principal is not None
-    return token, principal, hwm
+    return token, principal, high_water_mark
