@@ -10,7 +10,7 @@ from typing import Any
 
 from fieldapp.messages import words
 
-__all__ = ["MESSAGES", "ApiError", "SecretError"]
+__all__ = ["MESSAGES", "STATUS", "ApiError", "SecretError", "invalid_field"]
 
 # code → HTTP status; the words are the catalogue's (fieldapp.messages, flat codes).
 STATUS: dict[str, int] = {
@@ -85,3 +85,15 @@ class SecretError(ValueError):
         super().__init__(message_en)
         self.message_vi = message_vi
         self.message_en = message_en
+
+
+def invalid_field(field: str, code: str, message_vi: str, message_en: str) -> ApiError:
+    """A 422 naming one field, shaped like the request validator's answers."""
+    problem = {"field": field, "code": code, "message_vi": message_vi, "message_en": message_en}
+    return ApiError(
+        "invalid_request",
+        field=field,
+        message_vi=message_vi,
+        message_en=message_en,
+        problems=[problem],
+    )

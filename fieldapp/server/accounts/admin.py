@@ -13,7 +13,7 @@ from fieldapp.domain.model import Member, Role, Team, Village
 from fieldapp.domain.validation import ValidationError, check_place_name
 from fieldapp.server.accounts.scope import member_visible, require_officer, require_review
 from fieldapp.server.db import Writer, now_iso
-from fieldapp.server.errors import ApiError
+from fieldapp.server.errors import ApiError, invalid_field
 from fieldapp.server.storage import Principal
 from fieldapp.sql import Conn
 from fieldapp.text import nfc, sort_key
@@ -52,18 +52,6 @@ def ensure_ward(conn: Conn, ward_code: str) -> None:
         field="ward_code",
         message_vi=f"Không có xã/phường mã {ward_code}.",
         message_en=f"No ward with code {ward_code}.",
-    )
-
-
-def invalid_field(field: str, code: str, message_vi: str, message_en: str) -> ApiError:
-    """A 422 naming one field, shaped like the request validator's answers."""
-    problem = {"field": field, "code": code, "message_vi": message_vi, "message_en": message_en}
-    return ApiError(
-        "invalid_request",
-        field=field,
-        message_vi=message_vi,
-        message_en=message_en,
-        problems=[problem],
     )
 
 
