@@ -85,6 +85,7 @@ async def _upload_form(request: Request) -> tuple[Ctx, FormData | None]:
     except (MultiPartException, _TooLarge):
         return ctx, None
     if not csrf_ok(ctx.token, form.get("csrf")):
+        await form.close()  # the refused upload's file is released now, not by the GC
         raise CrossSite()
     return ctx, form
 
