@@ -109,13 +109,15 @@ def _fieldapp(*args: str) -> list[str]:
 
 
 def _spawn(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        cmd,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {})},
-        start_new_session=True,  # its own process group: stopped by _stop_all, not by the tty
-    )
+    # The child gets its own copy of the log's descriptor; ours is closed at once.
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,  # its own process group: stopped by _stop_all, not the tty
+        )
 
 
 def _stop_all(procs: list[subprocess.Popen[bytes]], timeout: float = 5.0) -> None:
