@@ -1222,10 +1222,10 @@ def words(code: str) -> tuple[str, str]:
     return MESSAGES[code]
 
 
-def text(code: str, lang: str = "vi", /, **fmt: object) -> str:
+def text(code: str, /, lang: str = "vi", **fmt: object) -> str:
     """The message for ``code`` in ``lang`` (Vietnamese unless ``"en"``), formatted.
 
-    Positional-only, so a placeholder may be called ``code`` or ``lang`` too.
+    ``code`` is positional-only, so a placeholder may be called ``code`` too.
 
     >>> text("console.n_rows", "en", n=3)
     '3 rows'

@@ -19,6 +19,6 @@ __all__ = ["STRINGS", "t"]
 STRINGS: dict[str, tuple[str, str]] = APP
 
 
-def t(key: str, lang: str = "vi", /, **fmt: object) -> str:
+def t(key: str, /, lang: str = "vi", **fmt: object) -> str:
     """The string for ``key`` in ``lang`` (Vietnamese unless ``"en"``), formatted."""
     return text(f"app.{key}", lang, **fmt)

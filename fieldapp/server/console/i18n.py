@@ -33,7 +33,7 @@ STRINGS: dict[str, tuple[str, str]] = CONSOLE
 ACTIONS: dict[str, tuple[str, str]] = AUDIT
 
 
-def t(key: str, lang: str = "vi", /, **fmt: object) -> str:
+def t(key: str, /, lang: str = "vi", **fmt: object) -> str:
     """The string for ``key`` in ``lang`` (Vietnamese unless ``"en"``), formatted."""
     # The console's own strings first, then the shared codes (``data_label``, errors).
     return text(f"console.{key}" if key in CONSOLE else key, lang, **fmt)
