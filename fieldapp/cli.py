@@ -16,6 +16,12 @@ from collections.abc import Sequence
 
 from fieldapp import __version__
 
+__all__ = [
+    "COMMAND_MODULES",
+    "build_parser",
+    "main",
+]
+
 # One line per subcommand module; order is the order shown in --help.
 COMMAND_MODULES: tuple[str, ...] = (
     "fieldapp.commands.import_wards",

@@ -1,13 +1,20 @@
-"""Backends for every test that goes through the server: SQLite and PostgreSQL alike.
+"""Fixtures every test directory shares: the server backends and the server test world.
 
-``database`` is parametrised over both; a test that is inherently SQLite's (a file's
-permissions, WAL, killing a process inside an SQLite transaction) is marked
-``sqlite_only`` and its PostgreSQL variant is deselected, so the list is explicit.
+``database`` is parametrised over SQLite and PostgreSQL alike; a test that is inherently
+SQLite's (a file's permissions, WAL, killing a process inside an SQLite transaction) is
+marked ``sqlite_only`` and its PostgreSQL variant is deselected, so the list is explicit.
+``world`` is a fresh server (real app, real database) with a commune in it
+(``tests/fieldapp_harness.py``).
+
+Shared helper modules sit beside this file (``fieldapp_harness``, ``pg_support``,
+``e2e_support``), importable from every directory because ``tests`` is on pytest's
+``pythonpath`` (pyproject.toml): no test changes ``sys.path``.
 """
 
 from __future__ import annotations
 
 import pytest
+from fieldapp_harness import World
 from pg_support import SECRET, create_database, drop_all, drop_database, postgres_wanted
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -28,6 +35,14 @@ def database(backend, tmp_path, monkeypatch):
     url = create_database()
     yield url
     drop_database(url)
+
+
+@pytest.fixture
+def world(tmp_path, database):
+    """A fresh server world on ``database``; tests that need SQLite only override it."""
+    w = World(tmp_path, database)
+    yield w
+    w.close()
 
 
 def pytest_collection_modifyitems(config, items):

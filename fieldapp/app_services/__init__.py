@@ -13,3 +13,5 @@ behaviour a person sees can be tested without a browser:
 - :mod:`.settings` — language, server, about, sign-out rules.
 - :mod:`.formatting` — Vietnamese dates and numbers.
 """
+
+__all__: list[str] = []

@@ -22,6 +22,8 @@ import math
 from dataclasses import dataclass
 from typing import Protocol
 
+from fieldapp.messages import words
+
 __all__ = [
     "LOCATE_TIMEOUT_S",
     "LocateResult",
@@ -62,31 +64,10 @@ class PositionProvider(Protocol):
         ...
 
 
+# problem → (Vietnamese, English), the catalogue's ``location.*``.
 _MESSAGES: dict[str, tuple[str, str]] = {
-    "denied": (
-        "Chưa được phép lấy vị trí. Hãy cho phép truy cập vị trí, hoặc nhập vị trí bằng tay.",
-        "Location access was not allowed. Allow it, or type the location by hand.",
-    ),
-    "denied_forever": (
-        "Ứng dụng bị chặn lấy vị trí. Mở Cài đặt của điện thoại để cho phép, "
-        "hoặc nhập vị trí bằng tay.",
-        "Location access is blocked. Allow it in the phone's Settings, "
-        "or type the location by hand.",
-    ),
-    "timeout": (
-        "Không lấy được vị trí sau {s} giây (có thể do ở trong nhà). "
-        "Thử lại ngoài trời hoặc nhập vị trí bằng tay.",
-        "No location after {s} seconds (perhaps indoors). "
-        "Try again outdoors or type the location by hand.",
-    ),
-    "unavailable": (
-        "Thiết bị hoặc trình duyệt này không lấy được vị trí. Hãy nhập vị trí bằng tay.",
-        "This device or browser cannot provide a location. Type it by hand.",
-    ),
-    "bad_fix": (
-        "Vị trí nhận được không hợp lệ. Thử lại hoặc nhập vị trí bằng tay.",
-        "The location received is not valid. Try again or type it by hand.",
-    ),
+    problem: words(f"location.{problem}")
+    for problem in ("denied", "denied_forever", "timeout", "unavailable", "bad_fix")
 }
 
 

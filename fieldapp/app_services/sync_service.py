@@ -20,11 +20,12 @@ import httpx
 
 from fieldapp.app_services.enrolment import parse_enrol_input
 from fieldapp.app_services.token_vault import StoreTokenVault, TokenVault
+from fieldapp.messages import text, words
 from fieldapp.portal.enrol_link import build_enrol_link
 from fieldapp.store import DeviceStore, settings
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.enrol import enrol
-from fieldapp.sync.errors import SyncAuthError, SyncError
+from fieldapp.sync.errors import SyncAuthError, SyncError, error_from_response
 from fieldapp.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from fieldapp.text import sort_key
 
@@ -55,7 +56,7 @@ class SyncSummary:
     reachable: bool
     pushed: int = 0
     pulled: int = 0
-    rejected: int = 0
+    quarantined: int = 0
     conflicts: int = 0
     message_vi: str = ""
     message_en: str = ""
@@ -82,12 +83,6 @@ class InviteOutcome:
     link: str = ""
     code: str = ""
     message: str = ""
-
-
-_OFFLINE = (
-    "Không kết nối được máy chủ. Dữ liệu vẫn an toàn trên máy.",
-    "Cannot reach the server. Your data is safe on this device.",
-)
 
 
 @dataclass(frozen=True)
@@ -118,7 +113,7 @@ def auto_sync_delay(rng: random.Random | None = None) -> float:
 
 
 def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")  # docs/protocol.md: Glossary
 
 
 class SyncService:
@@ -176,12 +171,8 @@ class SyncService:
         try:
             server = store.get(settings.SERVER_URL)
             if not server:
-                return SyncSummary(
-                    False,
-                    False,
-                    message_vi="Thiết bị chưa đăng ký.",
-                    message_en="This device is not enrolled.",
-                )
+                vi, en = words("app.not_enrolled")
+                return SyncSummary(False, False, message_vi=vi, message_en=en)
             team_before = store.get(settings.TEAM_ID)
             with self.http_factory(server) as http:
                 report = SyncClient(
@@ -206,7 +197,7 @@ class SyncService:
                 reachable=True,
                 pushed=report.pushed,
                 pulled=report.pulled,
-                rejected=report.rejected,
+                quarantined=report.quarantined,
                 conflicts=report.conflicts,
                 identity_changed=bool(report.left_scope or report.resynced)
                 or store.get(settings.TEAM_ID) != team_before,
@@ -244,11 +235,10 @@ class SyncService:
                     },
                 )
         except httpx.HTTPError:
-            return InviteOutcome(False, message=_OFFLINE[1 if lang == "en" else 0])
+            return InviteOutcome(False, message=text("network", lang))
         if response.status_code != 201:
-            error = _json(response).get("error") or {}
-            key = "message_en" if lang == "en" else "message_vi"
-            return InviteOutcome(False, message=str(error.get(key) or response.status_code))
+            exc = error_from_response(response, SyncError)
+            return InviteOutcome(False, message=exc.message_en if lang == "en" else exc.message_vi)
         code = str(_json(response).get("code", ""))
         return InviteOutcome(True, link=build_enrol_link(server, code), code=code)
 
@@ -288,11 +278,7 @@ def _reason(detail: str, lang: str) -> str:
         return str(data[key])
     if data.get("fields"):
         fields = ", ".join(map(str, data["fields"]))
-        return (
-            f"Trường bị sửa cùng lúc: {fields}"
-            if lang != "en"
-            else f"Fields edited concurrently: {fields}"
-        )
+        return text("fields_edited_concurrently", lang, fields=fields)
     return str(data.get("code") or data)
 
 

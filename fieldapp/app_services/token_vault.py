@@ -18,7 +18,7 @@ moves it once, in an order that loses nothing if the app dies half-way (see ther
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -55,7 +55,7 @@ class StoreTokenVault:
     def __init__(self, store_path: str | Path):
         self.store_path = Path(store_path)
 
-    def _call(self, fn: Any, *args: Any) -> Any:
+    def _call(self, fn: Callable[..., T], *args: Any) -> T:
         # Its own short-lived connection, like the sync service: callers run in threads.
         store = DeviceStore.open(self.store_path)
         try:

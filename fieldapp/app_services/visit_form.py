@@ -26,7 +26,10 @@ from fieldapp.store import DeviceStore
 
 __all__ = [
     "ACTIVITY_TOGGLES",
+    "CONSENT_CHOICES",
     "FORM_KEYS",
+    "OUTCOME_CHOICES",
+    "PAYMENT_CHOICES",
     "SaveVisitResult",
     "VisitFormModel",
     "parse_gps_text",

@@ -22,6 +22,11 @@ from fieldapp.server.errors import ApiError, SecretError
 from fieldapp.server.open_storage import open_storage
 from fieldapp.server.settings import Settings
 
+__all__ = [
+    "EXIT_ERROR",
+    "register",
+]
+
 EXIT_ERROR = 2
 
 

@@ -110,17 +110,19 @@ def _fieldapp(*args: str) -> list[str]:
     return [sys.executable, "-m", "fieldapp", *args]
 
 
-def _spawn(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen(
-        cmd,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {})},
-        start_new_session=True,  # its own process group: stopped by _stop_all, not by the tty
-    )
+def _spawn(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    # The child gets its own copy of the log's descriptor; ours is closed at once.
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,  # its own process group: stopped by _stop_all, not the tty
+        )
 
 
-def _stop_all(procs: list[subprocess.Popen], timeout: float = 5.0) -> None:
+def _stop_all(procs: list[subprocess.Popen[bytes]], timeout: float = 5.0) -> None:
     """SIGTERM every process group at once; SIGKILL those still running after ``timeout``
     (served Flet apps may hang on SIGTERM)."""
     running = [p for p in procs if p.poll() is None]
@@ -139,7 +141,7 @@ def _stop_all(procs: list[subprocess.Popen], timeout: float = 5.0) -> None:
                 proc.wait(timeout)
 
 
-def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> bool:
+def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float) -> bool:
     """Wait until ``url`` answers *and* ``proc`` is still alive (the answer is ours)."""
     import httpx
 
@@ -152,7 +154,7 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> bool:
     return False
 
 
-def _prepare(folder: Path, households: int) -> tuple[Path, dict]:
+def _prepare(folder: Path, households: int) -> tuple[Path, dict[str, Any]]:
     """Write the dataset and load it into a new server database (once)."""
     dataset_file = folder / "demo-data.json"
     database = folder / "server.db"
@@ -172,7 +174,7 @@ def _prepare(folder: Path, households: int) -> tuple[Path, dict]:
     return database, doc
 
 
-def _pick(doc: dict, role: str) -> dict:
+def _pick(doc: dict[str, Any], role: str) -> dict[str, Any]:
     """The first demo member with ``role`` who belongs to a team."""
     return next(m for m in doc["members"] if m["role"] == role and m.get("team_id"))
 
@@ -201,7 +203,7 @@ def _on_stop_signal(_signum: int, _frame: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, _on_stop_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    procs: list[subprocess.Popen] = []
+    procs: list[subprocess.Popen[bytes]] = []
     try:
         return _run(args, procs)
     except KeyboardInterrupt:
@@ -218,7 +220,7 @@ def handle(args: argparse.Namespace) -> int:
             signal.signal(sig, handler)
 
 
-def _run(args: argparse.Namespace, procs: list[subprocess.Popen]) -> int:
+def _run(args: argparse.Namespace, procs: list[subprocess.Popen[bytes]]) -> int:
     # Ports first: a taken port must fail before minutes of data generation.
     (server_port,) = choose_ports(args.server_port, DEFAULT_SERVER_PORT, 1, set())
     member_port, leader_port = choose_ports(args.port, DEFAULT_APP_PORT, 2, {server_port})

@@ -15,6 +15,12 @@ from typing import Any
 from fieldapp.admin_units import write_document
 from fieldapp.demo.generator import dataset_to_json, generate, summarize
 
+__all__ = [
+    "EXIT_ERROR",
+    "register",
+    "run",
+]
+
 EXIT_ERROR = 2
 
 

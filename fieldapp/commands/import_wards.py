@@ -21,6 +21,12 @@ from fieldapp.admin_units import (
 from fieldapp.domain.model import Ward
 from fieldapp.reference import data_dir
 
+__all__ = [
+    "EXIT_ERROR",
+    "register",
+    "run",
+]
+
 EXIT_ERROR = 2
 
 

@@ -23,6 +23,12 @@ from fieldapp.reference import Campaign, load_campaign
 from fieldapp.server.open_storage import is_postgres_url, open_storage
 from fieldapp.sql import Conn
 
+__all__ = [
+    "EXIT_ERROR",
+    "handle",
+    "register",
+]
+
 EXIT_ERROR = 2
 
 

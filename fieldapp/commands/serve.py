@@ -19,6 +19,12 @@ from fieldapp.server.logs import log_event, setup_logging
 from fieldapp.server.open_storage import open_storage
 from fieldapp.server.settings import Settings, idle_days, workers
 
+__all__ = [
+    "LIMITED_HTTP",
+    "register",
+    "run",
+]
+
 # uvicorn's httptools protocol with bounded request heads (fieldapp/server/http_limits.py),
 # named for uvicorn to import: the CLI starts without loading uvicorn.
 LIMITED_HTTP = "fieldapp.server.http_limits:LimitedHttpProtocol"

@@ -40,6 +40,7 @@ from fieldapp.coverage.service import CoverageService
 __all__ = [
     "KINDS",
     "NO_DATA",
+    "Cell",
     "Day",
     "Pct",
     "Table",
@@ -331,7 +332,9 @@ def write_xlsx(table: Table, path: Path) -> int:
     ws = wb.create_sheet(re.sub(r"[/\\?*\[\]:]", "-", table.title)[:31])
     bold = Font(bold=True)
 
-    def styled(value: object, number_format: str | None = None, font: Font | None = None):
+    def styled(
+        value: object, number_format: str | None = None, font: Font | None = None
+    ) -> WriteOnlyCell:
         if isinstance(value, str):
             value = as_text(value)
         cell = WriteOnlyCell(ws, value=value)

@@ -121,7 +121,7 @@ def has_rollup(db: Executor) -> bool:
     except (KeyError, TypeError):
         pass
     names = ", ".join(f"'{t}'" for t in _ROLLUP_TABLES)
-    found = db.execute(
+    found: bool = db.execute(
         f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({names})"
     ).fetchone()[0] == len(_ROLLUP_TABLES)
     with contextlib.suppress(TypeError):
@@ -639,7 +639,7 @@ def visit_log(
     while batch := cursor.fetchmany(1000):
         for r in batch:
             acts = tuple(
-                tuple(part or None for part in item.split("|"))  # type: ignore[misc]
+                tuple(part or None for part in item.split("|"))
                 for item in (r[12] or "").split(";")
                 if item
             )

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
 
+from fieldapp.messages import words
+
 __all__ = [
     "DATA_LABEL",
     "DATA_LABEL_EN",
@@ -35,8 +37,7 @@ __all__ = [
 
 # The app counts what the team itself did; the official Decision 766 KPIs are measured by
 # the national portal per dossier. Every screen and file showing these figures says so.
-DATA_LABEL_VI = "Số liệu hoạt động của tổ, không phải số liệu chính thức"
-DATA_LABEL_EN = "The team's own activity figures, not official portal statistics"
+DATA_LABEL_VI, DATA_LABEL_EN = words("data_label")
 DATA_LABEL = f"{DATA_LABEL_VI} ({DATA_LABEL_EN})"
 
 # Why a household is on the gap list: code → (Vietnamese, English).

@@ -34,10 +34,12 @@ from fieldapp.domain.model import (
     ProcedureLevel,
     Visit,
 )
+from fieldapp.messages import words
 from fieldapp.text import nfc, normalize_phone
 
 __all__ = [
     "MAX_NOTES",
+    "MESSAGES",
     "REDACTED",
     "Problem",
     "ValidationError",
@@ -156,95 +158,44 @@ def redact_id_numbers(value: Any) -> Any:
     return root
 
 
-# code → (Vietnamese, English). Kept together so neither language drifts.
+# The problem codes validation reports → (Vietnamese, English), from the one catalogue.
 MESSAGES: dict[str, tuple[str, str]] = {
-    "required": ("Bắt buộc nhập.", "Required."),
-    "not_uuid": ("Mã không hợp lệ (cần UUID).", "Invalid id (a UUID is required)."),
-    "bad_type": ("Sai kiểu dữ liệu.", "Wrong data type."),
-    "bad_text": (
-        "Có ký tự không hợp lệ; hãy xoá và gõ lại.",
-        "Contains an invalid character; delete it and type again.",
-    ),
-    "bad_choice": (
-        "Giá trị không hợp lệ: chọn một trong {choices}.",
-        "Invalid value: choose one of {choices}.",
-    ),
-    "bad_datetime": ("Thời gian không hợp lệ (ISO 8601).", "Invalid time (ISO 8601)."),
-    "bad_date": ("Ngày không hợp lệ (dd/mm/yyyy).", "Invalid date (dd/mm/yyyy)."),
-    "too_long": ("Quá dài: tối đa {max} ký tự.", "Too long: at most {max} characters."),
-    "out_of_range": ("Phải từ {min} đến {max}.", "Must be between {min} and {max}."),
-    "consent_required": (
-        "Hãy hỏi và ghi lại sự đồng ý của hộ trước.",
-        "Ask for and record the household's consent first.",
-    ),
-    "no_personal_without_consent": (
-        "Hộ không đồng ý: không ghi chi tiết cá nhân (ghi chú, số hồ sơ, biên lai, GPS).",
-        "Household declined: do not record personal details (notes, dossier, receipt, GPS).",
-    ),
-    "follow_up_date_required": ("Chọn ngày quay lại.", "Choose a follow-up date."),
-    "follow_up_before_visit": (
-        "Ngày quay lại phải sau ngày thăm.",
-        "The follow-up date must be after the visit.",
-    ),
-    "follow_up_only": (
-        "Chỉ nhập ngày quay lại khi kết quả là 'cần quay lại'.",
-        "Only set a follow-up date when the outcome is 'follow-up needed'.",
-    ),
-    "people_for_activities": (
-        "Có hoạt động thì số người được hướng dẫn phải từ 1 trở lên.",
-        "With activities, at least 1 person must have been guided.",
-    ),
-    "no_activities_when_absent": (
-        "Không có ai ở nhà thì không thể có hoạt động.",
-        "Nobody was home, so there can be no activities.",
-    ),
-    "bad_procedure_code": (
-        "Mã thủ tục phải có dạng 1.001193.",
-        "Procedure code must look like 1.001193.",
-    ),
-    "unknown_procedure": (
-        "Không có thủ tục {proc} trong danh mục.",
-        "Procedure {proc} is not in the catalogue.",
-    ),
-    "level_required": (
-        "Chọn mức độ: toàn trình hoặc một phần.",
-        "Choose the level: full online or partial.",
-    ),
-    "payment_status_required": ("Chọn tình trạng thanh toán.", "Choose the payment status."),
-    "verified_needs_receipt": (
-        "Đã xác minh thì cần số biên lai hoặc số hồ sơ.",
-        "Verified payments need a receipt or dossier number.",
-    ),
-    "other_text_required": ("Ghi rõ hoạt động khác.", "Describe the other activity."),
-    "duplicate_activity": ("Hoạt động bị lặp.", "Activity is listed twice."),
-    "too_many": ("Quá nhiều mục: tối đa {max}.", "Too many items: at most {max}."),
-    "id_number_forbidden": (
-        "Không được ghi số CMND/CCCD.",
-        "Do not record ID-card (CMND/CCCD) numbers.",
-    ),
-    "field_not_allowed": ("Trường này không được phép.", "This field is not allowed."),
-    "not_a_name": (
-        "Tên không được chứa dấu / hoặc \\, chuỗi .. hay ký tự điều khiển.",
-        "A name may not contain / or \\, .. or control characters.",
-    ),
-    "name_or_address": (
-        "Nhập tên chủ hộ hoặc địa chỉ.",
-        "Enter the head of household's name or the address.",
-    ),
-    "unknown_household": ("Không tìm thấy hộ này trên máy.", "Household not found on this device."),
-    "unknown_village": ("Không tìm thấy thôn/tổ dân phố này.", "Village not found."),
-    "unknown_supersedes": (
-        "Không tìm thấy lượt thăm cần sửa của hộ này.",
-        "The visit being corrected was not found for this household.",
-    ),
-    "already_superseded": (
-        "Lượt thăm này đã được sửa trước đó.",
-        "This visit has already been corrected.",
-    ),
-    "supersedes_self": (
-        "Lượt thăm không thể thay thế chính nó.",
-        "A visit cannot supersede itself.",
-    ),
+    code: words(code)
+    for code in (
+        "required",
+        "not_uuid",
+        "bad_type",
+        "bad_text",
+        "bad_choice",
+        "bad_datetime",
+        "bad_date",
+        "too_long",
+        "out_of_range",
+        "consent_required",
+        "no_personal_without_consent",
+        "follow_up_date_required",
+        "follow_up_before_visit",
+        "follow_up_only",
+        "people_for_activities",
+        "no_activities_when_absent",
+        "bad_procedure_code",
+        "unknown_procedure",
+        "level_required",
+        "payment_status_required",
+        "verified_needs_receipt",
+        "other_text_required",
+        "duplicate_activity",
+        "too_many",
+        "id_number_forbidden",
+        "field_not_allowed",
+        "not_a_name",
+        "name_or_address",
+        "unknown_household",
+        "unknown_village",
+        "unknown_supersedes",
+        "already_superseded",
+        "supersedes_self",
+    )
 }
 
 

@@ -2,3 +2,5 @@
 
 Never imports :mod:`fieldapp.ui` or the device store's connection logic.
 """
+
+__all__: list[str] = []

@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 
 from fieldapp.domain.model import Team, Village
 from fieldapp.domain.validation import MESSAGES, contains_id_number
-from fieldapp.server.errors import ApiError
+from fieldapp.server.errors import ApiError, invalid_field
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.text import nfc, normalize_phone
 
@@ -33,6 +33,7 @@ __all__ = [
     "ConsoleStorage",
     "clean_name",
     "clean_phone",
+    "refuse_id_number",
 ]
 
 NAME_MAX = 100  # as the API's names (routes_admin)
@@ -66,19 +67,7 @@ def refuse_id_number(text: str, field: str) -> None:
 
 
 def _invalid(field: str, message_vi: str, message_en: str) -> ApiError:
-    problem = {
-        "field": field,
-        "code": "invalid",
-        "message_vi": message_vi,
-        "message_en": message_en,
-    }
-    return ApiError(
-        "invalid_request",
-        field=field,
-        message_vi=message_vi,
-        message_en=message_en,
-        problems=[problem],
-    )
+    return invalid_field(field, "invalid", message_vi, message_en)
 
 
 def clean_phone(raw: str | None) -> str | None:

@@ -303,7 +303,10 @@ class ServerDB:
 
     def meta(self, key: str) -> str:
         with self.read() as conn:
-            return conn.execute("SELECT value FROM server_meta WHERE key = ?", [key]).fetchone()[0]
+            value: str = conn.execute(
+                "SELECT value FROM server_meta WHERE key = ?", [key]
+            ).fetchone()[0]
+            return value
 
     def close(self) -> None:
         with self._queue_cv:

@@ -8,93 +8,32 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MESSAGES", "ApiError", "SecretError"]
+from fieldapp.messages import words
 
-# code → (HTTP status, Vietnamese, English)
+__all__ = ["MESSAGES", "STATUS", "ApiError", "SecretError", "invalid_field"]
+
+# code → HTTP status; the words are the catalogue's (fieldapp.messages, flat codes).
+STATUS: dict[str, int] = {
+    "unauthenticated": 401,
+    "token_expired": 401,
+    "forbidden": 403,
+    "device_mismatch": 403,
+    "not_found": 404,
+    "bad_code": 400,
+    "device_in_use": 409,
+    "sequence_gap": 409,
+    "device_reset": 409,
+    "protocol_version": 426,
+    "too_large": 413,
+    "invalid_request": 422,
+    "bad_body": 400,
+    "conflict": 409,
+    "rate_limited": 429,
+    "internal": 500,
+}
+# code → (HTTP status, Vietnamese, English), as before the catalogue moved.
 MESSAGES: dict[str, tuple[int, str, str]] = {
-    "unauthenticated": (
-        401,
-        "Máy chưa đăng nhập hoặc đã bị thu hồi. Hãy xin mã đăng ký mới từ tổ trưởng.",
-        "This device is not signed in or was revoked. Ask your team leader for a new code.",
-    ),
-    # A token unused for FIELDAPP_TOKEN_IDLE_DAYS (lost or abandoned phone): distinct from
-    # "unauthenticated" so the phone can say why; the cure is the same (a new code).
-    "token_expired": (
-        401,
-        "Phiên đăng nhập của máy đã hết hạn vì lâu không dùng. Nhờ tổ trưởng cấp mã đăng ký mới.",
-        "This device's sign-in expired after a long time unused. Ask your team leader for a "
-        "new enrolment code.",
-    ),
-    "forbidden": (
-        403,
-        "Tài khoản của bạn không có quyền làm việc này.",
-        "Your account is not allowed to do this.",
-    ),
-    "device_mismatch": (
-        403,
-        "Mã máy không khớp với máy đã đăng ký.",
-        "The device id does not match the enrolled device.",
-    ),
-    "not_found": (404, "Không tìm thấy.", "Not found."),
-    "bad_code": (
-        400,
-        "Mã đăng ký sai, đã dùng hoặc đã hết hạn. Hãy xin mã mới từ tổ trưởng.",
-        "The enrolment code is wrong, used or expired. Ask your team leader for a new one.",
-    ),
-    "device_in_use": (
-        409,
-        "Mã máy này đang thuộc người khác. Hãy cài lại ứng dụng rồi đăng ký.",
-        "This device id belongs to someone else. Reinstall the app, then enrol.",
-    ),
-    "sequence_gap": (
-        409,
-        "Thiếu hoặc sai thứ tự dữ liệu gửi lên; máy sẽ gửi lại từ số thứ tự cần thiết.",
-        "Missing or out-of-order changes; the device resends from the expected number.",
-    ),
-    "device_reset": (
-        409,
-        "Máy này dùng lại số thứ tự cũ với nội dung khác (dữ liệu máy bị khôi phục hoặc cài "
-        "lại). Hãy đăng ký lại máy.",
-        "This device reused old sequence numbers with other content (restored or reinstalled). "
-        "Enrol the device again.",
-    ),
-    "protocol_version": (
-        426,
-        "Ứng dụng đã cũ, không đồng bộ được với máy chủ. Hãy cập nhật ứng dụng.",
-        "The app is out of date and cannot sync with the server. Please update the app.",
-    ),
-    "too_large": (
-        413,
-        "Dữ liệu gửi lên quá lớn. Hãy gửi thành nhiều lần nhỏ hơn.",
-        "The request is too large. Send it in smaller batches.",
-    ),
-    "invalid_request": (
-        422,
-        "Dữ liệu gửi lên không hợp lệ.",
-        "The request is not valid.",
-    ),
-    "bad_body": (
-        400,
-        "Không đọc được nội dung gửi lên (cần JSON, có thể nén gzip).",
-        "Cannot read the request body (JSON expected, optionally gzip).",
-    ),
-    "conflict": (
-        409,
-        "Dữ liệu trùng với bản ghi đã có.",
-        "This conflicts with an existing record.",
-    ),
-    "rate_limited": (
-        429,
-        "Nhập sai mã đăng ký quá nhiều lần. Hãy đợi vài phút rồi thử lại, hoặc xin tổ trưởng "
-        "mã mới.",
-        "Too many wrong enrolment codes. Wait a few minutes and try again, or ask your team "
-        "leader for a new code.",
-    ),
-    "internal": (
-        500,
-        "Máy chủ gặp lỗi. Dữ liệu trên máy vẫn được giữ; hãy thử lại sau.",
-        "The server hit an error. Your data is kept on the device; try again later.",
-    ),
+    code: (status, *words(code)) for code, status in STATUS.items()
 }
 
 
@@ -146,3 +85,15 @@ class SecretError(ValueError):
         super().__init__(message_en)
         self.message_vi = message_vi
         self.message_en = message_en
+
+
+def invalid_field(field: str, code: str, message_vi: str, message_en: str) -> ApiError:
+    """A 422 naming one field, shaped like the request validator's answers."""
+    problem = {"field": field, "code": code, "message_vi": message_vi, "message_en": message_en}
+    return ApiError(
+        "invalid_request",
+        field=field,
+        message_vi=message_vi,
+        message_en=message_en,
+        problems=[problem],
+    )

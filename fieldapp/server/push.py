@@ -30,6 +30,7 @@ from fieldapp.domain.validation import (
     parse_visit,
     redact_id_numbers,
 )
+from fieldapp.messages import words
 from fieldapp.reference import load_procedures
 from fieldapp.server.accounts import json_dumps
 from fieldapp.server.db import Writer, now_iso
@@ -37,43 +38,35 @@ from fieldapp.server.errors import ApiError
 from fieldapp.server.storage import Principal
 from fieldapp.sync.protocol import Entity, Mutation, MutationResult, Op, ResultStatus
 
-__all__ = ["REDACTED", "apply_batch", "refresh_summaries", "stamp_change"]
+__all__ = [
+    "HOUSEHOLD_FIELDS",
+    "REASONS",
+    "REDACTED",
+    "apply_batch",
+    "current_household",
+    "insert_visit",
+    "refresh_summaries",
+    "stamp_change",
+    "write_household",
+]
 
 EARLIEST_PLAUSIBLE = "2024-01-01"
 
-# reason → (Vietnamese, English): what the member sees next to the record.
+# reason → (Vietnamese, English): what the member sees next to the record (fieldapp.messages).
 REASONS: dict[str, tuple[str, str]] = {
-    "invalid": ("Dữ liệu không hợp lệ.", "The data is not valid."),
-    "out_of_scope": (
-        "Hộ này không thuộc thôn của tổ bạn; bản ghi được giữ lại để tổ trưởng xem xét.",
-        "This household is not in your team's villages; kept for your leader to review.",
-    ),
-    "unknown_household": (
-        "Máy chủ không có hộ này; bản ghi được giữ lại để xem xét.",
-        "The server does not know this household; kept for review.",
-    ),
-    "unknown_village": ("Không có thôn/tổ dân phố này.", "No such village."),
-    "visit_conflict": (
-        "Lượt thăm cùng mã nhưng nội dung khác đã có trên máy chủ; được giữ lại để xem xét.",
-        "A visit with the same id but other content is on the server; kept for review.",
-    ),
-    "member_mismatch": (
-        "Lượt thăm ghi tên người khác với tài khoản trên máy này.",
-        "The visit names another member than this device's account.",
-    ),
-    "unknown_supersedes": (
-        "Không tìm thấy lượt thăm cần sửa.",
-        "The visit being corrected was not found.",
-    ),
-    "already_superseded": (
-        "Lượt thăm này đã được người khác sửa trước.",
-        "This visit was already corrected by someone else.",
-    ),
-    "id_mismatch": ("Mã bản ghi không khớp.", "The record id does not match."),
-    "id_conflict": (
-        "Máy chủ đã có một hộ khác cùng mã; bản ghi được giữ lại để tổ trưởng xem xét.",
-        "The server already has another household with this id; kept for your leader to review.",
-    ),
+    code: words(code)
+    for code in (
+        "invalid",
+        "out_of_scope",
+        "unknown_household",
+        "unknown_village",
+        "visit_conflict",
+        "member_mismatch",
+        "unknown_supersedes",
+        "already_superseded",
+        "id_mismatch",
+        "id_conflict",
+    )
 }
 
 

@@ -18,6 +18,27 @@ from fieldapp.server.deps import CurrentPrincipal, StorageDep, check_protocol
 from fieldapp.server.logs import log_event
 from fieldapp.server.responses import ERRORS
 
+__all__ = [
+    "CodeIn",
+    "MemberIn",
+    "MoveIn",
+    "TeamIn",
+    "VillageIn",
+    "conflicts",
+    "create_member",
+    "create_team",
+    "create_village",
+    "devices",
+    "issue_code",
+    "members",
+    "move_member",
+    "quarantine",
+    "revoke",
+    "router",
+    "teams",
+    "villages",
+]
+
 router = APIRouter(
     prefix="/api/v1/admin", dependencies=[Depends(check_protocol)], responses=ERRORS, tags=["admin"]
 )

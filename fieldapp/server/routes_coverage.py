@@ -41,6 +41,23 @@ from fieldapp.server.json_limits import loads_checked
 from fieldapp.server.responses import ERRORS
 from fieldapp.server.storage import Principal, Storage
 
+__all__ = [
+    "MAX_PERIOD_DAYS",
+    "REPORT_THREADS",
+    "From",
+    "To",
+    "Today",
+    "Ward",
+    "coverage_gaps",
+    "coverage_members",
+    "coverage_teams",
+    "coverage_villages",
+    "decode_cursor",
+    "encode_cursor",
+    "router",
+    "run_report",
+]
+
 router = APIRouter(
     prefix="/api/v1/coverage",
     dependencies=[Depends(check_protocol)],
@@ -201,7 +218,7 @@ def coverage_members(
         return _envelope(period, day, members=[m.to_dict() for m in svc.members(period, day)])
 
 
-def _decode_cursor(cursor: str | None) -> tuple[str, str] | None:
+def decode_cursor(cursor: str | None) -> tuple[str, str] | None:
     if not cursor:
         return None
     try:
@@ -220,7 +237,7 @@ def _decode_cursor(cursor: str | None) -> tuple[str, str] | None:
     )
 
 
-def _encode_cursor(after: tuple[str, str] | None) -> str | None:
+def encode_cursor(after: tuple[str, str] | None) -> str | None:
     if after is None:
         return None
     return base64.urlsafe_b64encode(json.dumps(list(after)).encode()).decode("ascii")
@@ -240,7 +257,7 @@ def coverage_gaps(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> dict[str, Any]:
     day = today or date.today()
-    after = _decode_cursor(cursor)
+    after = decode_cursor(cursor)
     scope = _scope(storage, principal, None)
     in_scope = scope is None or village_id in scope
     if not in_scope or not storage.village_exists(village_id):
@@ -253,5 +270,5 @@ def coverage_gaps(
         "village_id": village_id,
         "today": day.isoformat(),
         "items": [g.to_dict() for g in page.items],
-        "next_cursor": _encode_cursor(page.next_after),
+        "next_cursor": encode_cursor(page.next_after),
     }

@@ -30,6 +30,17 @@ from fieldapp.sync.protocol import (
     ResultStatus,
 )
 
+__all__ = [
+    "enrol",
+    "household",
+    "me",
+    "pull",
+    "push",
+    "reference",
+    "router",
+    "visit",
+]
+
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(check_protocol)], responses=ERRORS)
 
 _RecordId = Annotated[str, Path(min_length=1, max_length=64)]

@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-__all__ = ["DEFAULT_TOKEN_IDLE_DAYS", "Settings", "idle_days"]
+__all__ = [
+    "DEFAULT_TOKEN_IDLE_DAYS",
+    "DEFAULT_WORKER_THREADS",
+    "Settings",
+    "idle_days",
+    "workers",
+]
 
 # Phones work offline for weeks, so device tokens have no absolute lifetime: they expire
 # only after this many days without a single authenticated request (a lost or abandoned

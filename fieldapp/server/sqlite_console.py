@@ -32,7 +32,11 @@ from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sql import Conn
 from fieldapp.text import nfc, sort_key
 
-__all__ = ["SqliteConsole"]
+__all__ = [
+    "SqliteConsole",
+    "create_team_audited",
+    "issue_code_audited",
+]
 
 # A session's last use is written at most this often (idle expiry is in hours).
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
@@ -40,7 +44,7 @@ NOTE_MAX = 500
 
 
 def _invalid(field: str, message_vi: str, message_en: str) -> ApiError:
-    return accounts._invalid(field, "invalid", message_vi, message_en)
+    return accounts.invalid_field(field, "invalid", message_vi, message_en)
 
 
 def _console_device(session_id: str) -> str:
@@ -88,7 +92,7 @@ class SqliteConsole:
 
     def console_sign_in(self, code: str, *, user_agent: str) -> ConsoleSignIn:
         with self.db.write() as w:
-            live = accounts._live_code(w.conn, code)
+            live = accounts.live_code(w.conn, code)
             if live is None:
                 raise ApiError("bad_code", field="code")
             code_hash, member_id = live

@@ -250,7 +250,7 @@ class SqliteImportStorage:
             raise _stale()  # a phone pushed an edit since the preview: look again
         if write.action == "unchanged":
             return None
-        version = row[0] + 1
+        version: int = row[0] + 1
         field_versions = json.loads(row[1])
         for name in write.changed_fields:
             field_versions[name] = [version, None]

@@ -3,3 +3,5 @@
 Only :mod:`fieldapp.sync.protocol` is imported by the server; the client modules never
 import :mod:`fieldapp.server`.
 """
+
+__all__: list[str] = []

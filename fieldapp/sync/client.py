@@ -31,11 +31,13 @@ from fieldapp.domain.model import Member, Role, Team, Village
 from fieldapp.store import DeviceStore, OutboxEntry, settings
 from fieldapp.store.sync_state import SentEntry
 from fieldapp.sync.errors import (
-    AUTH_MESSAGES,
     DeviceResetError,
+    NetworkError,
     ProtocolVersionError,
     SyncAuthError,
     SyncError,
+    error_body,
+    error_from_response,
 )
 from fieldapp.sync.protocol import (
     DEFAULT_PULL_LIMIT,
@@ -49,29 +51,12 @@ from fieldapp.sync.protocol import (
     ResultStatus,
 )
 
-__all__ = ["SyncClient", "SyncReport"]
+__all__ = [
+    "SyncClient",
+    "SyncReport",
+]
 
 ProgressCallback = Callable[[int, int], None]
-
-_NETWORK = SyncError(
-    "network",
-    "Không kết nối được máy chủ. Dữ liệu vẫn được giữ trên máy; hãy thử lại khi có sóng.",
-    "Cannot reach the server. Your data is kept on the phone; try again when you have signal.",
-)
-_NOT_ENROLLED = SyncAuthError(
-    "not_enrolled",
-    "Máy chưa được đăng ký. Hãy nhập mã đăng ký từ tổ trưởng.",
-    "This phone is not enrolled. Enter the enrolment code from your team leader.",
-)
-
-_DEVICE_REUSED = DeviceResetError(
-    "device_reset",
-    "Dữ liệu trên máy trùng số thứ tự đã gửi trước đây (máy được khôi phục từ bản sao). "
-    "Hãy đăng ký lại máy; các thay đổi chưa gửi vẫn được giữ.",
-    "This phone reuses change numbers it sent before (restored from a copy). "
-    "Enrol it again; unsent changes are kept.",
-    status=409,
-)
 
 
 def load_reference(store: DeviceStore, data: dict[str, Any]) -> None:
@@ -93,7 +78,7 @@ class SyncReport:
 
     pushed: int = 0
     duplicates: int = 0
-    rejected: int = 0
+    quarantined: int = 0
     conflicts: int = 0
     pulled: int = 0
     left_scope: int = 0
@@ -211,11 +196,7 @@ class SyncClient:
             if response is None:  # the server asked to resend from an earlier seq
                 gaps += 1
                 if gaps > 3:
-                    raise SyncError(
-                        "sequence_gap",
-                        "Máy chủ liên tục báo thiếu dữ liệu; hãy báo tổ trưởng.",
-                        "The server keeps reporting missing changes; tell your team leader.",
-                    )
+                    raise SyncError.of("sequence_gap", message="sequence_gap_repeated")
                 total = max(total, done + self.store.pending_count())
                 floor = 0  # entries were put back to pending
                 continue
@@ -228,7 +209,7 @@ class SyncClient:
                 # The server holds numbers this device still has pending but did not send
                 # in this batch: they were used before for other content (a phone
                 # restored from a copy). Never count them as delivered.
-                raise _DEVICE_REUSED
+                raise DeviceResetError.of("device_reset", message="device_reused", status=409)
             floor = max(floor, acked)
             for r in response.results:
                 if r.status == ResultStatus.APPLIED:
@@ -236,7 +217,7 @@ class SyncClient:
                 elif r.status == ResultStatus.DUPLICATE and not r.code:
                     report.duplicates += 1
                 else:
-                    report.rejected += 1
+                    report.quarantined += 1
                 if r.conflicts:
                     report.conflicts += 1
             done += len(entries)
@@ -266,15 +247,15 @@ class SyncClient:
             }
         response = self._call("POST", "/api/v1/push", body=body, raw=raw, allow={409})
         if response.status_code == 409:
-            error = _error(response)
+            error = error_body(response)
             if error.get("code") == "sequence_gap" and error.get("expected_seq"):
                 expected = int(error["expected_seq"])
                 lowest = self.store.sync.min_outbox_seq()
                 if lowest is None or expected < lowest:
-                    raise _server_error(response, DeviceResetError)
+                    raise error_from_response(response, DeviceResetError)
                 self.store.sync.requeue_after(expected - 1)
                 return None
-            raise _server_error(response, DeviceResetError)
+            raise error_from_response(response, DeviceResetError)
         return PushResponse.model_validate(response.json())
 
     # -- pull -------------------------------------------------------------------------
@@ -318,11 +299,7 @@ class SyncClient:
             )
             page = PullResponse.model_validate(response.json())
             if page.epoch != self.store.get(settings.SERVER_EPOCH):
-                raise SyncError(
-                    "epoch_changed",
-                    "Máy chủ vừa được khôi phục; hãy đồng bộ lại.",
-                    "The server was just restored; sync again.",
-                )
+                raise SyncError.of("epoch_changed")
             report.pulled += self.store.sync.apply_pull_page(
                 page.changes, page.cursor, track_seen=track_seen
             )
@@ -343,13 +320,13 @@ class SyncClient:
     def _url(self, path: str) -> str:
         base = self.store.get(settings.SERVER_URL)
         if not base:
-            raise _NOT_ENROLLED
+            raise SyncAuthError.of("not_enrolled")
         return base.rstrip("/") + path
 
     def _headers(self) -> dict[str, str]:
         token = self.token or self.store.get(settings.DEVICE_TOKEN)
         if not token:
-            raise _NOT_ENROLLED
+            raise SyncAuthError.of("not_enrolled")
         return {PROTOCOL_HEADER: PROTOCOL_VERSION, "Authorization": f"Bearer {token}"}
 
     def _call(
@@ -383,7 +360,7 @@ class SyncClient:
                 )
             except httpx.TransportError:
                 if attempt + 1 == self.max_attempts:
-                    raise _NETWORK from None
+                    raise NetworkError.of("network") from None
                 self._backoff(attempt, None)
                 continue
             status = response.status_code
@@ -391,15 +368,15 @@ class SyncClient:
                 return response
             if status >= 500 or status == 429:
                 if attempt + 1 == self.max_attempts:
-                    raise _server_error(response, SyncError)
+                    raise error_from_response(response, SyncError)
                 self._backoff(attempt, response.headers.get("Retry-After"))
                 continue
             if status in (401, 403):
-                raise _server_error(response, SyncAuthError)
+                raise error_from_response(response, SyncAuthError)
             if status == 426:
-                raise _server_error(response, ProtocolVersionError)
-            raise _server_error(response, SyncError)
-        raise _NETWORK  # pragma: no cover - the loop always returns or raises
+                raise error_from_response(response, ProtocolVersionError)
+            raise error_from_response(response, SyncError)
+        raise NetworkError.of("network")  # pragma: no cover - the loop always returns or raises
 
     def _backoff(self, attempt: int, retry_after: str | None) -> None:
         """Exponential backoff with full jitter; honours Retry-After within the cap."""
@@ -407,23 +384,3 @@ class SyncClient:
         if retry_after and retry_after.isdigit():
             delay = max(delay, min(self.backoff_cap, float(retry_after)))
         self.sleep(delay)
-
-
-def _error(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    error = body.get("error") if isinstance(body, dict) else None
-    return error if isinstance(error, dict) else {}
-
-
-def _server_error(response: httpx.Response, cls: type[SyncError]) -> SyncError:
-    error = _error(response)
-    code = str(error.get("code") or f"http_{response.status_code}")
-    message_vi = str(error.get("message_vi") or f"Máy chủ trả lời lỗi {response.status_code}.")
-    message_en = str(error.get("message_en") or f"The server answered {response.status_code}.")
-    if cls is SyncAuthError and code in AUTH_MESSAGES:
-        # Expired and revoked read differently, by the server's code (see AUTH_MESSAGES).
-        message_vi, message_en = AUTH_MESSAGES[code]
-    return cls(code, message_vi, message_en, status=response.status_code)

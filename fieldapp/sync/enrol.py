@@ -15,7 +15,12 @@ import httpx
 
 from fieldapp.store import DeviceStore, settings
 from fieldapp.sync.client import SyncClient, load_reference
-from fieldapp.sync.errors import EnrolmentError, ProtocolVersionError
+from fieldapp.sync.errors import (
+    EnrolmentError,
+    NetworkError,
+    ProtocolVersionError,
+    error_from_response,
+)
 from fieldapp.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, EnrolResponse
 
 __all__ = ["EnrolResult", "enrol", "reset_device_identity"]
@@ -76,8 +81,8 @@ def enrol(
     The token goes to ``save_token`` (the app's secure storage on phones) when given,
     before the enrolment is recorded in the store, else to the store's ``meta``.
 
-    Raises :class:`EnrolmentError` (wrong/used/expired code, unreachable server) or
-    :class:`ProtocolVersionError`.
+    Raises :class:`EnrolmentError` (wrong/used/expired code), :class:`NetworkError`
+    (unreachable server) or :class:`ProtocolVersionError`.
     """
     base = server_url.rstrip("/")
     try:
@@ -91,25 +96,10 @@ def enrol(
             headers={PROTOCOL_HEADER: PROTOCOL_VERSION},
         )
     except httpx.TransportError:
-        raise EnrolmentError(
-            "network",
-            "Không kết nối được máy chủ. Hãy kiểm tra mạng rồi thử lại.",
-            "Cannot reach the server. Check the connection and try again.",
-        ) from None
+        raise NetworkError.of("network") from None
     if response.status_code != 200:
-        body = (
-            response.json()
-            if response.headers.get("content-type", "").startswith("application/json")
-            else {}
-        )
-        error = body.get("error", {}) if isinstance(body, dict) else {}
         cls = ProtocolVersionError if response.status_code == 426 else EnrolmentError
-        raise cls(
-            str(error.get("code") or f"http_{response.status_code}"),
-            str(error.get("message_vi") or "Không đăng ký được máy."),
-            str(error.get("message_en") or "Enrolment failed."),
-            status=response.status_code,
-        )
+        raise error_from_response(response, cls, fallback="enrol_failed")
     result = EnrolResponse.model_validate(response.json())
     if save_token is not None:
         # First: a crash after this leaves a token but no member, i.e. "not enrolled".

@@ -1,20 +1,45 @@
-"""Errors the sync client raises, each with a Vietnamese and an English message.
+"""The phone's exception tree for sync and enrolment, and the one reader of server errors.
 
-``SyncError`` is the base; the subclasses say what the user must do: log in again
-(:class:`SyncAuthError`), update the app (:class:`ProtocolVersionError`), get a new
-enrolment code (:class:`EnrolmentError`). Transient network trouble is retried inside
-the client and only surfaces as a plain :class:`SyncError` once retries run out.
+Every exception the sync client or enrolment raises is a :class:`SyncError`; the
+subclass says what the member must do::
+
+    SyncError                 a sync or enrolment that stopped; ``code`` for programs,
+    │                         ``message_vi`` / ``message_en`` for people, ``status`` the
+    │                         HTTP status when the server answered
+    ├── NetworkError          the server could not be reached (after the client's retries):
+    │                         nothing was lost, try again later — the only retryable one
+    ├── SyncAuthError         401/403: token expired, revoked or out of scope → a new code
+    ├── ProtocolVersionError  426: the app is too old for the server → update the app
+    ├── EnrolmentError        the enrolment code was refused (wrong, used, expired)
+    └── DeviceResetError      this device reused sequence numbers with other content
+                              (restored from a copy) → enrol again
+
+A plain :class:`SyncError` is any other refusal (4xx) or a server error (5xx) once the
+retries ran out. Messages come from the one catalogue (:mod:`fieldapp.messages`) by code,
+or from the server's error body; :func:`error_from_response` is the one place that turns
+that body (``{"ok": false, "error": {"code", "message_vi", "message_en", ...}}``) into
+an exception. Each raise builds a fresh exception (:meth:`SyncError.of`): a shared
+instance re-raised from several threads would carry one thread's traceback into another.
 """
 
 from __future__ import annotations
+
+from typing import Any, Self
+
+import httpx
+
+from fieldapp.messages import words
 
 __all__ = [
     "AUTH_MESSAGES",
     "DeviceResetError",
     "EnrolmentError",
+    "NetworkError",
     "ProtocolVersionError",
     "SyncAuthError",
     "SyncError",
+    "error_body",
+    "error_from_response",
 ]
 
 
@@ -27,6 +52,22 @@ class SyncError(Exception):
         self.message_vi = message_vi
         self.message_en = message_en
         self.status = status
+
+    @classmethod
+    def of(
+        cls, code: str, *, message: str | None = None, status: int | None = None, **fmt: object
+    ) -> Self:
+        """A new exception for ``code`` worded by the catalogue's ``message`` (default: code).
+
+        >>> NetworkError.of("network").message_en.startswith("Cannot reach the server")
+        True
+        """
+        vi, en = words(message or code)
+        return cls(code, vi.format(**fmt), en.format(**fmt), status=status)
+
+
+class NetworkError(SyncError):
+    """The server could not be reached; the outbox is kept, a later sync sends it."""
 
 
 class SyncAuthError(SyncError):
@@ -47,18 +88,8 @@ class SyncAuthError(SyncError):
 # Server error code → (Vietnamese, English) shown when a sync stops on it. Both cures are
 # a new enrolment code; re-enrolling keeps the device's numbering, so nothing is sent twice.
 AUTH_MESSAGES: dict[str, tuple[str, str]] = {
-    "token_expired": (
-        "Phiên đăng nhập của máy đã hết hạn vì lâu không dùng. Nhờ tổ trưởng cấp mã đăng ký "
-        "mới. Dữ liệu chưa gửi vẫn được giữ trên máy.",
-        "This phone's sign-in expired after a long time unused. Ask your team leader for a "
-        "new enrolment code. Unsent data is kept on the phone.",
-    ),
-    "unauthenticated": (
-        "Máy này đã bị thu hồi quyền đồng bộ hoặc chưa đăng nhập. Hãy xin tổ trưởng mã đăng ký "
-        "mới. Dữ liệu chưa gửi vẫn được giữ trên máy.",
-        "This phone's access was revoked or it is not signed in. Ask your team leader for a "
-        "new enrolment code. Unsent data is kept on the phone.",
-    ),
+    "token_expired": words("token_expired_on_phone"),
+    "unauthenticated": words("unauthenticated_on_phone"),
 }
 
 
@@ -67,8 +98,39 @@ class ProtocolVersionError(SyncError):
 
 
 class EnrolmentError(SyncError):
-    """The enrolment code was wrong, used or expired, or the server could not be reached."""
+    """The enrolment code was wrong, used or expired."""
 
 
 class DeviceResetError(SyncError):
     """The server saw this device id reuse sequence numbers with other content."""
+
+
+def error_body(response: httpx.Response) -> dict[str, Any]:
+    """The ``error`` object of a server's error answer, or ``{}`` when it has none."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else {}
+
+
+def error_from_response(
+    response: httpx.Response, cls: type[SyncError], *, fallback: str = "server_status"
+) -> SyncError:
+    """The exception for a server's error answer: its code and words, as ``cls``.
+
+    Without a readable body (a proxy's page) the code is ``http_<status>`` and the words
+    the catalogue's ``fallback``. A 401's ``token_expired`` / ``unauthenticated`` read as
+    the phone words them (:data:`AUTH_MESSAGES`).
+    """
+    status = response.status_code
+    error = error_body(response)
+    code = str(error.get("code") or f"http_{status}")
+    vi, en = (s.format(status=status) for s in words(fallback))
+    message_vi = str(error.get("message_vi") or vi)
+    message_en = str(error.get("message_en") or en)
+    if cls is SyncAuthError and code in AUTH_MESSAGES:
+        # Expired and revoked read differently, by the server's code (see AUTH_MESSAGES).
+        message_vi, message_en = AUTH_MESSAGES[code]
+    return cls(code, message_vi, message_en, status=status)

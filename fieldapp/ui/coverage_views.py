@@ -547,7 +547,7 @@ class _MountingColumn(ft.Column):
         self._screen = screen
 
     def did_mount(self) -> None:
-        super().did_mount()
+        super().did_mount()  # type: ignore[no-untyped-call]  # flet 1.0.5 leaves it unannotated
         self.page.run_task(self._screen.refresh)
 
 

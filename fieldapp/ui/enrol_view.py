@@ -10,6 +10,10 @@ import flet as ft
 from fieldapp.app_services.enrolment import LinkAction
 from fieldapp.ui.widgets import big_button, console_card, refreshes, sid
 
+__all__ = [
+    "EnrolScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 

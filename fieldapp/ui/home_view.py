@@ -11,6 +11,10 @@ from fieldapp.app_services.formatting import fmt_datetime, fmt_int
 from fieldapp.app_services.home import home_summary
 from fieldapp.ui.widgets import big_button, console_card, sid, stat_card
 
+__all__ = [
+    "HomeScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.app_services.identity import Identity
     from fieldapp.ui.shell import FieldApp
@@ -97,5 +101,6 @@ class HomeScreen:
         await self.app.pick_household_for_visit()
 
     async def on_open_sync(self, _e: Any) -> None:
-        self.app.page.navigation_bar.selected_index = 2
+        if self.app.page.navigation_bar is not None:
+            self.app.page.navigation_bar.selected_index = 2
         await self.app.show_tab(2)

@@ -20,6 +20,12 @@ from fieldapp.ui.i18n import t
 from fieldapp.ui.visit_labels import visit_line
 from fieldapp.ui.widgets import big_button, refreshes, section, sid
 
+__all__ = [
+    "HouseholdDetailScreen",
+    "HouseholdFormScreen",
+    "HouseholdsScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 
@@ -208,7 +214,7 @@ class HouseholdFormScreen:
             value=m.members_count,
             keyboard_type=ft.KeyboardType.NUMBER,
         )
-        self.fields = {
+        self.fields: dict[str, ft.TextField | ft.Dropdown] = {
             "village_id": self.village,
             "head_name": self.head_name,
             "address_detail": self.address,
@@ -256,7 +262,12 @@ class HouseholdFormScreen:
         self._collect()
         result = await self.app.call(self.model.save, self.app.ctx.store, self.app.ctx.lang)
         for key, control in self.fields.items():
-            control.error = result.errors.get(key)
+            message = result.errors.get(key)
+            if isinstance(control, ft.Dropdown):
+                # flet's Dropdown has no ``error`` (setting it showed nothing): error_text.
+                control.error_text = message
+            else:
+                control.error = message
         if not result.ok:
             self.app.toast(self.app.tr("fix_errors"))
             return
@@ -318,7 +329,9 @@ class HouseholdDetailScreen:
             self.header.controls = [ft.Text(tr("household_not_found"))]
             return
         h = self.detail.household
-        lines = [ft.Text(h.head_name or h.address_detail, size=20, weight=ft.FontWeight.BOLD)]
+        lines: list[ft.Control] = [
+            ft.Text(h.head_name or h.address_detail, size=20, weight=ft.FontWeight.BOLD)
+        ]
         info = [self.detail.village_name]
         if h.head_name and h.address_detail:
             info.append(h.address_detail)

@@ -16,6 +16,10 @@ import flet as ft
 from fieldapp.ui.portal_views import enrol_qr_view
 from fieldapp.ui.widgets import ErrorLabel, refreshes, sid
 
+__all__ = [
+    "InviteScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 

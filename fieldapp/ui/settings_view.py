@@ -12,6 +12,10 @@ from fieldapp.ui.coverage_link import coverage_screen
 from fieldapp.ui.portal_views import build_portal_screen
 from fieldapp.ui.widgets import ErrorLabel, console_card, refreshes, section, sid
 
+__all__ = [
+    "SettingsScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 

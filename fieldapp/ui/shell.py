@@ -205,7 +205,8 @@ class FieldApp:
     async def pick_household_for_visit(self) -> None:
         """The Households tab in "pick one to visit" mode."""
         self.tab = 1
-        self.page.navigation_bar.selected_index = 1
+        if self.page.navigation_bar is not None:
+            self.page.navigation_bar.selected_index = 1
         self.stack = [HouseholdsScreen(self, pick_for_visit=True)]
         await self.render()
 

@@ -11,6 +11,10 @@ from fieldapp.app_services.formatting import fmt_datetime
 from fieldapp.app_services.home import last_sync_at
 from fieldapp.ui.widgets import big_button, refreshes, section, sid
 
+__all__ = [
+    "SyncScreen",
+]
+
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 
@@ -113,8 +117,8 @@ class SyncScreen:
             self.summary.value = tr("not_enrolled")
         elif summary.ok:
             text = tr("sync_done", pushed=summary.pushed, pulled=summary.pulled)
-            if summary.rejected or summary.conflicts:
-                text += f" {tr('issue_rejected')}: {summary.rejected}; "
+            if summary.quarantined or summary.conflicts:
+                text += f" {tr('issue_rejected')}: {summary.quarantined}; "
                 text += f"{tr('issue_conflict')}: {summary.conflicts}."
             self.summary.value = text
         else:

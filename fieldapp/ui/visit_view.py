@@ -5,6 +5,7 @@ nothing typed is lost."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import flet as ft
@@ -21,6 +22,10 @@ from fieldapp.app_services.visit_form import (
 )
 from fieldapp.domain.model import ActivityKind, Visit
 from fieldapp.ui.widgets import ErrorLabel, big_button, refreshes, section, sid, toggle_tile
+
+__all__ = [
+    "VisitScreen",
+]
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -182,7 +187,7 @@ class VisitScreen:
             toggle_tile(
                 tr(f"act_{kind}"),
                 str(kind) in self.model.activities,
-                lambda on, k=str(kind): self.on_toggle(k, on),
+                functools.partial(self.on_toggle, str(kind)),
                 f"act-{kind}",
             )
             for kind in ACTIVITY_TOGGLES
@@ -205,7 +210,7 @@ class VisitScreen:
 
     def _build_chosen(self) -> None:
         lang = self.app.ctx.lang
-        chips = []
+        chips: list[ft.Control] = []
         for code in self.model.procedure_codes:
             option = procedure_option(code, lang)
             label = f"{code} {option.name}" if option else code
@@ -271,7 +276,7 @@ class VisitScreen:
         if not query.strip():
             self.proc_results.controls = []
             return
-        rows = []
+        rows: list[ft.Control] = []
         for o in procedure_options(query, lang, limit=6):
             level = tr("full_online") if o.full_online else tr("partial")
             extra = f" · {tr('fee', fee=fmt_int(o.fee_vnd, lang))}" if o.fee_vnd else ""

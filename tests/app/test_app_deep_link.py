@@ -4,14 +4,9 @@ confirmation and enrols with it. Real server in-process, real SQLite on both sid
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
-
 from app_helpers import server_service
 from fieldapp_harness import World
 

@@ -4,14 +4,10 @@ A team's leader keeps "Độ phủ của tổ" and the invite entry."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
-
 from app_helpers import server_service
 from fieldapp_harness import World
 

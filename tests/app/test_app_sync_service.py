@@ -1,16 +1,9 @@
 """The app's sync service against the real server app (in-process, real SQLite both sides):
 enrol from typed fields or a pasted link, sync, issues listed in Vietnamese, invites."""
 
-import sys
-from pathlib import Path
-
 import httpx
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
-
 from app_helpers import add_household
-from fieldapp_harness import World
 
 from fieldapp.app_services.context import AppContext
 from fieldapp.app_services.home import home_summary
@@ -18,13 +11,6 @@ from fieldapp.app_services.sync_service import SyncService
 from fieldapp.app_services.visit_form import VisitFormModel
 
 SERVER = "http://127.0.0.1:8765"
-
-
-@pytest.fixture
-def world(tmp_path, database):
-    w = World(tmp_path, database)
-    yield w
-    w.close()
 
 
 def _service(world, ctx, *, offline=False):

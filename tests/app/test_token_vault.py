@@ -10,14 +10,10 @@ real: the server app in-process, SQLite files on both sides, the vault's thread 
 from __future__ import annotations
 
 import asyncio
-import sys
 import threading
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
-
 from app_helpers import server_service
 from fieldapp_harness import World
 

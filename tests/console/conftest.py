@@ -1,15 +1,10 @@
 """Fixtures for the officers' console: a demo commune plus a second ward, on real SQLite;
 for the browser tests, a real ``fieldapp serve`` over it and one headless Chromium."""
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-# The browser tests reuse the end-to-end helpers (server process, Chromium flags).
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-
 from console_world import ConsoleWorld
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, free_port, start_server, stop
 

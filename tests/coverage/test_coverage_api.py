@@ -5,24 +5,12 @@ Reuses the server tests' world (one ward, teams A = v1, v2 and B = v3, v4).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
 from fieldapp_harness import WARD, World, household, visit
 
 from fieldapp.coverage import DATA_LABEL_VI
 
 Q = {"from": "2026-11-01", "to": "2026-11-30", "today": "2026-11-25"}
-
-
-@pytest.fixture
-def world(tmp_path, database):
-    w = World(tmp_path, database)
-    yield w
-    w.close()
 
 
 @pytest.fixture

@@ -6,14 +6,10 @@ again when visits by someone it cannot name arrive. Real server, real SQLite fil
 
 from __future__ import annotations
 
-import sys
 import uuid
 from datetime import date
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
 from fieldapp_harness import World, household, visit
 
 from fieldapp.coverage import CoverageService, Period

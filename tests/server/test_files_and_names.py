@@ -120,7 +120,7 @@ def _one_line_error(err: str) -> None:
 def test_bad_secret_stops_serve_and_admin_with_one_line(tmp_path: Path, capsys, monkeypatch):
     db = tmp_path / "server.db"
     monkeypatch.setenv(accounts.SECRET_ENV, "short")
-    monkeypatch.setattr(accounts, "_secrets", {})
+    monkeypatch.setattr(accounts.secret, "_secrets", {})  # the cache of keys read
     assert main(["serve", "--database", str(db), "--port", "1"]) == 2
     _one_line_error(capsys.readouterr().err)
     storage = SqliteStorage(db)

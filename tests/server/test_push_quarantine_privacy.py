@@ -70,7 +70,7 @@ def test_household_create_with_existing_id_and_other_content_is_quarantined(worl
     assert world.sync(a).ok
     household(b, "v2", "Trần Thị B", id=hid)  # b never pulled it; same id offline
     report = world.sync(b)
-    assert report.ok and report.rejected == 1 and report.pushed == 0
+    assert report.ok and report.quarantined == 1 and report.pushed == 0
     assert world.server_rows("SELECT village_id, head_name, phone, version FROM households") == [
         ("v1", "Nguyễn Văn A", "+84912345678", 1)
     ]

@@ -185,7 +185,7 @@ def test_case06_invalid_mutation_mid_batch_is_quarantined_queue_moves(world: Wor
         a.enqueue("visit", bad_id, "create", payload, None)
     visit(a, h)
     report = world.sync(a)
-    assert report.ok and report.pushed == 3 and report.rejected == 1
+    assert report.ok and report.pushed == 3 and report.quarantined == 1
     assert world.count("visits") == 2
     assert a.pending_count() == 0 and outbox_states(a)["rejected"] == 1
     status, error = a.db.execute(
@@ -203,7 +203,7 @@ def test_case06_invalid_mutation_mid_batch_is_quarantined_queue_moves(world: Wor
     assert [i["entity_id"] for i in items] == [bad_id]
     assert items[0]["detail"]["problems"][0]["field"] == "consent"
     # The next sync does not resend it.
-    assert world.sync(a).rejected == 0
+    assert world.sync(a).quarantined == 0
 
 
 # 7 (in-process part; the real process kill is in test_server_process.py) -------------------
@@ -401,7 +401,7 @@ def test_case16_household_moved_to_other_village_old_device_told(world: World):
     officer.save_household({**officer.household(h).to_dict(), "village_id": "v3"})
     assert world.sync(officer).ok
     report = world.sync(a)
-    assert report.ok and report.rejected == 1 and report.left_scope == 1
+    assert report.ok and report.quarantined == 1 and report.left_scope == 1
     assert a.household(h) is None
     assert a.db.execute("SELECT kind FROM sync_issues WHERE entity_id = ?", [h]).fetchall()[-1] == (
         "left_scope",
@@ -428,7 +428,7 @@ def test_case16_member_moved_to_other_team_scope_follows(world: World):
     pending = household(a, "v2", "Chưa gửi")
     world.storage.move_member(world.members["a1"].id, "team-b")
     report = world.sync(a)
-    assert report.ok and report.rejected == 1 and report.left_scope == 2
+    assert report.ok and report.quarantined == 1 and report.left_scope == 2
     assert a.household(ha) is None and a.household(pending) is None
     assert a.household(hb) is not None
     assert {v.id for v in a.villages()} == {"v3", "v4"}

@@ -61,7 +61,9 @@ def import_area(ctx: Ctx) -> Area:
 
 def draft_of(ctx: Ctx, draft_id: str) -> ImportDraft:
     require_officer(ctx)
-    draft = ctx.storage.import_draft(draft_id, session_id=ctx.session.session_id)
+    draft: ImportDraft | None = ctx.storage.import_draft(
+        draft_id, session_id=ctx.session.session_id
+    )
     if draft is None:
         raise PageError(404, "draft_gone")
     return draft
@@ -123,7 +125,7 @@ def start_page(
     )
 
 
-def _columns(raw: RawTable, mapping: dict[str, str], kind: str, lang: str) -> list[dict]:
+def _columns(raw: RawTable, mapping: dict[str, str], kind: str, lang: str) -> list[dict[str, Any]]:
     by_column = {c: f for f, c in mapping.items()}
     refused = {r.column: r.reason for r in raw.refused}
     samples: dict[str, list[str]] = {c: [] for c in raw.headers}

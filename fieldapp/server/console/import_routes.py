@@ -24,11 +24,11 @@ from fieldapp.server.console.pages import Ctx, PageError
 from fieldapp.server.console.routes import (
     ConsoleRoute,
     CrossSite,
-    _download,
-    _file_name,
-    _message,
-    _report,
-    _thread,
+    download_name,
+    download_response,
+    error_message,
+    in_report_thread,
+    in_thread,
     posted,
     render,
     signed_in,
@@ -85,6 +85,7 @@ async def _upload_form(request: Request) -> tuple[Ctx, FormData | None]:
     except (MultiPartException, _TooLarge):
         return ctx, None
     if not csrf_ok(ctx.token, form.get("csrf")):
+        await form.close()  # the refused upload's file is released now, not by the GC
         raise CrossSite()
     return ctx, form
 
@@ -107,7 +108,7 @@ async def start(request: Request) -> Response:
         notice = t("import_undone_notice", ctx.lang)
     elif request.query_params.get("cancelled"):
         notice = t("import_cancelled", ctx.lang)
-    template, context = await _report(ip.start_page, ctx, notice=notice)
+    template, context = await in_report_thread(ip.start_page, ctx, notice=notice)
     return render(request, template, context)
 
 
@@ -120,7 +121,7 @@ async def upload(request: Request) -> Response:
         return render(request, template, context, 422)
 
     if form is None:
-        return await _thread(refuse, t("import_too_big", ctx.lang))
+        return await in_thread(refuse, t("import_too_big", ctx.lang))
     kind = str(form.get("kind") or "households")
     if kind not in KINDS:
         kind = "households"
@@ -128,7 +129,7 @@ async def upload(request: Request) -> Response:
     data = await upload.read() if isinstance(upload, UploadFile) else b""
     await form.close()
     if not data:
-        return await _thread(refuse, t("import_no_file", ctx.lang), kind)
+        return await in_thread(refuse, t("import_no_file", ctx.lang), kind)
     filename = (upload.filename if isinstance(upload, UploadFile) else "") or "danh-sach"
     replaces = str(form.get("replaces") or "") or None
 
@@ -163,7 +164,7 @@ async def upload(request: Request) -> Response:
         )
         return RedirectResponse(f"{ctx.root}/import/{draft.id}/columns", status_code=303)
 
-    return await _report(read_and_keep)
+    return await in_report_thread(read_and_keep)
 
 
 @router.get("/{draft_id}/columns")
@@ -173,7 +174,7 @@ async def columns(request: Request, draft_id: str) -> Response:
     def page() -> Any:
         return ip.mapping_page(ctx, ip.draft_of(ctx, _id(draft_id)))
 
-    template, context = await _report(page)
+    template, context = await in_report_thread(page)
     return render(request, template, context)
 
 
@@ -187,7 +188,7 @@ async def choose_columns(request: Request, draft_id: str) -> Response:
             draft.id, ip.mapping_from_form(draft, form), session_id=ctx.session.session_id
         )
 
-    await _thread(save)
+    await in_thread(save)
     return RedirectResponse(f"{ctx.root}/import/{draft_id}", status_code=303)
 
 
@@ -198,7 +199,7 @@ async def show_preview(request: Request, draft_id: str) -> Response:
     def page() -> Any:
         return ip.preview_page(ctx, ip.draft_of(ctx, _id(draft_id)))
 
-    template, context = await _report(page)
+    template, context = await in_report_thread(page)
     return render(request, template, context)
 
 
@@ -210,10 +211,10 @@ async def annotated(request: Request, draft_id: str) -> Response:
         draft = ip.draft_of(ctx, _id(draft_id))
         raw, pv = ip.preview_of(ctx, draft)
         stem = "ket-qua-" + str(raw.filename).rsplit(".", 1)[0]
-        return annotated_xlsx(raw, pv, lang=ctx.lang), _file_name(stem, "xlsx")
+        return annotated_xlsx(raw, pv, lang=ctx.lang), download_name(stem, "xlsx")
 
-    data, name = await _report(build)
-    return _download(data, name, "xlsx")
+    data, name = await in_report_thread(build)
+    return download_response(data, name, "xlsx")
 
 
 @router.post("/{draft_id}/commit")
@@ -245,7 +246,7 @@ async def commit_draft(request: Request, draft_id: str) -> Response:
         template, context = ip.result_page(ctx, report)
         return render(request, template, context)
 
-    return await _report(run)
+    return await in_report_thread(run)
 
 
 @router.post("/{draft_id}/cancel")
@@ -257,7 +258,7 @@ async def cancel(request: Request, draft_id: str) -> Response:
         ctx.storage.delete_import_draft(draft.id, session_id=ctx.session.session_id)
         return draft.ward_code
 
-    ward = await _thread(drop)
+    ward = await in_thread(drop)
     suffix = _ward_suffix(ctx, ward)
     return RedirectResponse(
         f"{ctx.root}/import{suffix}{'&' if suffix else '?'}cancelled=1", status_code=303
@@ -267,7 +268,7 @@ async def cancel(request: Request, draft_id: str) -> Response:
 @router.get("/batches/{batch_id}/undo")
 async def confirm_undo(request: Request, batch_id: str) -> Response:
     ctx = await signed_in(request)
-    template, context = await _thread(ip.undo_page, ctx, _id(batch_id))
+    template, context = await in_thread(ip.undo_page, ctx, _id(batch_id))
     return render(request, template, context)
 
 
@@ -280,11 +281,11 @@ async def undo(request: Request, batch_id: str) -> Response:
         try:
             batch = ctx.storage.undo_import(_id(batch_id), by=ctx.by)
         except ApiError as exc:
-            template, context = ip.undo_page(ctx, batch_id, error=_message(exc, ctx.lang))
+            template, context = ip.undo_page(ctx, batch_id, error=error_message(exc, ctx.lang))
             return render(request, template, context, exc.status)
         suffix = _ward_suffix(ctx, batch.ward_code)
         return RedirectResponse(
             f"{ctx.root}/import{suffix}{'&' if suffix else '?'}undone=1", status_code=303
         )
 
-    return await _thread(run)
+    return await in_thread(run)

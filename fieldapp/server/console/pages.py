@@ -36,11 +36,19 @@ from fieldapp.server.console.tables import Column, TableView, build, local_time,
 from fieldapp.server.console_storage import ConsoleSession
 from fieldapp.server.errors import ApiError
 from fieldapp.server.push import REASONS
-from fieldapp.server.routes_coverage import MAX_PERIOD_DAYS, _decode_cursor, _encode_cursor
+from fieldapp.server.routes_coverage import MAX_PERIOD_DAYS, decode_cursor, encode_cursor
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.text import fold, sort_key
 
-__all__ = ["Ctx", "PageError", "resolve_area"]
+__all__ = [
+    "Area",
+    "Ctx",
+    "Formatter",
+    "Page",
+    "PageError",
+    "base",
+    "resolve_area",
+]
 
 Page = tuple[str, dict[str, Any]]
 GAP_PAGE = 100
@@ -418,7 +426,7 @@ def _village_in_scope(ctx: Ctx, village_id: str) -> dict[str, Any]:
     if found is None:
         raise PageError(404, "not_found")
     rows = ctx.storage.console_villages(by=ctx.by, ward=found.ward_code)
-    row = next((r for r in rows if r["id"] == village_id), None)
+    row: dict[str, Any] | None = next((r for r in rows if r["id"] == village_id), None)
     if row is None:
         raise PageError(404, "not_found")
     return row
@@ -428,7 +436,7 @@ def village(ctx: Ctx, village_id: str) -> Page:
     row = _village_in_scope(ctx, village_id)
     today = date.today()
     wanted = fold(ctx.q("q"))
-    after = _decode_cursor(ctx.q("after") or None)
+    after = decode_cursor(ctx.q("after") or None)
     items: list[Any] = []
     next_after = None
     with ctx.storage.coverage([village_id]) as svc:
@@ -467,7 +475,7 @@ def village(ctx: Ctx, village_id: str) -> Page:
         None,
         village=row,
         table=table,
-        next_after=_encode_cursor(next_after),
+        next_after=encode_cursor(next_after),
         subtitle=f"{row['name']} · {DATA_LABEL_VI}",
     )
 

@@ -16,7 +16,7 @@ import threading
 import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.to_thread
 from fastapi import APIRouter, Request
@@ -46,7 +46,22 @@ from fieldapp.server.deps import AttemptLimiter, client_key
 from fieldapp.server.errors import ApiError
 from fieldapp.server.routes_coverage import run_report
 
-__all__ = ["TEMPLATES", "router"]
+__all__ = [
+    "TEMPLATES",
+    "ConsoleRoute",
+    "CrossSite",
+    "download_name",
+    "download_response",
+    "error_message",
+    "in_report_thread",
+    "in_thread",
+    "posted",
+    "render",
+    "router",
+    "signed_in",
+]
+# The result type of a function run off the event loop (in_thread, in_report_thread).
+T = TypeVar("T")
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 _MEDIA = {
@@ -109,7 +124,7 @@ class ConsoleRoute(APIRoute):
             except PageError as exc:
                 return _error_page(request, exc.status, t(exc.key, lang))
             except ApiError as exc:
-                return _error_page(request, exc.status, _message(exc, lang))
+                return _error_page(request, exc.status, error_message(exc, lang))
 
         return run
 
@@ -117,15 +132,15 @@ class ConsoleRoute(APIRoute):
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 
 
-def _message(exc: ApiError, lang: str) -> str:
+def error_message(exc: ApiError, lang: str) -> str:
     return exc.message_en if lang == "en" else exc.message_vi
 
 
-async def _thread(fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+async def in_thread(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kw))
 
 
-async def _report(fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+async def in_report_thread(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     return await run_report(functools.partial(fn, *args, **kw))
 
 
@@ -135,7 +150,7 @@ async def signed_in(request: Request) -> Ctx:
         raise SignInNeeded(expired=False)
     storage = request.app.state.storage
     idle = request.app.state.console_idle
-    session = await _thread(storage.console_session, token, idle=idle)
+    session = await in_thread(storage.console_session, token, idle=idle)
     if session is None:
         raise SignInNeeded(expired=True)
     return Ctx(request, storage, session, token, _lang(request), idle.total_seconds() / 3600)
@@ -154,7 +169,7 @@ async def posted(request: Request) -> tuple[Ctx, FormData]:
 
 async def _page(request: Request, builder: Callable[..., pages.Page], *args: Any) -> Response:
     ctx = await signed_in(request)
-    template, context = await _report(builder, ctx, *args)
+    template, context = await in_report_thread(builder, ctx, *args)
     return render(request, template, context)
 
 
@@ -173,12 +188,12 @@ async def _act(
     """Run a form action; on a refusal show the form again with the typing kept."""
     ctx, form = await posted(request)
     try:
-        result = await _thread(action, ctx, form)
+        result = await in_thread(action, ctx, form)
     except ApiError as exc:
         values = {k: v for k, v in form.multi_items() if k != "csrf" and isinstance(v, str)}
         values["village_ids"] = form.getlist("village_ids")  # type: ignore[assignment]
-        template, context = await _report(
-            on_error, ctx, *error_args, error=_message(exc, ctx.lang), values=values
+        template, context = await in_report_thread(
+            on_error, ctx, *error_args, error=error_message(exc, ctx.lang), values=values
         )
         return render(request, template, context, exc.status)
     return RedirectResponse(ctx.root + done(ctx, result), status_code=303)
@@ -260,9 +275,9 @@ async def sign_in(request: Request) -> Response:
                 raise
 
     try:
-        signed = await _thread(attempt)
+        signed = await in_thread(attempt)
     except ApiError as exc:
-        message = t("bad_code", lang) if exc.code == "bad_code" else _message(exc, lang)
+        message = t("bad_code", lang) if exc.code == "bad_code" else error_message(exc, lang)
         return render(request, "sign_in.html", {"error": message, "code": code}, exc.status)
     if isinstance(signed, int):
         return _too_many(request, lang, code, signed)
@@ -274,7 +289,7 @@ async def sign_in(request: Request) -> Response:
 @router.post("/sign-out")
 async def sign_out(request: Request) -> Response:
     ctx, _ = await posted(request)
-    await _thread(ctx.storage.console_sign_out, ctx.token)
+    await in_thread(ctx.storage.console_sign_out, ctx.token)
     response = RedirectResponse(ctx.root + "/sign-in?signed_out=1", status_code=303)
     clear_session(response, request)
     return response
@@ -372,7 +387,7 @@ _TABLE_PAGES: dict[str, Callable[..., pages.Page]] = {
 }
 
 
-def _file_name(stem: str, fmt: str) -> str:
+def download_name(stem: str, fmt: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "-", stem) + "." + fmt
 
 
@@ -388,7 +403,7 @@ def _write(table: Any, fmt: str, writer: Callable[[Any, Path], int] | None = Non
         return path.read_bytes()
 
 
-def _download(data: bytes, name: str, fmt: str) -> Response:
+def download_response(data: bytes, name: str, fmt: str) -> Response:
     return Response(
         data,
         media_type=_MEDIA[fmt],
@@ -399,7 +414,7 @@ def _download(data: bytes, name: str, fmt: str) -> Response:
 def _table_file(ctx: Ctx, page: str, fmt: str) -> tuple[bytes, str]:
     if page == "audit":
         view = pages.audit_table(ctx)
-        return _write(export_table(view, "Nhật ký quản trị"), fmt), _file_name("nhat-ky", fmt)
+        return _write(export_table(view, "Nhật ký quản trị"), fmt), download_name("nhat-ky", fmt)
     if page.startswith("village-"):
         _, context = pages.village(ctx, page.removeprefix("village-"))
     else:
@@ -411,7 +426,7 @@ def _table_file(ctx: Ctx, page: str, fmt: str) -> tuple[bytes, str]:
     if found is None:
         raise PageError(404, "not_found")
     table = export_table(found, context.get("subtitle", ""))
-    return _write(table, fmt), _file_name(found.name, fmt)
+    return _write(table, fmt), download_name(found.name, fmt)
 
 
 @router.get("/download/{page}.{fmt}")
@@ -419,8 +434,8 @@ async def download(request: Request, page: str, fmt: str) -> Response:
     if fmt not in _MEDIA:
         raise PageError(404, "not_found")
     ctx = await signed_in(request)
-    data, name = await _report(_table_file, ctx, page, fmt)
-    return _download(data, name, fmt)
+    data, name = await in_report_thread(_table_file, ctx, page, fmt)
+    return download_response(data, name, fmt)
 
 
 def _report_file(ctx: Ctx, fmt: str) -> tuple[bytes, str]:
@@ -432,7 +447,7 @@ def _report_file(ctx: Ctx, fmt: str) -> tuple[bytes, str]:
         return write_report(tbl, rep, path, fmt)
 
     stem = f"bao-cao-{area.ward['code'] if area.ward else ''}-{pick.period.start}-{pick.period.end}"
-    return _write(table, fmt, writer), _file_name(stem, fmt)
+    return _write(table, fmt, writer), download_name(stem, fmt)
 
 
 @router.get("/report.{fmt}")
@@ -440,8 +455,8 @@ async def report_download(request: Request, fmt: str) -> Response:
     if fmt not in _MEDIA:
         raise PageError(404, "not_found")
     ctx = await signed_in(request)
-    data, name = await _report(_report_file, ctx, fmt)
-    return _download(data, name, fmt)
+    data, name = await in_report_thread(_report_file, ctx, fmt)
+    return download_response(data, name, fmt)
 
 
 # -- setting up: villages ---------------------------------------------------------------
@@ -483,9 +498,11 @@ async def create_village(request: Request) -> Response:
                 message_vi="Cần nhập tên thôn/tổ dân phố.",
                 message_en="Enter the village's name.",
             )
-        return ctx.storage.create_village(
+        # ctx.storage is typed Any (Storage and ConsoleStorage): the result is named here.
+        village: Village = ctx.storage.create_village(
             Village(_new_id(), _ward_of(ctx, form), clean_name(name), kind), by=ctx.by
         )
+        return village
 
     return await _act(
         request, act, pages.villages, lambda ctx, v: "/villages" + _ward_query(ctx, v.ward_code)
@@ -495,7 +512,8 @@ async def create_village(request: Request) -> Response:
 @router.post("/villages/{village_id}/rename")
 async def rename_village(request: Request, village_id: str) -> Response:
     def act(ctx: Ctx, form: FormData) -> Village:
-        return ctx.storage.rename_village(village_id, _field(form, "name"), by=ctx.by)
+        village: Village = ctx.storage.rename_village(village_id, _field(form, "name"), by=ctx.by)
+        return village
 
     return await _act(
         request, act, pages.villages, lambda ctx, v: "/villages" + _ward_query(ctx, v.ward_code)
@@ -527,9 +545,10 @@ async def create_team(request: Request) -> Response:
         chosen = tuple(v for v in form.getlist("village_ids") if isinstance(v, str))
         # One transaction: a chosen village leaves its old team (one team each), and a
         # refused village leaves no half-made team behind.
-        return ctx.storage.create_team_with_villages(
+        team: Team = ctx.storage.create_team_with_villages(
             Team(_new_id(), name, _ward_of(ctx, form), chosen), by=ctx.by
         )
+        return team
 
     return await _act(request, act, pages.teams, lambda ctx, tm: f"/teams/{tm.id}")
 
@@ -538,9 +557,10 @@ async def create_team(request: Request) -> Response:
 async def update_team(request: Request, team_id: str) -> Response:
     def act(ctx: Ctx, form: FormData) -> Team:
         chosen = [v for v in form.getlist("village_ids") if isinstance(v, str)]
-        return ctx.storage.update_team(
+        team: Team = ctx.storage.update_team(
             team_id, name=_field(form, "name"), village_ids=chosen, by=ctx.by
         )
+        return team
 
     return await _act(request, act, pages.team, lambda ctx, tm: f"/teams/{tm.id}", team_id)
 
@@ -558,7 +578,7 @@ async def team_qr_sheet(request: Request, team_id: str) -> Response:
         issued = ctx.storage.issue_codes(people, by=ctx.by)
         return pages.qr_sheet(ctx, team_id, issued)
 
-    template, context = await _thread(issue)
+    template, context = await in_thread(issue)
     return render(request, template, context)
 
 
@@ -584,11 +604,15 @@ async def create_member(request: Request) -> Response:
             ward = _field(form, "ward") or None
             if ctx.by.ward_codes:
                 ward = sorted(ctx.by.ward_codes)[0]
-            return ctx.storage.create_member(
+            officer: Member = ctx.storage.create_member(
                 Member(_new_id(), name, role, None, phone), ward_code=ward, by=ctx.by
             )
+            return officer
         team_id = _field(form, "team_id") or None
-        return ctx.storage.create_member(Member(_new_id(), name, role, team_id, phone), by=ctx.by)
+        member: Member = ctx.storage.create_member(
+            Member(_new_id(), name, role, team_id, phone), by=ctx.by
+        )
+        return member
 
     return await _act(request, act, pages.members, lambda ctx, m: f"/members/{m.id}")
 
@@ -624,13 +648,13 @@ async def issue_code(request: Request, member_id: str) -> Response:
     # The code is shown in this response only: never in a URL, never stored in clear.
     ctx, _ = await posted(request)
     try:
-        issued = await _thread(ctx.storage.issue_code, member_id, issued_by=ctx.by)
+        issued = await in_thread(ctx.storage.issue_code, member_id, issued_by=ctx.by)
     except ApiError as exc:
-        template, context = await _report(
-            pages.member, ctx, member_id, error=_message(exc, ctx.lang)
+        template, context = await in_report_thread(
+            pages.member, ctx, member_id, error=error_message(exc, ctx.lang)
         )
         return render(request, template, context, exc.status)
-    template, context = await _report(pages.member, ctx, member_id, issued=issued)
+    template, context = await in_report_thread(pages.member, ctx, member_id, issued=issued)
     return render(request, template, context)
 
 

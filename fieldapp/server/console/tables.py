@@ -29,7 +29,14 @@ from fieldapp.coverage.export import Cell, Day, Pct, Table
 from fieldapp.server.console.i18n import t
 from fieldapp.text import fold, sort_key
 
-__all__ = ["Column", "TableView", "build", "export_table", "local_time"]
+__all__ = [
+    "Column",
+    "TableView",
+    "build",
+    "export_table",
+    "local_time",
+    "phone_text",
+]
 
 PER_PAGE = 200
 # Vietnam has one time zone and no daylight saving.

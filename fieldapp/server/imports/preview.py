@@ -348,7 +348,9 @@ class _HouseholdIndex:
                 self.by_phone.setdefault(h.phone, []).append(h)
 
 
-def _household_values(rows: _Rows, row: RawRow, places: PlaceIndex, out: list[Issue]) -> dict:
+def _household_values(
+    rows: _Rows, row: RawRow, places: PlaceIndex, out: list[Issue]
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if rows.column("village"):
         text = rows.cell(row, "village")
@@ -494,7 +496,9 @@ def _households(raw: RawTable, ctx: ImportContext, rows: _Rows) -> None:
 # -- members -------------------------------------------------------------------------------
 
 
-def _member_values(rows: _Rows, row: RawRow, places: PlaceIndex, out: list[Issue]) -> dict:
+def _member_values(
+    rows: _Rows, row: RawRow, places: PlaceIndex, out: list[Issue]
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     name = _free_text(rows, row, "name", MAX_NAME, out)
     if not name:

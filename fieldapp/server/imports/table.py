@@ -31,7 +31,15 @@ from fieldapp.server.imports.messages import Issue, issue
 from fieldapp.server.imports.sensitive import Reason, column_reason, looks_like_id
 from fieldapp.text import fold, nfc
 
-__all__ = ["MAX_ROWS", "RawRow", "RawTable", "RefusedColumn", "TableError", "read_table"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "RawRow",
+    "RawTable",
+    "RefusedColumn",
+    "TableError",
+    "read_table",
+]
 
 # Rows searched for the header, and the most data rows one file may hold.
 HEADER_SEARCH = 30

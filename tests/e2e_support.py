@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WARD = "18754"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SCREENS = ROOT / "artifacts" / "screens"
 
 
@@ -91,13 +91,15 @@ def _wait_http(url: str, timeout: float = 60.0) -> None:
 
 
 def _spawn(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen(
-        cmd,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {})},
-        start_new_session=True,  # its own process group, so children die with it
-    )
+    # The child gets its own copy of the log's descriptor; ours is closed at once.
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,  # its own process group, so children die with it
+        )
 
 
 def stop(proc: subprocess.Popen | None, timeout: float = 5.0) -> None:

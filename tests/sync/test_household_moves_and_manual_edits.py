@@ -1,5 +1,5 @@
-"""Regressions from the sync review: each test replays a reviewer's probe through the real
-app (TestClient over a real SQLite server) and real device stores."""
+"""Households moved between villages and teams, and a documented manual edit on the server,
+reach every device: the real app (TestClient over a real server) and real device stores."""
 
 from __future__ import annotations
 

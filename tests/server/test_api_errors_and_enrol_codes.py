@@ -1,5 +1,5 @@
-"""Regressions from the server review: API errors that were 500s or named no field, and
-an unhandled error that was re-raised with its traceback."""
+"""API errors that name their field (never a 500), an unhandled error logged without its
+traceback, and enrolment codes: HMAC with a secret outside the database, rate limited."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Client-side regressions from the sync review: a server restored behind the phone's
-enrolment, acknowledgements beyond the batch sent, a correction that lost a race, and a
-household edited while a pull runs. Real app, real SQLite on both sides."""
+"""The sync client against a server restored behind the phone's enrolment,
+acknowledgements beyond the batch sent, a correction that lost a race, and a household
+edited while a pull runs. Real app, real SQLite on both sides."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def test_correction_that_lost_the_race_stops_counting(world: World):
     loser = visit(b, h, supersedes=v1, people_guided=3)
     assert world.sync(a).ok
     report = world.sync(b)
-    assert report.ok and report.rejected == 1
+    assert report.ok and report.quarantined == 1
     effective = (
         "SELECT id, people_guided FROM visits WHERE household_id = ? AND superseded_by IS NULL"
     )
