@@ -53,6 +53,7 @@ from fieldapp.sync.protocol import (
 
 __all__ = [
     "SyncClient",
+    "load_reference",
     "SyncReport",
 ]
 
