@@ -136,6 +136,9 @@ def demo(tmp_path_factory):
                 os.killpg(proc.pid, signal.SIGKILL)
         for port in (server_port, app_port, app_port + 1):  # children, whatever happened
             _kill_listener(port)
+        proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()  # the pipe, else closed by the GC with a ResourceWarning
 
 
 def _kill_listener(port: int) -> None:
