@@ -53,8 +53,8 @@ from fieldapp.sync.protocol import (
 
 __all__ = [
     "SyncClient",
-    "load_reference",
     "SyncReport",
+    "load_reference",
 ]
 
 ProgressCallback = Callable[[int, int], None]
