@@ -29,7 +29,14 @@ from fieldapp.reference import load_procedures
 from fieldapp.server.pull import visit_data
 from fieldapp.sql import Conn
 
-__all__ = ["DOSSIERS", "DOSSIER_COLUMNS", "dossier_row", "refresh_all", "refresh_dossiers"]
+__all__ = [
+    "DOSSIERS",
+    "DOSSIER_COLUMNS",
+    "derive_all",
+    "dossier_row",
+    "refresh_all",
+    "refresh_dossiers",
+]
 
 # The DDL both backends run (m011 in fieldapp/server/schema.py and its PostgreSQL twin).
 # Keyed by household as well as id: the derivation is per household (an update applies
@@ -85,6 +92,24 @@ def _visits_of(conn: Conn, household_ids: list[str]) -> list[Visit]:
     return out
 
 
+def _by_household(visits: Iterable[Visit]) -> dict[str, list[Visit]]:
+    out: dict[str, list[Visit]] = {}
+    for visit in visits:
+        out.setdefault(visit.household_id, []).append(visit)
+    return out
+
+
+def derive_all(conn: Conn) -> list[DossierState]:
+    """Every household's dossiers derived from the visits in ``conn``, without a table:
+    for a database that has none (``fieldapp report`` on a phone's file)."""
+    households = [r[0] for r in conn.execute("SELECT DISTINCT household_id FROM visits")]
+    out: list[DossierState] = []
+    for i in range(0, len(households), _CHUNK):
+        for visits in _by_household(_visits_of(conn, households[i : i + _CHUNK])).values():
+            out.extend(derive_dossiers(visits).values())
+    return out
+
+
 def refresh_dossiers(conn: Conn, household_ids: Iterable[str]) -> None:
     """Recompute the dossiers of these households from their visits (inside the caller's
     write transaction: the derived rows commit with the visits or not at all)."""
@@ -95,13 +120,10 @@ def refresh_dossiers(conn: Conn, household_ids: Iterable[str]) -> None:
         conn.execute(
             f"DELETE FROM dossiers WHERE household_id IN ({', '.join('?' * len(chunk))})", chunk
         )
-        by_household: dict[str, list[Visit]] = {}
-        for visit in _visits_of(conn, chunk):
-            by_household.setdefault(visit.household_id, []).append(visit)
         # One household at a time, as the phone's answer for that household is reached.
         rows = [
             dossier_row(state, procedures)
-            for visits in by_household.values()
+            for visits in _by_household(_visits_of(conn, chunk)).values()
             for state in derive_dossiers(visits).values()
         ]
         if rows:
