@@ -9,12 +9,13 @@ Dictionaries produced by ``to_dict`` are the wire and storage shape (JSON-safe).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
 __all__ = [
     "ACTIVITY_FIELDS",
+    "HOUSEHOLD_FIELDS",
     "VISIT_FIELDS",
     "Activity",
     "ActivityKind",
@@ -279,6 +280,11 @@ class Household:
             members_count=data.get("members_count"),
             deleted=bool(data.get("deleted", False)),
         )
+
+
+# The fields of a household after its id, in wire/storage order (per-field merge, the
+# columns in fieldapp.records, the validator): read from the class, so they cannot drift.
+HOUSEHOLD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Household))[1:]
 
 
 # The fields of a visit, in wire/storage order: every table, message and validator that

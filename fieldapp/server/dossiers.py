@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from fieldapp import records
 from fieldapp.domain.dossier import (
     DOSSIER_COLUMNS,
     DossierState,
@@ -26,7 +27,6 @@ from fieldapp.domain.dossier import (
 )
 from fieldapp.domain.model import Procedure, Visit
 from fieldapp.reference import load_procedures
-from fieldapp.server.pull import visit_data
 from fieldapp.sql import Conn
 
 __all__ = [
@@ -77,19 +77,12 @@ def dossier_row(state: DossierState, procedures: dict[str, Procedure]) -> tuple[
 
 
 def _visits_of(conn: Conn, household_ids: list[str]) -> list[Visit]:
-    ids = [
-        r[0]
-        for r in conn.execute(
-            f"SELECT id FROM visits WHERE household_id IN ({', '.join('?' * len(household_ids))})",
-            household_ids,
-        ).fetchall()
-    ]
-    out: list[Visit] = []
-    for i in range(0, len(ids), _CHUNK):
-        for data in visit_data(conn, ids[i : i + _CHUNK]).values():
-            data.pop("superseded_by", None)
-            out.append(Visit.from_dict(data))
-    return out
+    marks = ", ".join("?" * len(household_ids))
+    rows = conn.execute(
+        f"SELECT {records.VISIT_SELECT} FROM visits WHERE household_id IN ({marks})",
+        household_ids,
+    ).fetchall()
+    return [Visit.from_dict(records.decode_visit(row)) for row in rows]
 
 
 def _by_household(visits: Iterable[Visit]) -> dict[str, list[Visit]]:
