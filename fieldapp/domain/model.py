@@ -302,6 +302,7 @@ VISIT_FIELDS: tuple[str, ...] = (
     "notes",
     "gps",
     "supersedes",
+    "channel",
 )
 
 
@@ -338,6 +339,7 @@ class Visit:
             "notes": self.notes,
             "gps": asdict(self.gps) if self.gps else None,
             "supersedes": self.supersedes,
+            "channel": str(self.channel),
         }
 
     @classmethod

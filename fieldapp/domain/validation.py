@@ -434,7 +434,7 @@ def _parse_date(value: str) -> date | None:
     return None
 
 
-_VISIT_FIELDS = frozenset(VISIT_FIELDS) | {"channel"}  # stored from the next commit
+_VISIT_FIELDS = frozenset(VISIT_FIELDS)
 # Every field of an Activity, read from the class (a new field needs no second list).
 _ACTIVITY_FIELDS = frozenset(f.name for f in fields(Activity))
 # A dossier made on the device is named by a uuid4 in hex; a dossier recorded before

@@ -321,6 +321,13 @@ def m010_import_drafts(db: Database) -> None:
 
 
 @migrations()
+def m011_visit_channel(db: Database) -> None:
+    # Where a visit happened: home / phone / desk (issue 15). Visits already stored, and
+    # visits from phones that do not send it, are "home".
+    db.executescript(records.add_columns_sql("visits", VISITS, records.VISIT_CHANNEL))
+
+
+@migrations()
 def m012_dossiers(db: Database) -> None:
     # Each household's dossiers derived from its visits (fieldapp.server.dossiers), kept
     # in the transaction of every visit written, filled here from the visits already held.

@@ -8,7 +8,7 @@ import uuid
 from fieldapp_harness import World, household, sync_until, visit
 
 from fieldapp.domain.dossier import derive_dossiers
-from fieldapp.domain.model import DossierStatus, FeeStatus, PaymentStatus
+from fieldapp.domain.model import Channel, DossierStatus, FeeStatus, PaymentStatus
 from fieldapp.reference import load_procedures
 from fieldapp.server.dossiers import DOSSIER_COLUMNS, dossier_row
 
@@ -106,6 +106,7 @@ def test_follow_ups_on_two_phones_converge_with_faults(world: World):
         PaymentStatus.VERIFIED,
     )
     assert state.receipt_no == "BL-2611-00007"
+    assert state.channel is Channel.DESK  # the last word came at the support desk
     assert state.submitted_visit_id == sub
     assert state.dossier_no == "H42.18754-261102-0001"
 

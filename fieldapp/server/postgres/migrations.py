@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from fieldapp import records
 from fieldapp.server.dossiers import DOSSIERS, refresh_all
 from fieldapp.server.postgres.connection import PgConn, escape_nul
 from fieldapp.server.postgres.rollup import install_v1_sql
@@ -23,6 +24,7 @@ from fieldapp.server.schema import (
     COVERAGE_INDEXES,
     IMPORT_BATCHES,
     IMPORT_DRAFTS,
+    VISITS,
     initial_meta,
     record_tables_sql,
 )
@@ -240,6 +242,11 @@ def m009_numeric_sort_keys(conn: PgConn) -> None:
 @_migration
 def m010_import_drafts(conn: PgConn) -> None:
     _script(conn, IMPORT_DRAFTS)
+
+
+@_migration
+def m011_visit_channel(conn: PgConn) -> None:
+    _script(conn, records.add_columns_sql("visits", VISITS, records.VISIT_CHANNEL, "postgres"))
 
 
 @_migration
