@@ -256,6 +256,17 @@ CODES: dict[str, tuple[str, str]] = {
         "Số liệu hoạt động của tổ, không phải số liệu chính thức",
         "The team's own activity figures, not official portal statistics",
     ),
+    # issue 15: dossier updates
+    "bad_dossier_id": ("Mã hồ sơ không hợp lệ.", "Invalid dossier id."),
+    "dossier_id_required": ("Chọn hồ sơ cần cập nhật.", "Choose the dossier to update."),
+    "update_needs_change": (
+        "Chọn ít nhất một thay đổi: tình trạng, lệ phí, số hồ sơ hoặc số biên lai.",
+        "Choose at least one change: status, fee, dossier number or receipt number.",
+    ),
+    "payment_status_needs_paid": (
+        "Chỉ ghi cách xác nhận thanh toán khi lệ phí đã nộp trực tuyến.",
+        "Only say how a payment is known when the fee was paid online.",
+    ),
 }
 
 # -- app.*: the phone app's screens (fieldapp.ui, t("key")); new phone strings go here ---
@@ -997,6 +1008,31 @@ CONSOLE: dict[str, tuple[str, str]] = {
     "import_undo_button": ("Hoàn tác đợt nhập này", "Undo this import"),
     "import_undone_notice": ("Đã hoàn tác đợt nhập.", "The import was undone."),
     "import_back": ("Quay lại", "Back"),
+    # issue 15: dossiers followed through
+    "results_received": ("Hồ sơ đã có kết quả", "Results received"),
+    "dossiers_refused": ("Hồ sơ bị từ chối", "Refused"),
+    "dossiers_needs_papers": ("Cần bổ sung giấy tờ", "Need more papers"),
+    "dossiers_waiting": ("Đang chờ kết quả", "Waiting for a result"),
+    "dossiers_overdue": ("Quá hạn giải quyết", "Past their processing time"),
+    "fees_awaiting": ("Chờ nộp phí", "Fee awaited"),
+    "dossier_fees_paid_online": ("Đã nộp phí trực tuyến", "Fee paid online"),
+    "dossier_fees_verified": ("Nộp phí đã xác minh", "Fee paid, verified"),
+    "full_online_share": ("Tỷ lệ toàn trình", "Full-online share"),
+    "result_share": ("Tỷ lệ có kết quả", "Result share"),
+    "procedure": ("Thủ tục", "Procedure"),
+    "procedure_code": ("Mã thủ tục", "Procedure code"),
+    "processing_days": ("Thời hạn (ngày làm việc)", "Processing time (working days)"),
+    "nav_procedures": ("Hồ sơ theo thủ tục", "Dossiers by procedure"),
+    "procedures_title": ("Hồ sơ theo thủ tục", "Dossiers by procedure"),
+    "procedures_table": (
+        "Hồ sơ nộp trong kỳ và kết quả",
+        "Dossiers submitted in the period and how they went",
+    ),
+    "procedures_note": (
+        "Hồ sơ tổ đã hỗ trợ nộp trong kỳ, với tình trạng mới nhất tổ ghi nhận (theo hộ cho biết). Quá hạn: vẫn đang chờ cơ quan giải quyết quá thời hạn của thủ tục.",
+        "Dossiers the team helped submit in the period, as the team last recorded them (as the household said). Past their time: still with the agency beyond the procedure's processing time.",
+    ),
+    "dossiers_followed": ("Theo dõi hồ sơ", "Dossiers followed"),
 }
 
 # -- audit.*: the console's audit-log actions ---------------------------------------------

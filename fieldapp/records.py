@@ -41,6 +41,7 @@ __all__ = [
     "HOUSEHOLD_SUMMARY",
     "INSERT_ACTIVITY",
     "SUMMARY_SQL",
+    "VISIT_CHANNEL",
     "VISIT_CONTENT",
     "VISIT_FIELDS",
     "VISIT_RECORD",
@@ -104,6 +105,8 @@ HOUSEHOLD_SUMMARY: tuple[Column, ...] = (
     Column("last_outcome", "TEXT"),
     Column("follow_up_on", "TEXT"),
 )
+# Revision 2 of the visit record added ``channel`` (device m003, server m011).
+VISIT_CHANNEL = 2
 # A visit: VISIT_FIELDS in order, then the one thing that changes on an immutable event.
 VISIT_RECORD: tuple[Column, ...] = (
     Column("id", "TEXT PRIMARY KEY"),
@@ -118,6 +121,8 @@ VISIT_RECORD: tuple[Column, ...] = (
     Column("notes", "TEXT NOT NULL DEFAULT ''"),
     Column("gps", "TEXT"),
     Column("supersedes", "TEXT"),
+    # Where the visit happened (home / phone / desk); rows from before it are "home".
+    Column("channel", "TEXT NOT NULL DEFAULT 'home'", since=VISIT_CHANNEL),
     Column("superseded_by", "TEXT"),
 )
 # One row per activity so coverage can aggregate in SQL (the same on both sides).
@@ -204,6 +209,7 @@ def encode_visit(visit: Visit, wire: dict[str, Any] | None = None) -> tuple[Any,
         d["notes"],
         _GPS_JSON.encode(d["gps"]) if d["gps"] else None,
         d["supersedes"],
+        d["channel"],
     )
 
 

@@ -20,6 +20,7 @@ import psycopg
 from fieldapp.coverage import CoverageService, Period
 from fieldapp.coverage.export import export_report, fmt_day
 from fieldapp.reference import Campaign, load_campaign
+from fieldapp.server.dossiers import derive_all
 from fieldapp.server.open_storage import is_postgres_url, open_storage
 from fieldapp.sql import Conn
 
@@ -66,9 +67,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--kind",
         required=True,
-        choices=("villages", "members", "visits"),
-        help="Loại báo cáo: villages = theo thôn, members = theo tổ viên, visits = nhật ký "
-        "lượt thăm. (Report kind.)",
+        choices=("villages", "members", "procedures", "visits"),
+        help="Loại báo cáo: villages = theo thôn, members = theo tổ viên, procedures = hồ sơ "
+        "theo thủ tục (từ máy chủ), visits = nhật ký lượt thăm. (Report kind.)",
     )
     parser.add_argument(
         "--format",
@@ -183,7 +184,11 @@ def _export(
         ]
         if not village_ids:
             return None
-    service = CoverageService(db, village_ids=village_ids, campaign=campaign)
+    # A server database keeps its dossiers in a table; a phone's file has none, so they
+    # are derived from its visits (only asked for then).
+    service = CoverageService(
+        db, village_ids=village_ids, campaign=campaign, dossiers=lambda: derive_all(db)
+    )
     period = Period(args.date_from, args.date_to)
     today = args.today or date.today()
     args.out.parent.mkdir(parents=True, exist_ok=True)

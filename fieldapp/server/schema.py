@@ -16,6 +16,7 @@ from sqlite_utils.migrations import Migrations
 from fieldapp import records
 from fieldapp.coverage.rollup import install_v1
 from fieldapp.records import Column, Dialect
+from fieldapp.server.dossiers import DOSSIERS, refresh_all
 from fieldapp.sort_keys import refresh_sort_keys
 
 __all__ = [
@@ -317,3 +318,19 @@ def m010_import_drafts(db: Database) -> None:
     # uploaded file itself is never kept) and the column choice, owned by one console
     # session, deleted on commit or cancel and ignored (then purged) after ``expires_at``.
     db.executescript(IMPORT_DRAFTS)
+
+
+@migrations()
+def m011_visit_channel(db: Database) -> None:
+    # Where a visit happened: home / phone / desk (issue 15). Visits already stored, and
+    # visits from phones that do not send it, are "home".
+    db.executescript(records.add_columns_sql("visits", VISITS, records.VISIT_CHANNEL))
+
+
+@migrations()
+def m012_dossiers(db: Database) -> None:
+    # Each household's dossiers derived from its visits (fieldapp.server.dossiers), kept
+    # in the transaction of every visit written, filled here from the visits already held.
+    # Numbered m012: m011 is the visit channel column of the same issue.
+    db.executescript(DOSSIERS)
+    refresh_all(db.conn)

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from fieldapp import records
 from fieldapp.coverage.service import CoverageService
+from fieldapp.domain.dossier import DossierState, derive_dossiers
 from fieldapp.domain.model import HOUSEHOLD_FIELDS, Household, Member, Team, Village, Visit, Ward
 from fieldapp.domain.validation import ValidationError, parse_household, parse_visit
 from fieldapp.files import private_file
@@ -144,7 +145,7 @@ class DeviceStore(StoreBase):
 
     def coverage(self) -> CoverageService:
         """Coverage over this device's data (its whole content is its team's scope)."""
-        return CoverageService(self.db)
+        return CoverageService(self.db, dossiers=self.dossiers)
 
     def village_name(self, village_id: str) -> str | None:
         row = self.db.execute("SELECT name FROM villages WHERE id = ?", [village_id]).fetchone()
@@ -293,6 +294,19 @@ class DeviceStore(StoreBase):
         """Every visit of a household, newest first, superseded ones included."""
         return self._visits(
             "WHERE household_id = ? ORDER BY visited_at DESC, id DESC", [household_id]
+        )
+
+    def dossiers(self, household_id: str | None = None) -> list[DossierState]:
+        """The dossiers derived from the visits on this phone (its own and those pulled for
+        its villages), one household's or all, oldest submission first.
+
+        Derived on every call, never stored: a team's villages hold a few thousand visits,
+        and the same :func:`derive_dossiers` runs on the server over the same events.
+        """
+        where = "WHERE household_id = ?" if household_id else ""
+        # derive_dossiers keeps submission order: (visited_at as an instant, visit id).
+        return list(
+            derive_dossiers(self._visits(where, [household_id] if household_id else [])).values()
         )
 
     def _visits(self, where: str, params: list[Any]) -> list[Visit]:

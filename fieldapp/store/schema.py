@@ -109,3 +109,10 @@ def m002_numeric_sort_keys(db: Database) -> None:
     # sort_key now reads numbers in names as numbers ("Tổ dân phố 2" < "Tổ dân phố 10"):
     # rewrite the keys of the rows already stored (village picker, household list).
     refresh_sort_keys(db)
+
+
+@migrations()
+def m003_visit_channel(db: Database) -> None:
+    # Where a visit happened: at the door, by phone, at the support desk (issue 15). Visits
+    # already stored were all at the door.
+    db.executescript(records.add_columns_sql("visits", VISITS, records.VISIT_CHANNEL))
