@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from fieldapp.app_services.dossiers import follow_up_counts
 from fieldapp.app_services.formatting import fmt_datetime, fmt_int
 from fieldapp.app_services.home import home_summary
+from fieldapp.ui.dossiers_view import FollowUpScreen
 from fieldapp.ui.widgets import big_button, console_card, sid, stat_card
 
 if TYPE_CHECKING:
@@ -35,6 +37,7 @@ class HomeScreen:
         self.pending = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
         self.last_sync = ft.Text("", size=13)
         self.online = ft.Text("", size=13)
+        self.followups = ft.Text("", size=15, weight=ft.FontWeight.W_500)
 
     def build(self) -> ft.Control:
         ident = self.app.ctx.identity
@@ -55,6 +58,20 @@ class HomeScreen:
                     identifier="home-log-visit",
                 ),
                 self.cards,
+                sid(
+                    "home-followups",
+                    ft.Container(
+                        padding=12,
+                        border_radius=12,
+                        border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+                        content=ft.Row(
+                            [ft.Icon(ft.Icons.ASSIGNMENT_TURNED_IN), ft.Container(
+                                content=self.followups, expand=True)],
+                        ),  # fmt: skip
+                        on_click=self.on_open_followups,
+                        tooltip=self.app.tr("fu_open"),
+                    ),
+                ),
                 sid(
                     "home-sync",
                     ft.Container(
@@ -92,6 +109,10 @@ class HomeScreen:
             else tr("never_synced")
         )
         self.online.value = tr("online") if self.app.online else tr("offline")
+        waiting, late = await self.app.call(follow_up_counts, self.app.ctx.store)
+        self.followups.value = tr(
+            "fu_home_card", n=fmt_int(waiting, lang), late=fmt_int(late, lang)
+        )
 
     async def on_log_visit(self, _e: Any) -> None:
         from fieldapp.ui.households_view import HouseholdsScreen
@@ -100,6 +121,9 @@ class HomeScreen:
         self.app.page.navigation_bar.selected_index = 1
         self.app.stack = [HouseholdsScreen(self.app, pick_for_visit=True)]
         await self.app.render()
+
+    async def on_open_followups(self, _e: Any) -> None:
+        await self.app.push(FollowUpScreen(self.app))
 
     async def on_open_sync(self, _e: Any) -> None:
         self.app.page.navigation_bar.selected_index = 2

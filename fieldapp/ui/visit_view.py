@@ -13,12 +13,15 @@ from fieldapp.app_services.formatting import fmt_int
 from fieldapp.app_services.procedures import procedure_option, procedure_options
 from fieldapp.app_services.visit_form import (
     ACTIVITY_TOGGLES,
+    CHANNEL_CHOICES,
     CONSENT_CHOICES,
+    FEE_CHOICES,
     OUTCOME_CHOICES,
     PAYMENT_CHOICES,
     VisitFormModel,
 )
 from fieldapp.domain.model import ActivityKind, Visit
+from fieldapp.ui.dossiers_view import SlipScreen
 from fieldapp.ui.widgets import ErrorLabel, big_button, refreshes, section, sid, toggle_tile
 
 if TYPE_CHECKING:
@@ -44,8 +47,29 @@ class VisitScreen:
         self.banner = ErrorLabel()
         self.errors: dict[str, ErrorLabel] = {
             k: ErrorLabel()
-            for k in ("consent", "activities", "procedures", "payment_status", "outcome")
+            for k in (
+                "consent",
+                "activities",
+                "procedures",
+                "payment_status",
+                "outcome",
+                "fee_status",
+                "channel",
+            )
         }
+        self.channel = ft.SegmentedButton(
+            segments=[
+                ft.Segment(value=str(c), label=ft.Text(tr(f"channel_{c}"))) for c in CHANNEL_CHOICES
+            ],
+            selected=[m.channel],
+            on_change=self.on_channel,
+        )
+        self.fee_start = ft.Row(wrap=True, spacing=6)
+        self.fee_box = ft.Column(
+            [section(tr("visit_fee_start")), sid("visit-fee-start", self.fee_start),
+             self.errors["fee_status"]],
+            spacing=6,
+        )  # fmt: skip
         self.consent = ft.SegmentedButton(
             segments=[
                 ft.Segment(value=str(c), label=ft.Text(tr(f"consent_{c}"))) for c in CONSENT_CHOICES
@@ -134,11 +158,15 @@ class VisitScreen:
         self._build_toggles()
         self._build_outcome()
         self._build_chosen()
+        self._build_fee_start()
         self._sync_visibility()
         return ft.Column(
             [
                 self.heading,
                 self.banner,
+                section(tr("channel_q")),
+                sid("visit-channel", self.channel),
+                self.errors["channel"],
                 section(tr("consent_q")),
                 sid("visit-consent", self.consent),
                 self.errors["consent"],
@@ -152,6 +180,7 @@ class VisitScreen:
                 sid("visit-proc-chosen", self.proc_chosen),
                 self.errors["procedures"],
                 sid("visit-dossier", self.dossier_no),
+                self.fee_box,
                 self.payment_box,
                 sid("visit-other", self.other_text),
                 sid("visit-people", self.people),
@@ -220,8 +249,24 @@ class VisitScreen:
             )
         self.proc_chosen.controls = chips
 
+    def _build_fee_start(self) -> None:
+        tr = self.app.tr
+        self.fee_start.controls = [
+            sid(
+                f"fee-start-{f}",
+                ft.Chip(
+                    label=ft.Text(tr(f"fee_{f}")),
+                    selected=self.model.fee_status == str(f),
+                    data=str(f),
+                    on_select=self.on_fee_start,
+                ),
+            )
+            for f in FEE_CHOICES
+        ]
+
     def _sync_visibility(self) -> None:
         m = self.model
+        self.fee_box.visible = bool(m.procedure_codes)
         personal = m.personal_allowed
         self.declined_note.visible = m.consent is not None and not personal
         self.personal.visible = personal
@@ -242,6 +287,18 @@ class VisitScreen:
     def on_toggle(self, kind: str, on: bool) -> None:
         self.model.toggle_activity(kind, on)
         self._sync_visibility()
+
+    @refreshes
+    def on_channel(self, e: Any) -> None:
+        selected = list(e.control.selected or [])
+        if selected:
+            self.model.channel = selected[0]
+
+    @refreshes
+    def on_fee_start(self, e: Any) -> None:
+        value = e.control.data
+        self.model.fee_status = None if self.model.fee_status == value else value
+        self._build_fee_start()
 
     @refreshes
     def on_payment(self, e: Any) -> None:
@@ -365,3 +422,11 @@ class VisitScreen:
         from fieldapp.ui.households_view import HouseholdDetailScreen
 
         await self.app.replace(HouseholdDetailScreen(self.app, self.household_id))
+        submitted = [
+            a.dossier_id
+            for a in result.visit.activities
+            if a.kind == ActivityKind.DOSSIER_SUBMITTED and a.dossier_id
+        ]
+        if submitted and not self.correcting:
+            # The household's slip, straight away; the back arrow returns to the household.
+            await self.app.push(SlipScreen(self.app, self.household_id, submitted[0]))
