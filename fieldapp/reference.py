@@ -61,6 +61,7 @@ def load_procedures() -> dict[str, Procedure]:
             level=ProcedureLevel(r["level"]),
             fee_vnd=r.get("fee_vnd"),
             field_vi=nfc(r.get("field_vi", "")),
+            processing_days=r.get("processing_days"),
         )
         for r in rows
     }

@@ -3,7 +3,10 @@
 from fieldapp.domain.model import (
     Activity,
     ActivityKind,
+    Channel,
     Consent,
+    DossierStatus,
+    FeeStatus,
     GeoPoint,
     Household,
     Indicator,
@@ -23,7 +26,10 @@ from fieldapp.domain.validation import Problem, ValidationError, parse_household
 __all__ = [
     "Activity",
     "ActivityKind",
+    "Channel",
     "Consent",
+    "DossierStatus",
+    "FeeStatus",
     "GeoPoint",
     "Household",
     "Indicator",

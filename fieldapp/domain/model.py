@@ -14,10 +14,14 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "ACTIVITY_FIELDS",
     "VISIT_FIELDS",
     "Activity",
     "ActivityKind",
+    "Channel",
     "Consent",
+    "DossierStatus",
+    "FeeStatus",
     "GeoPoint",
     "Household",
     "Indicator",
@@ -54,6 +58,9 @@ class ActivityKind(StrEnum):
     VNEID_LEVEL2 = "vneid_level2"
     PORTAL_ACCOUNT = "portal_account"
     DOSSIER_SUBMITTED = "dossier_submitted"
+    # A later word on a dossier already submitted (its status, its fee, its number): the
+    # dossier's state is derived from these events (fieldapp.domain.dossier).
+    DOSSIER_UPDATE = "dossier_update"
     FEE_PAID = "fee_paid"
     PAYMENT_ACCOUNT = "payment_account"
     DIGITAL_SIGNATURE = "digital_signature"
@@ -73,6 +80,33 @@ class PaymentStatus(StrEnum):
     UNKNOWN = "unknown"
     SELF_REPORTED = "self_reported"
     VERIFIED = "verified"
+
+
+class DossierStatus(StrEnum):
+    """Where a dossier stands on the portal, as the household tells the team."""
+
+    SUBMITTED = "submitted"
+    PROCESSING = "processing"
+    NEEDS_PAPERS = "needs_papers"
+    RESULT_RECEIVED = "result_received"
+    REFUSED = "refused"
+
+
+class FeeStatus(StrEnum):
+    """A dossier's fee: ``paid_online`` is how far the app can know (``PaymentStatus`` says how)."""
+
+    NOT_DUE = "not_due"
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID_ONLINE = "paid_online"
+
+
+class Channel(StrEnum):
+    """Where a visit happened: at the door, by phone, or at the team's support desk
+    (điểm hỗ trợ, usually the village cultural house)."""
+
+    HOME = "home"
+    PHONE = "phone"
+    DESK = "desk"
 
 
 class Role(StrEnum):
@@ -128,6 +162,9 @@ class Procedure:
     level: ProcedureLevel
     fee_vnd: int | None = None
     field_vi: str = ""
+    # The statutory time to settle a dossier, in working days (None: not known); the
+    # follow-up list and coverage measure waiting against it. See data/procedures.json.
+    processing_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,13 +186,30 @@ class GeoPoint:
     accuracy_m: float | None = None
 
 
+# The optional fields of an activity, in wire order (``kind`` comes first, always).
+ACTIVITY_FIELDS: tuple[str, ...] = (
+    "procedure_code",
+    "level",
+    "dossier_no",
+    "payment_status",
+    "receipt_no",
+    "text",
+    "dossier_id",
+    "dossier_status",
+    "fee_status",
+)
+
+
 @dataclass(frozen=True)
 class Activity:
     """One thing done with the household during a visit.
 
-    ``procedure_code``/``level``/``dossier_no`` belong to ``dossier_submitted``;
-    ``payment_status``/``receipt_no`` (and optionally ``procedure_code``) to ``fee_paid``;
-    ``text`` to ``other``.
+    ``procedure_code``/``level``/``dossier_no`` belong to ``dossier_submitted``, with the
+    ``dossier_id`` the device gave it (uuid4 hex) and optionally its first ``fee_status``;
+    ``dossier_update`` names a ``dossier_id`` and carries at least one of ``dossier_status``,
+    ``fee_status``, ``dossier_no``, ``receipt_no`` (``payment_status`` with a paid fee);
+    ``payment_status``/``receipt_no`` (and optionally ``procedure_code`` or the
+    ``dossier_id`` whose fee it was) to ``fee_paid``; ``text`` to ``other``.
     """
 
     kind: ActivityKind
@@ -165,18 +219,15 @@ class Activity:
     payment_status: PaymentStatus | None = None
     receipt_no: str | None = None
     text: str | None = None
+    dossier_id: str | None = None
+    dossier_status: DossierStatus | None = None
+    fee_status: FeeStatus | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        # Explicit rather than dataclasses.asdict: this runs for every saved visit.
+        # Explicit rather than dataclasses.asdict: this runs for every saved visit. Absent
+        # fields stay off the wire, so old activities keep their old shape.
         out: dict[str, Any] = {"kind": str(self.kind)}
-        for key in (
-            "procedure_code",
-            "level",
-            "dossier_no",
-            "payment_status",
-            "receipt_no",
-            "text",
-        ):
+        for key in ACTIVITY_FIELDS:
             value = getattr(self, key)
             if value is not None:
                 out[key] = str(value)
@@ -194,6 +245,11 @@ class Activity:
             ),
             receipt_no=data.get("receipt_no"),
             text=data.get("text"),
+            dossier_id=data.get("dossier_id"),
+            dossier_status=(
+                DossierStatus(data["dossier_status"]) if data.get("dossier_status") else None
+            ),
+            fee_status=FeeStatus(data["fee_status"]) if data.get("fee_status") else None,
         )
 
 
@@ -259,6 +315,8 @@ class Visit:
     notes: str = ""
     gps: GeoPoint | None = None
     supersedes: str | None = None
+    # Absent on the wire (old phones) means at the door.
+    channel: Channel = Channel.HOME
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -293,4 +351,5 @@ class Visit:
             notes=data.get("notes") or "",
             gps=GeoPoint(**gps) if gps else None,
             supersedes=data.get("supersedes"),
+            channel=Channel(data["channel"]) if data.get("channel") else Channel.HOME,
         )

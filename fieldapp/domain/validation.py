@@ -21,10 +21,14 @@ from datetime import date, datetime
 from typing import Any
 
 from fieldapp.domain.model import (
+    ACTIVITY_FIELDS,
     VISIT_FIELDS,
     Activity,
     ActivityKind,
+    Channel,
     Consent,
+    DossierStatus,
+    FeeStatus,
     GeoPoint,
     Household,
     Outcome,
@@ -210,6 +214,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Choose the level: full online or partial.",
     ),
     "payment_status_required": ("Chọn tình trạng thanh toán.", "Choose the payment status."),
+    "bad_dossier_id": ("Mã hồ sơ không hợp lệ.", "Invalid dossier id."),
+    "dossier_id_required": (
+        "Chọn hồ sơ cần cập nhật.",
+        "Choose the dossier to update.",
+    ),
+    "update_needs_change": (
+        "Chọn ít nhất một thay đổi: tình trạng, lệ phí, số hồ sơ hoặc số biên lai.",
+        "Choose at least one change: status, fee, dossier number or receipt number.",
+    ),
+    "payment_status_needs_paid": (
+        "Chỉ ghi cách xác nhận thanh toán khi lệ phí đã nộp trực tuyến.",
+        "Only say how a payment is known when the fee was paid online.",
+    ),
     "verified_needs_receipt": (
         "Đã xác minh thì cần số biên lai hoặc số hồ sơ.",
         "Verified payments need a receipt or dossier number.",
@@ -417,16 +434,26 @@ def _parse_date(value: str) -> date | None:
     return None
 
 
-_VISIT_FIELDS = frozenset(VISIT_FIELDS)
-_ACTIVITY_FIELDS = {
-    "kind",
-    "procedure_code",
-    "level",
-    "dossier_no",
-    "payment_status",
-    "receipt_no",
-    "text",
-}
+_VISIT_FIELDS = frozenset(VISIT_FIELDS) | {"channel"}
+_ACTIVITY_FIELDS = frozenset(("kind", *ACTIVITY_FIELDS))
+# A dossier made on the device is named by a uuid4 in hex; a dossier recorded before
+# dossiers had ids is named "<visit id>.<index of its activity>" (fieldapp.domain.dossier).
+_NEW_DOSSIER_ID = re.compile(r"[0-9a-f]{32}")
+_DOSSIER_ID = re.compile(
+    r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.\d{1,2}"
+)
+# The fields a dossier_update may change; it must carry at least one of them.
+_UPDATE_CHANGES = ("dossier_status", "fee_status", "dossier_no", "receipt_no")
+
+
+def _dossier_id(c: _Collector, raw: Mapping[str, Any], path: str, *, new: bool) -> str | None:
+    """The ``dossier_id`` of an activity: a fresh one (``new``) must be a uuid4 in hex."""
+    value = c.text(raw, "dossier_id", max_len=40, path=f"{path}.dossier_id") or None
+    pattern = _NEW_DOSSIER_ID if new else _DOSSIER_ID
+    if value and not pattern.fullmatch(value):
+        c.add(f"{path}.dossier_id", "bad_dossier_id")
+        return None
+    return value
 
 
 def _activity(
@@ -443,6 +470,7 @@ def _activity(
     if kind is None:
         return None
     code = level = dossier_no = status = receipt = text = None
+    dossier_id = dossier_status = fee_status = None
     if kind in (ActivityKind.DOSSIER_SUBMITTED, ActivityKind.FEE_PAID):
         code_path = f"{path}.procedure_code"
         code = (
@@ -465,6 +493,32 @@ def _activity(
         else:
             level = c.choice(raw, "level", ProcedureLevel, path=f"{path}.level")
         dossier_no = c.text(raw, "dossier_no", max_len=MAX_SHORT, path=f"{path}.dossier_no") or None
+        dossier_id = _dossier_id(c, raw, path, new=True)
+        fee_status = c.choice(
+            raw, "fee_status", FeeStatus, required=False, path=f"{path}.fee_status"
+        )
+    elif kind == ActivityKind.DOSSIER_UPDATE:
+        dossier_id = _dossier_id(c, raw, path, new=False)
+        if dossier_id is None and raw.get("dossier_id") in (None, ""):
+            c.add(f"{path}.dossier_id", "dossier_id_required")
+        dossier_status = c.choice(
+            raw, "dossier_status", DossierStatus, required=False, path=f"{path}.dossier_status"
+        )
+        fee_status = c.choice(
+            raw, "fee_status", FeeStatus, required=False, path=f"{path}.fee_status"
+        )
+        status = c.choice(
+            raw, "payment_status", PaymentStatus, required=False, path=f"{path}.payment_status"
+        )
+        dossier_no = c.text(raw, "dossier_no", max_len=MAX_SHORT, path=f"{path}.dossier_no") or None
+        receipt = c.text(raw, "receipt_no", max_len=MAX_SHORT, path=f"{path}.receipt_no") or None
+        if all(raw.get(key) in (None, "") for key in _UPDATE_CHANGES):
+            c.add(path, "update_needs_change")
+        if status is not None and fee_status != FeeStatus.PAID_ONLINE:
+            # How a payment is known only means something for a fee that was paid.
+            c.add(f"{path}.payment_status", "payment_status_needs_paid")
+        if status == PaymentStatus.VERIFIED and not (receipt or dossier_no):
+            c.add(f"{path}.receipt_no", "verified_needs_receipt")
     elif kind == ActivityKind.FEE_PAID:
         if raw.get("payment_status") in (None, ""):
             c.add(f"{path}.payment_status", "payment_status_required")
@@ -472,12 +526,24 @@ def _activity(
             status = c.choice(raw, "payment_status", PaymentStatus, path=f"{path}.payment_status")
         receipt = c.text(raw, "receipt_no", max_len=MAX_SHORT, path=f"{path}.receipt_no") or None
         dossier_no = c.text(raw, "dossier_no", max_len=MAX_SHORT, path=f"{path}.dossier_no") or None
+        dossier_id = _dossier_id(c, raw, path, new=False)
         if status == PaymentStatus.VERIFIED and not (receipt or dossier_no):
             c.add(f"{path}.receipt_no", "verified_needs_receipt")
     elif kind == ActivityKind.OTHER:
         text = c.text(raw, "text", max_len=200, path=f"{path}.text", free_text=True) or None
         if not text:
             c.add(f"{path}.text", "other_text_required")
+    for key in ("dossier_id", "dossier_status", "fee_status"):
+        # The dossier fields belong to the dossier activities only: elsewhere they would be
+        # kept on the wire but mean nothing.
+        if raw.get(key) not in (None, "") and key not in _DOSSIER_KEYS.get(kind, ()):
+            c.add(f"{path}.{key}", "field_not_allowed")
+    for key in ("dossier_no", "receipt_no"):
+        # These are codes, not prose, so they are not screened like notes; but a value that
+        # is nothing but a 9- or 12-digit number is an ID-card number typed in the wrong box.
+        value = raw.get(key)
+        if isinstance(value, str) and _BARE_NUMBER.fullmatch(_as_digits(value).strip()):
+            c.add(f"{path}.{key}", "id_number_forbidden")
     return Activity(
         kind=kind,
         procedure_code=code,
@@ -486,7 +552,19 @@ def _activity(
         payment_status=status,
         receipt_no=receipt,
         text=text,
+        dossier_id=dossier_id,
+        dossier_status=dossier_status,
+        fee_status=fee_status,
     )
+
+
+# Which of the dossier fields each kind may carry (see Activity's docstring).
+_DOSSIER_KEYS: dict[ActivityKind, tuple[str, ...]] = {
+    ActivityKind.DOSSIER_SUBMITTED: ("dossier_id", "fee_status"),
+    ActivityKind.DOSSIER_UPDATE: ("dossier_id", "dossier_status", "fee_status"),
+    ActivityKind.FEE_PAID: ("dossier_id",),
+}
+_BARE_NUMBER = re.compile(r"\d{9}|\d{12}")
 
 
 def parse_visit(
@@ -537,12 +615,7 @@ def parse_visit(
             act = _activity(c, raw, i, procedures)
             if act is None:
                 continue
-            key = (
-                str(act.kind),
-                act.procedure_code
-                if act.kind in (ActivityKind.DOSSIER_SUBMITTED, ActivityKind.FEE_PAID)
-                else act.text,
-            )
+            key = (str(act.kind), _activity_key(act))
             if key in seen:
                 c.add(f"activities.{i}", "duplicate_activity")
             seen.add(key)
@@ -566,6 +639,7 @@ def parse_visit(
         c.add("follow_up_on", "follow_up_date_required")
 
     gps = _gps(c, data.get("gps"))
+    channel = c.choice(data, "channel", Channel, required=False) or Channel.HOME
 
     if consent in (Consent.DECLINED, Consent.WITHDRAWN):
         personal = notes or gps or any(a.dossier_no or a.receipt_no for a in activities)
@@ -588,7 +662,19 @@ def parse_visit(
         notes=notes,
         gps=gps,
         supersedes=supersedes,
+        channel=channel,
     )
+
+
+def _activity_key(act: Activity) -> str | None:
+    """What makes two activities of one kind in one visit the same thing twice."""
+    if act.kind == ActivityKind.DOSSIER_UPDATE:
+        return act.dossier_id
+    if act.kind == ActivityKind.FEE_PAID:
+        return act.dossier_id or act.procedure_code
+    if act.kind == ActivityKind.DOSSIER_SUBMITTED:
+        return act.procedure_code
+    return act.text
 
 
 def _gps(c: _Collector, raw: Any) -> GeoPoint | None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from fieldapp.domain.dossier import DossierState, derive_dossiers
 from fieldapp.domain.model import VISIT_FIELDS, Household, Member, Team, Village, Visit, Ward
 from fieldapp.domain.validation import ValidationError, parse_household, parse_visit
 from fieldapp.files import private_file
@@ -388,6 +389,19 @@ class DeviceStore:
         """Every visit of a household, newest first, superseded ones included."""
         return self._visits(
             "WHERE household_id = ? ORDER BY visited_at DESC, id DESC", [household_id]
+        )
+
+    def dossiers(self, household_id: str | None = None) -> list[DossierState]:
+        """The dossiers derived from the visits on this phone (its own and those pulled for
+        its villages), one household's or all, oldest submission first.
+
+        Derived on every call, never stored: a team's villages hold a few thousand visits,
+        and the same :func:`derive_dossiers` runs on the server over the same events.
+        """
+        where = "WHERE household_id = ?" if household_id else ""
+        # derive_dossiers keeps submission order: (visited_at as an instant, visit id).
+        return list(
+            derive_dossiers(self._visits(where, [household_id] if household_id else [])).values()
         )
 
     def _visits(self, where: str, params: list[Any]) -> list[Visit]:
