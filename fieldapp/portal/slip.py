@@ -214,8 +214,17 @@ def layout_slip(spec: SlipSpec, config: PortalConfig | None = None) -> SlipLayou
         line(text, 8)
     for text in team:
         line(text, 8.5)
-    ops.append(BoxOp(MARGIN / 2, MARGIN / 2, SLIP_W - MARGIN, SLIP_H - MARGIN, stroke_mm=0.3,
-                     gray=140, radius=3))  # fmt: skip  # a cutting line around the card
+    ops.append(
+        BoxOp(
+            MARGIN / 2,
+            MARGIN / 2,
+            SLIP_W - MARGIN,
+            SLIP_H - MARGIN,
+            stroke_mm=0.3,
+            gray=140,
+            radius=3,
+        )
+    )  # a cutting line around the card
     _check_widths(ops, width)
     return layout
 

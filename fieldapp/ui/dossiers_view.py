@@ -43,7 +43,7 @@ SLIP_WIDTH = 340  # logical px: a small phone's width; the codes stay ~150 px ea
 
 
 def waited_text(item: DossierItem, lang: str) -> str:
-    """"Đã chờ 12 ngày — 9/5 ngày làm việc" (the limit only when the catalogue knows it)."""
+    """ "Đã chờ 12 ngày — 9/5 ngày làm việc" (the limit only when the catalogue knows it)."""
     days = fmt_int(item.waited_days, lang)
     if item.processing_days is None:
         return t("fu_waited", lang, days=days)
@@ -84,8 +84,9 @@ def dossier_card(
     waited = ft.Text(waited_text(item, lang), size=13)
     if item.overdue:
         badge = ft.Container(
-            content=ft.Text(t("fu_overdue", lang), size=12, weight=ft.FontWeight.BOLD,
-                            color=ft.Colors.ON_ERROR),  # fmt: skip
+            content=ft.Text(
+                t("fu_overdue", lang), size=12, weight=ft.FontWeight.BOLD, color=ft.Colors.ON_ERROR
+            ),
             bgcolor=ft.Colors.ERROR,
             border_radius=6,
             padding=ft.Padding.symmetric(horizontal=6, vertical=2),
@@ -99,16 +100,20 @@ def dossier_card(
                 sid(
                     f"fu-update-{d.dossier_id}",
                     ft.FilledTonalButton(
-                        content=t("fu_update", lang), icon=ft.Icons.EDIT_NOTE,
-                        data=item, on_click=on_update,
-                    ),  # fmt: skip
+                        content=t("fu_update", lang),
+                        icon=ft.Icons.EDIT_NOTE,
+                        data=item,
+                        on_click=on_update,
+                    ),
                 ),
                 sid(
                     f"fu-slip-{d.dossier_id}",
                     ft.TextButton(
-                        content=t("fu_slip", lang), icon=ft.Icons.QR_CODE,
-                        data=item, on_click=on_slip,
-                    ),  # fmt: skip
+                        content=t("fu_slip", lang),
+                        icon=ft.Icons.QR_CODE,
+                        data=item,
+                        on_click=on_slip,
+                    ),
                 ),
             ],
             wrap=True,
@@ -120,8 +125,10 @@ def dossier_card(
         ft.Container(
             padding=10,
             border_radius=10,
-            border=ft.Border.all(2 if item.overdue else 1,
-                                 ft.Colors.ERROR if item.overdue else ft.Colors.OUTLINE_VARIANT),  # fmt: skip
+            border=ft.Border.all(
+                2 if item.overdue else 1,
+                ft.Colors.ERROR if item.overdue else ft.Colors.OUTLINE_VARIANT,
+            ),
             content=ft.Column(lines, spacing=3),
         ),
     )
@@ -210,7 +217,9 @@ class FollowUpScreen:
 
     async def on_slip(self, e: Any) -> None:
         item: DossierItem = e.control.data
-        await self.app.push(SlipScreen(self.app, item.dossier.household_id, item.dossier.dossier_id))
+        await self.app.push(
+            SlipScreen(self.app, item.dossier.household_id, item.dossier.dossier_id)
+        )
 
 
 class DossierUpdateScreen:
@@ -243,17 +252,19 @@ class DossierUpdateScreen:
             on_change=self.on_paid_how,
         )
         self.paid_box = ft.Column(
-            [section(tr("upd_paid_how")), sid("upd-paid-how", self.paid_how),
-             self.errors["payment_status"]],
+            [
+                section(tr("upd_paid_how")),
+                sid("upd-paid-how", self.paid_how),
+                self.errors["payment_status"],
+            ],
             spacing=6,
-        )  # fmt: skip
+        )
         self.receipt_no = ft.TextField(label=tr("receipt_no"))
         self.dossier_no = ft.TextField(label=tr("upd_dossier_no"))
         self.declined_note = ft.Text(tr("upd_declined_note"), size=13, italic=True)
         self.channel = ft.SegmentedButton(
             segments=[
-                ft.Segment(value=str(c), label=ft.Text(tr(f"channel_{c}")))
-                for c in CHANNEL_CHOICES
+                ft.Segment(value=str(c), label=ft.Text(tr(f"channel_{c}"))) for c in CHANNEL_CHOICES
             ],
             selected=[],
             on_change=self.on_channel,
@@ -273,8 +284,7 @@ class DossierUpdateScreen:
                 self.declined_note,
                 section(tr("channel_q")),
                 sid("upd-channel", self.channel),
-                big_button(tr("upd_save"), self.on_save, icon=ft.Icons.SAVE,
-                           identifier="upd-save"),  # fmt: skip
+                big_button(tr("upd_save"), self.on_save, icon=ft.Icons.SAVE, identifier="upd-save"),
             ],
             spacing=10,
             visible=False,
@@ -330,18 +340,24 @@ class DossierUpdateScreen:
         self.status_chips.controls = [
             sid(
                 f"upd-status-{s}",
-                ft.Chip(label=ft.Text(tr(f"dstatus_{s}"), size=15),
-                        selected=m.dossier_status == str(s), data=str(s),
-                        on_select=self.on_status),  # fmt: skip
+                ft.Chip(
+                    label=ft.Text(tr(f"dstatus_{s}"), size=15),
+                    selected=m.dossier_status == str(s),
+                    data=str(s),
+                    on_select=self.on_status,
+                ),
             )
             for s in STATUS_CHOICES
         ]
         self.fee_chips.controls = [
             sid(
                 f"upd-fee-{f}",
-                ft.Chip(label=ft.Text(tr(f"fee_{f}"), size=15),
-                        selected=m.fee_status == str(f), data=str(f),
-                        on_select=self.on_fee),  # fmt: skip
+                ft.Chip(
+                    label=ft.Text(tr(f"fee_{f}"), size=15),
+                    selected=m.fee_status == str(f),
+                    data=str(f),
+                    on_select=self.on_fee,
+                ),
             )
             for f in FEE_CHOICES
         ]

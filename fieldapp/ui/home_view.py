@@ -65,9 +65,11 @@ class HomeScreen:
                         border_radius=12,
                         border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
                         content=ft.Row(
-                            [ft.Icon(ft.Icons.ASSIGNMENT_TURNED_IN), ft.Container(
-                                content=self.followups, expand=True)],
-                        ),  # fmt: skip
+                            [
+                                ft.Icon(ft.Icons.ASSIGNMENT_TURNED_IN),
+                                ft.Container(content=self.followups, expand=True),
+                            ],
+                        ),
                         on_click=self.on_open_followups,
                         tooltip=self.app.tr("fu_open"),
                     ),

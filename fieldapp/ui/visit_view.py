@@ -66,10 +66,13 @@ class VisitScreen:
         )
         self.fee_start = ft.Row(wrap=True, spacing=6)
         self.fee_box = ft.Column(
-            [section(tr("visit_fee_start")), sid("visit-fee-start", self.fee_start),
-             self.errors["fee_status"]],
+            [
+                section(tr("visit_fee_start")),
+                sid("visit-fee-start", self.fee_start),
+                self.errors["fee_status"],
+            ],
             spacing=6,
-        )  # fmt: skip
+        )
         self.consent = ft.SegmentedButton(
             segments=[
                 ft.Segment(value=str(c), label=ft.Text(tr(f"consent_{c}"))) for c in CONSENT_CHOICES

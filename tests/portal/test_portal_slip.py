@@ -36,8 +36,13 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_slip_png_qr_codes_decode_to_the_portal_lookup_and_payment_pages(tmp_path: Path) -> None:
-    spec = SlipSpec("1.001193", date(2026, 12, 1), dossier_no="H42.18-261201-0001",
-                    head_name="Nguyễn Thị Ánh", team="Tổ CNSCĐ thôn Đông")  # fmt: skip
+    spec = SlipSpec(
+        "1.001193",
+        date(2026, 12, 1),
+        dossier_no="H42.18-261201-0001",
+        head_name="Nguyễn Thị Ánh",
+        team="Tổ CNSCĐ thôn Đông",
+    )
     layout = write_slip(spec, tmp_path / "s.pdf", tmp_path / "s.png")
     png = (tmp_path / "s.png").read_bytes()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -52,8 +57,12 @@ def test_slip_png_qr_codes_decode_to_the_portal_lookup_and_payment_pages(tmp_pat
 
 
 def test_slip_pdf_says_procedure_date_number_and_name(tmp_path: Path) -> None:
-    spec = SlipSpec("2.000635", date(2026, 3, 9), dossier_no="000.00.42.H42-0007",
-                    head_name=unicodedata.normalize("NFD", "Lê Văn Đức"))  # fmt: skip
+    spec = SlipSpec(
+        "2.000635",
+        date(2026, 3, 9),
+        dossier_no="000.00.42.H42-0007",
+        head_name=unicodedata.normalize("NFD", "Lê Văn Đức"),
+    )
     write_slip(spec, tmp_path / "s.pdf")
     text = _pdf_text(tmp_path / "s.pdf")
     assert "Cấp bản sao trích lục hộ tịch" in text
