@@ -17,6 +17,8 @@ from fieldapp.app_services.dossiers import (
     slip_spec,
 )
 from fieldapp.app_services.visit_form import VisitFormModel
+from fieldapp.domain.model import Channel, DossierStatus, FeeStatus
+from fieldapp.ui.i18n import STRINGS
 
 VN = timezone(timedelta(hours=7))
 TODAY = date(2026, 11, 12)  # a Thursday
@@ -304,3 +306,11 @@ def test_outbox_payload_of_a_submission_names_its_dossier(store, member_id):
     act = entry.payload["activities"][0]
     assert (act["dossier_id"], act["fee_status"]) == (dossier_id, "not_due")
     assert json.dumps(entry.payload, ensure_ascii=False).count(dossier_id) == 1
+
+
+def test_every_status_fee_and_channel_has_both_languages():
+    keys = [f"dstatus_{s}" for s in DossierStatus] + [f"fee_{f}" for f in FeeStatus]
+    keys += [f"channel_{c}" for c in Channel] + ["act_dossier_update"]
+    for key in keys:
+        vi, en = STRINGS[key]
+        assert vi and en and vi != en, key
