@@ -266,7 +266,7 @@ class DossierUpdateScreen:
             segments=[
                 ft.Segment(value=str(c), label=ft.Text(tr(f"channel_{c}"))) for c in CHANNEL_CHOICES
             ],
-            selected=[],
+            selected=[str(CHANNEL_CHOICES[0])],  # the model's default until it is loaded
             on_change=self.on_channel,
         )
         self.body = ft.Column(
