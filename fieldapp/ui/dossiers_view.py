@@ -129,7 +129,8 @@ def dossier_card(
                 2 if item.overdue else 1,
                 ft.Colors.ERROR if item.overdue else ft.Colors.OUTLINE_VARIANT,
             ),
-            content=ft.Column(lines, spacing=3),
+            # The Row gives the card the full width (a Column alone hugs its widest line).
+            content=ft.Row([ft.Column(lines, spacing=3, expand=True)]),
         ),
     )
 
