@@ -41,10 +41,12 @@ from fieldapp.domain.model import (
 )
 
 __all__ = [
+    "LATE_STATUSES",
     "RESULT_PENDING",
     "DossierState",
     "derive_dossiers",
     "is_overdue",
+    "late_from",
     "legacy_dossier_id",
     "waiting_days",
     "waiting_working_days",
@@ -55,7 +57,8 @@ __all__ = [
 RESULT_PENDING = frozenset(
     (DossierStatus.SUBMITTED, DossierStatus.PROCESSING, DossierStatus.NEEDS_PAPERS)
 )
-_CLOCK_RUNS = frozenset((DossierStatus.SUBMITTED, DossierStatus.PROCESSING))
+# Statuses in which the agency holds the dossier, so it can be late.
+LATE_STATUSES = frozenset((DossierStatus.SUBMITTED, DossierStatus.PROCESSING))
 
 # Device clocks in Vietnam: a time written without an offset is read as Vietnam time, so
 # that ordering never fails on a mix of written and unwritten offsets.
@@ -239,14 +242,36 @@ def waiting_working_days(state: DossierState, today: date) -> int:
     return weeks * 5 + sum(1 for i in range(rest) if (start.weekday() + i) % 7 < 5)
 
 
+def late_from(state: DossierState, procedure: Procedure | None) -> date | None:
+    """The first day on which the dossier is late if still with the agency: the working
+    day after the procedure's last allowed one. None without a known processing time.
+
+    Stored with each dossier on the server, so coverage counts late dossiers in SQL.
+
+    >>> s = DossierState("d", "h", "1.004222", None, None, "2026-11-06T16:00:00+07:00", "v",
+    ...     "m", DossierStatus.SUBMITTED, FeeStatus.NOT_DUE, None, None, "", "v", Channel.HOME)
+    >>> late_from(s, Procedure("1.004222", "", "", ProcedureLevel.FULL, processing_days=7))
+    datetime.date(2026, 11, 18)
+    """
+    if procedure is None or procedure.processing_days is None:
+        return None
+    day = _day(state.submitted_at)
+    counted = 0
+    while counted <= procedure.processing_days:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return day
+
+
 def is_overdue(state: DossierState, procedure: Procedure | None, today: date) -> bool:
-    """Whether the agency has taken longer than the procedure's statutory time.
+    """Whether the agency has taken longer than the procedure's statutory time: more
+    working days since submission than it allows (see :func:`late_from`).
 
     Only a dossier still with the agency (submitted or being processed) can be late; one
     that needs papers waits on the household. Without a known processing time, never.
     """
-    if procedure is None or procedure.processing_days is None:
+    if state.status not in LATE_STATUSES:
         return False
-    if state.status not in _CLOCK_RUNS:
-        return False
-    return waiting_working_days(state, today) > procedure.processing_days
+    late = late_from(state, procedure)
+    return late is not None and today >= late

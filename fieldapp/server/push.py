@@ -32,6 +32,7 @@ from fieldapp.domain.validation import (
 from fieldapp.reference import load_procedures
 from fieldapp.server.accounts import json_dumps
 from fieldapp.server.db import Writer, now_iso
+from fieldapp.server.dossiers import refresh_dossiers
 from fieldapp.server.errors import ApiError
 from fieldapp.server.storage import Principal
 from fieldapp.store.device_store import household_row
@@ -728,6 +729,8 @@ def _fields_problem(name: str = "fields") -> dict[str, str]:
 
 
 def refresh_summaries(w: Writer, household_ids: set[str]) -> None:
-    """Recompute the derived visit columns (same meaning as on the device)."""
+    """Recompute the derived visit columns (same meaning as on the device) and the
+    households' dossiers (fieldapp.server.dossiers), in the caller's transaction."""
     for hid in household_ids:
         w.conn.execute(SUMMARY_SQL, {"h": hid})
+    refresh_dossiers(w.conn, household_ids)

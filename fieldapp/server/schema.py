@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from fieldapp.server.dossiers import DOSSIERS, refresh_all
 from fieldapp.sort_keys import refresh_sort_keys
 
 __all__ = [
@@ -331,3 +332,12 @@ def m010_import_drafts(db: Database) -> None:
     # uploaded file itself is never kept) and the column choice, owned by one console
     # session, deleted on commit or cancel and ignored (then purged) after ``expires_at``.
     db.executescript(IMPORT_DRAFTS)
+
+
+@migrations()
+def m012_dossiers(db: Database) -> None:
+    # Each household's dossiers derived from its visits (fieldapp.server.dossiers), kept
+    # in the transaction of every visit written, filled here from the visits already held.
+    # Numbered m012: m011 is the visit channel column of the same issue.
+    db.executescript(DOSSIERS)
+    refresh_all(db.conn)

@@ -13,6 +13,7 @@ from fieldapp.domain import ValidationError, parse_visit
 from fieldapp.domain.dossier import (
     derive_dossiers,
     is_overdue,
+    late_from,
     waiting_days,
     waiting_working_days,
 )
@@ -258,6 +259,11 @@ def test_waiting_and_lateness_against_the_statutory_time():
     assert not is_overdue(state, proc, date(2026, 11, 17))
     assert waiting_working_days(state, date(2026, 11, 18)) == 8
     assert is_overdue(state, proc, date(2026, 11, 18))
+    assert late_from(state, proc) == date(2026, 11, 18)
+    # Across the calendar the two rules agree: late exactly when more working days passed.
+    for offset in range(40):
+        day = date(2026, 11, 6).fromordinal(date(2026, 11, 6).toordinal() + offset)
+        assert is_overdue(state, proc, day) == (waiting_working_days(state, day) > 7)
     # The weekend right after counts nothing; the day of submission counts nothing.
     assert waiting_working_days(state, date(2026, 11, 8)) == 0
     assert waiting_working_days(state, date(2026, 11, 6)) == 0

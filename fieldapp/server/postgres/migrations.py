@@ -1,4 +1,4 @@
-"""The PostgreSQL schema: the SQLite migrations m001–m010 (:mod:`fieldapp.server.schema`)
+"""The PostgreSQL schema: the SQLite migrations m001–m012 (:mod:`fieldapp.server.schema`)
 with the same names, tables and meanings, in PostgreSQL's dialect.
 
 The runner is as small as sqlite-utils' ``Migrations``: an ordered list of named steps,
@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from fieldapp.server.dossiers import DOSSIERS, refresh_all
 from fieldapp.server.postgres.connection import PgConn, escape_nul
 from fieldapp.server.postgres.rollup import install_v1_sql
 from fieldapp.server.schema import (
@@ -284,3 +285,9 @@ def m009_numeric_sort_keys(conn: PgConn) -> None:
 @_migration
 def m010_import_drafts(conn: PgConn) -> None:
     _script(conn, IMPORT_DRAFTS)
+
+
+@_migration
+def m012_dossiers(conn: PgConn) -> None:
+    _script(conn, DOSSIERS)
+    refresh_all(conn)

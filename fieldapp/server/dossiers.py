@@ -1,0 +1,155 @@
+"""The server's ``dossiers`` table: each household's dossiers, derived from its visits.
+
+Never written from a request: in the same transaction as every change to a household's
+visits (a push, a list import, demo data) the household's dossiers are recomputed with
+:func:`fieldapp.domain.dossier.derive_dossiers`, the very function the phone runs over
+the same visits, so the phone and the server agree. Coverage reads this table
+(:mod:`fieldapp.coverage.queries`) instead of re-deriving at province scale.
+
+``late_from`` — the first day the dossier is late while still with the agency — is
+computed here from the procedure catalogue so coverage can count late dossiers in SQL.
+A new catalogue (other processing times) takes effect for a household at its next
+visit, or for all at once with :func:`refresh_all`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from fieldapp.domain.dossier import DossierState, derive_dossiers, late_from
+from fieldapp.domain.model import Procedure, Visit
+from fieldapp.reference import load_procedures
+from fieldapp.server.pull import visit_data
+from fieldapp.sql import Conn
+
+__all__ = ["DOSSIERS", "DOSSIER_COLUMNS", "dossier_row", "refresh_all", "refresh_dossiers"]
+
+# The DDL both backends run (m011 in fieldapp/server/schema.py and its PostgreSQL twin).
+# Keyed by household as well as id: the derivation is per household (an update applies
+# only to its own household's dossier), so two households can never clash on a row.
+DOSSIERS = """
+        CREATE TABLE dossiers (
+            household_id TEXT NOT NULL,
+            dossier_id TEXT NOT NULL,
+            procedure_code TEXT NOT NULL,
+            level TEXT,
+            dossier_no TEXT,
+            submitted_at TEXT NOT NULL,
+            submitted_visit_id TEXT NOT NULL,
+            member_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            fee_status TEXT NOT NULL,
+            payment_status TEXT,
+            receipt_no TEXT,
+            updated_at TEXT NOT NULL,
+            last_visit_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            late_from TEXT,
+            PRIMARY KEY (household_id, dossier_id)
+        );
+        CREATE INDEX dossiers_submitted ON dossiers (submitted_at, household_id);
+"""
+
+DOSSIER_COLUMNS: tuple[str, ...] = (
+    "household_id",
+    "dossier_id",
+    "procedure_code",
+    "level",
+    "dossier_no",
+    "submitted_at",
+    "submitted_visit_id",
+    "member_id",
+    "status",
+    "fee_status",
+    "payment_status",
+    "receipt_no",
+    "updated_at",
+    "last_visit_id",
+    "channel",
+    "late_from",
+)
+_INSERT = (
+    f"INSERT INTO dossiers ({', '.join(DOSSIER_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(DOSSIER_COLUMNS))})"
+)
+_CHUNK = 500
+
+
+def dossier_row(state: DossierState, procedures: dict[str, Procedure]) -> tuple[Any, ...]:
+    """The stored row of one derived dossier, in :data:`DOSSIER_COLUMNS` order."""
+    late = late_from(state, procedures.get(state.procedure_code))
+
+    def text(value: object) -> str | None:
+        return None if value is None else str(value)
+
+    return (
+        state.household_id,
+        state.dossier_id,
+        state.procedure_code,
+        text(state.level),
+        state.dossier_no,
+        state.submitted_at,
+        state.submitted_visit_id,
+        state.member_id,
+        str(state.status),
+        str(state.fee_status),
+        text(state.payment_status),
+        state.receipt_no,
+        state.updated_at,
+        state.last_visit_id,
+        str(state.channel),
+        late.isoformat() if late else None,
+    )
+
+
+def _visits_of(conn: Conn, household_ids: list[str]) -> list[Visit]:
+    ids = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT id FROM visits WHERE household_id IN ({', '.join('?' * len(household_ids))})",
+            household_ids,
+        ).fetchall()
+    ]
+    out: list[Visit] = []
+    for i in range(0, len(ids), _CHUNK):
+        for data in visit_data(conn, ids[i : i + _CHUNK]).values():
+            data.pop("superseded_by", None)
+            out.append(Visit.from_dict(data))
+    return out
+
+
+def refresh_dossiers(conn: Conn, household_ids: Iterable[str]) -> None:
+    """Recompute the dossiers of these households from their visits (inside the caller's
+    write transaction: the derived rows commit with the visits or not at all)."""
+    wanted = sorted(set(household_ids))
+    procedures = load_procedures()
+    for i in range(0, len(wanted), _CHUNK):
+        chunk = wanted[i : i + _CHUNK]
+        conn.execute(
+            f"DELETE FROM dossiers WHERE household_id IN ({', '.join('?' * len(chunk))})", chunk
+        )
+        by_household: dict[str, list[Visit]] = {}
+        for visit in _visits_of(conn, chunk):
+            by_household.setdefault(visit.household_id, []).append(visit)
+        # One household at a time, as the phone's answer for that household is reached.
+        rows = [
+            dossier_row(state, procedures)
+            for visits in by_household.values()
+            for state in derive_dossiers(visits).values()
+        ]
+        if rows:
+            conn.executemany(_INSERT, rows)
+
+
+def refresh_all(conn: Conn) -> None:
+    """Recompute every household's dossiers (the migration's backfill, a new catalogue)."""
+    households = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT household_id FROM visit_activities"
+            " WHERE kind IN ('dossier_submitted', 'dossier_update', 'fee_paid')"
+        ).fetchall()
+    ]
+    conn.execute("DELETE FROM dossiers")
+    refresh_dossiers(conn, households)
