@@ -32,7 +32,15 @@ from fieldapp.portal.slip import SlipLayout, SlipSpec, layout_slip, slip_file_na
 from fieldapp.portal.slip import write_slip as write_slip_files
 from fieldapp.ui.handover import ShareButton
 from fieldapp.ui.i18n import t
-from fieldapp.ui.widgets import ErrorLabel, big_button, refreshes, section, sid
+from fieldapp.ui.widgets import (
+    ErrorLabel,
+    big_button,
+    choice_chips,
+    mark_errors,
+    refreshes,
+    section,
+    sid,
+)
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -167,18 +175,9 @@ class FollowUpScreen:
         )
 
     def _build_chips(self) -> None:
-        self.chips.controls = [
-            sid(
-                f"fu-filter-{key}",
-                ft.Chip(
-                    label=ft.Text(self.app.tr(f"fu_filter_{key}")),
-                    selected=key == self.show,
-                    data=key,
-                    on_select=self.on_show,
-                ),
-            )
-            for key in ("all", "overdue", "payment")
-        ]
+        keys = ("all", "overdue", "payment")
+        options = [(k, self.app.tr(f"fu_filter_{k}")) for k in keys]
+        self.chips.controls = choice_chips("fu-filter", options, self.show, self.on_show)
 
     async def load(self) -> None:
         ident = self.app.ctx.identity
@@ -338,30 +337,20 @@ class DossierUpdateScreen:
         m = self.model
         assert m is not None
         tr = self.app.tr
-        self.status_chips.controls = [
-            sid(
-                f"upd-status-{s}",
-                ft.Chip(
-                    label=ft.Text(tr(f"dstatus_{s}"), size=15),
-                    selected=m.dossier_status == str(s),
-                    data=str(s),
-                    on_select=self.on_status,
-                ),
-            )
-            for s in STATUS_CHOICES
-        ]
-        self.fee_chips.controls = [
-            sid(
-                f"upd-fee-{f}",
-                ft.Chip(
-                    label=ft.Text(tr(f"fee_{f}"), size=15),
-                    selected=m.fee_status == str(f),
-                    data=str(f),
-                    on_select=self.on_fee,
-                ),
-            )
-            for f in FEE_CHOICES
-        ]
+        self.status_chips.controls = choice_chips(
+            "upd-status",
+            [(str(c), tr(f"dstatus_{c}")) for c in STATUS_CHOICES],
+            m.dossier_status,
+            self.on_status,
+            size=15,
+        )
+        self.fee_chips.controls = choice_chips(
+            "upd-fee",
+            [(str(f), tr(f"fee_{f}")) for f in FEE_CHOICES],
+            m.fee_status,
+            self.on_fee,
+            size=15,
+        )
         self.paid_how.selected = [m.payment_status] if m.payment_status else []
         self.paid_box.visible = m.fee_paid
         self.receipt_no.visible = m.personal_allowed
@@ -401,10 +390,7 @@ class DossierUpdateScreen:
         m.receipt_no = self.receipt_no.value or ""
         m.dossier_no = self.dossier_no.value or ""
         result = await self.app.call(m.save, self.app.ctx.store, self.app.ctx.lang)
-        for key, control in self.text_fields.items():
-            control.error = result.errors.get(key)
-        for key, label in self.errors.items():
-            label.show(result.errors.get(key))
+        mark_errors(result.errors, self.text_fields, self.errors)
         if not result.ok:
             self.banner.show(result.errors.get("form") or self.app.tr("fix_errors"))
             self.app.toast(self.app.tr("fix_errors"))

@@ -22,7 +22,16 @@ from fieldapp.app_services.visit_form import (
 )
 from fieldapp.domain.model import ActivityKind, Visit
 from fieldapp.ui.dossiers_view import SlipScreen
-from fieldapp.ui.widgets import ErrorLabel, big_button, refreshes, section, sid, toggle_tile
+from fieldapp.ui.widgets import (
+    ErrorLabel,
+    big_button,
+    choice_chips,
+    mark_errors,
+    refreshes,
+    section,
+    sid,
+    toggle_tile,
+)
 
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
@@ -253,19 +262,10 @@ class VisitScreen:
         self.proc_chosen.controls = chips
 
     def _build_fee_start(self) -> None:
-        tr = self.app.tr
-        self.fee_start.controls = [
-            sid(
-                f"fee-start-{f}",
-                ft.Chip(
-                    label=ft.Text(tr(f"fee_{f}")),
-                    selected=self.model.fee_status == str(f),
-                    data=str(f),
-                    on_select=self.on_fee_start,
-                ),
-            )
-            for f in FEE_CHOICES
-        ]
+        options = [(str(f), self.app.tr(f"fee_{f}")) for f in FEE_CHOICES]
+        self.fee_start.controls = choice_chips(
+            "fee-start", options, self.model.fee_status, self.on_fee_start
+        )
 
     def _sync_visibility(self) -> None:
         m = self.model
@@ -412,10 +412,7 @@ class VisitScreen:
     async def on_save(self, _e: Any) -> None:
         self._collect()
         result = await self.app.call(self.model.save, self.app.ctx.store, self.app.ctx.lang)
-        for key, field in self.text_fields.items():
-            field.error = result.errors.get(key)
-        for key, label in self.errors.items():
-            label.show(result.errors.get(key))
+        mark_errors(result.errors, self.text_fields, self.errors)
         if not result.ok:
             self.banner.show(result.errors.get("form") or self.app.tr("fix_errors"))
             self.app.toast(self.app.tr("fix_errors"))
