@@ -60,9 +60,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--kind",
         required=True,
-        choices=("villages", "members", "visits"),
-        help="Loại báo cáo: villages = theo thôn, members = theo tổ viên, visits = nhật ký "
-        "lượt thăm. (Report kind.)",
+        choices=("villages", "members", "procedures", "visits"),
+        help="Loại báo cáo: villages = theo thôn, members = theo tổ viên, procedures = hồ sơ "
+        "theo thủ tục (từ máy chủ), visits = nhật ký lượt thăm. (Report kind.)",
     )
     parser.add_argument(
         "--format",

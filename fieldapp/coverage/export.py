@@ -1,4 +1,4 @@
-"""Coverage exports: the village table, the member table and the visit log as XLSX or CSV.
+"""Coverage exports: the village, member and procedure tables and the visit log, XLSX or CSV.
 
 Every file starts with a title, the label :data:`DATA_LABEL_VI` (the team's own activity,
 not official statistics) and the period, then Vietnamese headings and the rows. Dates are
@@ -30,9 +30,11 @@ from fieldapp.coverage.queries import VisitLogRow
 from fieldapp.coverage.results import (
     DATA_LABEL_EN,
     DATA_LABEL_VI,
+    FOLLOW_THROUGH_FIELDS,
     Figures,
     MemberActivity,
     Period,
+    ProcedureCoverage,
     VillageCoverage,
 )
 from fieldapp.coverage.service import CoverageService
@@ -50,15 +52,16 @@ __all__ = [
     "fmt_int",
     "fmt_pct",
     "member_table",
+    "procedure_table",
     "village_table",
     "visit_table",
     "write_csv",
     "write_xlsx",
 ]
 
-Kind = Literal["villages", "members", "visits"]
+Kind = Literal["villages", "members", "procedures", "visits"]
 Format = Literal["xlsx", "csv"]
-KINDS: tuple[str, ...] = ("villages", "members", "visits")
+KINDS: tuple[str, ...] = ("villages", "members", "procedures", "visits")
 NO_DATA = "không có số liệu"
 
 OUTCOME_VI = {
@@ -73,6 +76,7 @@ ACTIVITY_VI = {
     "vneid_level2": "Kích hoạt VNeID mức 2",
     "portal_account": "Tài khoản Cổng DVC",
     "dossier_submitted": "Nộp hồ sơ trực tuyến",
+    "dossier_update": "Cập nhật hồ sơ",
     "fee_paid": "Thanh toán phí trực tuyến",
     "payment_account": "Mở tài khoản thanh toán",
     "digital_signature": "Chữ ký số",
@@ -164,7 +168,18 @@ _FIGURE_HEADERS: tuple[tuple[str, str], ...] = (
     ("digital_signatures", "Chữ ký số"),
     ("follow_ups_due", "Hẹn quay lại đến hạn"),
     ("follow_ups_overdue", "Hẹn quay lại quá hạn"),
+    # The dossiers submitted in the period, followed to their outcome:
+    ("results_received", "Hồ sơ đã có kết quả"),
+    ("dossiers_refused", "Hồ sơ bị từ chối"),
+    ("dossiers_needs_papers", "Hồ sơ cần bổ sung giấy tờ"),
+    ("dossiers_waiting", "Hồ sơ đang chờ kết quả"),
+    ("dossiers_overdue", "Hồ sơ quá hạn giải quyết"),
+    ("fees_awaiting", "Hồ sơ chờ nộp phí"),
+    ("dossier_fees_paid_online", "Hồ sơ đã nộp phí trực tuyến"),
+    ("dossier_fees_verified", "Hồ sơ đã nộp phí – đã xác minh"),
 )
+# The dossier columns of the table per procedure (the rest are about households).
+_PROCEDURE_FIGURES = ("dossiers_online", "dossiers_full_online", *FOLLOW_THROUGH_FIELDS)
 
 
 def _figure_cells(f: Figures) -> list[Cell]:
@@ -207,6 +222,41 @@ def village_table(
     return Table(
         "Độ phủ theo thôn/tổ dân phố", _subtitle(period, today), tuple(headers), map(cells, rows)
     )
+
+
+def procedure_table(rows: Sequence[ProcedureCoverage], period: Period, today: date) -> Table:
+    """Dossiers per procedure: submitted, full-online, and how they went on."""
+    names = dict(_FIGURE_HEADERS)
+    indicators = [i.metric for i in rows[0].indicators] if rows else []
+    wanted = [m for m in ("full_online_share", "result_share") if m in indicators]
+    headers = [
+        "Mã thủ tục",
+        "Thủ tục",
+        "Thời hạn giải quyết (ngày làm việc)",
+        *(names[n] for n in _PROCEDURE_FIGURES),
+        "Tỷ lệ toàn trình",
+        "Tỷ lệ có kết quả",
+        *(f"{METRIC_NAMES_VI[m]} – % chỉ tiêu" for m in wanted),
+    ]
+
+    def cells(p: ProcedureCoverage) -> list[Cell]:
+        f = p.figures
+        ratio = {i.metric: i.ratio for i in p.indicators}
+        return [
+            p.procedure_code,
+            p.name_vi,
+            p.processing_days,
+            *(getattr(f, n) for n in _PROCEDURE_FIGURES),
+            Pct(f.share("full_online_share")),
+            Pct(f.share("result_share")),
+            *(Pct(ratio.get(m)) for m in wanted),
+        ]
+
+    return Table("Hồ sơ theo thủ tục", _subtitle(period, today), tuple(headers), map(cells, rows))
+
+
+# Indicator metrics named in the procedure table's "% of target" columns.
+METRIC_NAMES_VI = {"full_online_share": "Toàn trình", "result_share": "Có kết quả"}
 
 
 def member_table(
@@ -393,6 +443,8 @@ def export_report(
         table = village_table(service.villages(period, today, village_ids), period, today, teams)
     elif kind == "members":
         table = member_table(service.members(period, today, village_ids), period, today, teams)
+    elif kind == "procedures":
+        table = procedure_table(service.procedures(period, today, village_ids), period, today)
     elif kind == "visits":
         table = visit_table(service.visit_log(period, village_ids), period, today)
     else:

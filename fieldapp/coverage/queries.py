@@ -32,18 +32,22 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from fieldapp.coverage.results import (
+    FOLLOW_THROUGH_FIELDS,
     Figures,
     GapPage,
     GapRow,
     IndicatorProgress,
     MemberActivity,
     Period,
+    ProcedureCoverage,
     TeamCoverage,
     VillageCoverage,
     WeekPoint,
 )
 from fieldapp.coverage.rollup import ACTIVITY_COUNTS, VISIT_COUNTS
+from fieldapp.domain.dossier import DOSSIER_COLUMNS, DossierState, dossier_record
 from fieldapp.domain.model import Indicator
+from fieldapp.reference import load_procedures
 from fieldapp.text import sort_key
 
 __all__ = [
@@ -53,6 +57,7 @@ __all__ = [
     "has_rollup",
     "indicator_progress",
     "member_activity",
+    "procedure_coverage",
     "team_coverage",
     "team_villages",
     "total",
@@ -266,6 +271,66 @@ def _rollup_sql(group: str, village_ids: Sequence[str] | None) -> list[tuple[str
     return [(distinct, _DISTINCT), (additive, tuple(_SUMS.values()))]
 
 
+# Dossiers followed to their outcome (Figures field → condition on a ``dossiers d`` row).
+# The server keeps them in its ``dossiers`` table (fieldapp.server.dossiers); a phone
+# passes the dossiers it derives, as JSON rows of the same columns, so one SQL serves
+# both. Villages and members take ``dossiers_online``/``…_full_online`` from the
+# activities as before; per procedure they come from here (the same dossiers).
+_DOSSIER_COUNTS: dict[str, str] = {
+    "dossiers_online": "1 = 1",
+    "dossiers_full_online": "d.level = 'full'",
+    "results_received": "d.status = 'result_received'",
+    "dossiers_refused": "d.status = 'refused'",
+    "dossiers_needs_papers": "d.status = 'needs_papers'",
+    "dossiers_waiting": "d.status IN ('submitted', 'processing', 'needs_papers')",
+    "dossiers_overdue": (
+        "d.status IN ('submitted', 'processing') AND d.late_from IS NOT NULL"
+        " AND d.late_from <= :today"
+    ),
+    "fees_awaiting": "d.fee_status = 'awaiting_payment'",
+    "dossier_fees_paid_online": "d.fee_status = 'paid_online'",
+    "dossier_fees_verified": "d.fee_status = 'paid_online' AND d.payment_status = 'verified'",
+}
+_DOSSIER_TABLE_SEEN: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def _has_dossier_table(db: Executor) -> bool:
+    """Whether ``db`` keeps derived dossiers (the server); remembered per db object."""
+    try:
+        return _DOSSIER_TABLE_SEEN[db]
+    except (KeyError, TypeError):
+        pass
+    found = bool(
+        db.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'dossiers'"
+        ).fetchone()[0]
+    )
+    with contextlib.suppress(TypeError):
+        _DOSSIER_TABLE_SEEN[db] = found
+    return found
+
+
+def _dossier_source(db: Executor, dossiers: Sequence[DossierState] | None) -> tuple[str, str]:
+    """(relation, JSON parameter) of the dossiers to count: the server's table, or the
+    phone's own derived dossiers as rows of ``json_each`` (SQLite's; a phone's store)."""
+    if _has_dossier_table(db):
+        return "dossiers", "[]"
+    procedures = load_procedures()
+    rows = [dossier_record(state, procedures) for state in dossiers or ()]
+    cols = ", ".join(f"json_extract(value, '$.{c}') AS {c}" for c in DOSSIER_COLUMNS)
+    return f"(SELECT {cols} FROM json_each(:dossier_rows))", json.dumps(rows)
+
+
+def _dossier_sql(relation: str, key: str, names: Sequence[str], scope: str) -> str:
+    sums = ", ".join(f"sum({_one_if(_DOSSIER_COUNTS[n])})" for n in names)
+    return f"""
+        SELECT {key} AS k, {sums}
+        FROM {relation} d JOIN households h ON h.id = d.household_id
+        WHERE h.deleted = 0 AND d.submitted_at >= :start AND d.submitted_at < :after{scope}
+        GROUP BY {key}
+    """
+
+
 def _latest(column: str) -> str:
     """Scalar subquery: ``column`` of household ``h``'s latest effective visit.
 
@@ -283,8 +348,11 @@ def _aggregate(
     period: Period,
     today: date | None,
     village_ids: Sequence[str] | None,
+    dossiers: Sequence[DossierState] | None = None,
 ) -> dict[Any, dict[str, int]]:
-    """Visit, activity and (if ``today``) follow-up counts per group key.
+    """Visit, activity and (if ``today``) follow-up and dossier counts per group key.
+
+    ``dossiers``: a phone's derived dossiers (the server reads its own table instead).
 
     From the roll-up when ``db`` has it (:func:`has_rollup`: the server), otherwise
     from the raw tables (a device store: a team's few villages, where the raw tables
@@ -313,6 +381,10 @@ def _aggregate(
                 f" WHERE h.deleted = 0{_scope(village_ids)} LIMIT -1"
             )
         queries.append((_follow_ups(due), _FOLLOW_UPS))
+        relation, params["dossier_rows"] = _dossier_source(db, dossiers)
+        key = "h.village_id" if group == _BY_VILLAGE else "d.member_id"
+        names = FOLLOW_THROUGH_FIELDS
+        queries.append((_dossier_sql(relation, key, names, _scope(village_ids)), names))
 
     out: dict[Any, dict[str, int]] = {}
     for sql, names in queries:
@@ -405,6 +477,7 @@ def village_coverage(
     *,
     village_ids: Sequence[str] | None = None,
     indicators: Sequence[Indicator] = (),
+    dossiers: Sequence[DossierState] | None = None,
 ) -> list[VillageCoverage]:
     """One row per village in scope (all villages if ``village_ids`` is None), in
     Vietnamese order; villages with no households are included with zeros."""
@@ -420,7 +493,7 @@ def village_coverage(
             params,
         ).fetchall()
     )
-    agg = _aggregate(db, _BY_VILLAGE, period, today, village_ids)
+    agg = _aggregate(db, _BY_VILLAGE, period, today, village_ids, dossiers)
     team_of = {vid: team_id for team_id, (_, _, vids) in team_villages(db).items() for vid in vids}
     rows = []
     for vid, name, ward in sorted(villages, key=lambda r: (sort_key(r[1]), r[0])):
@@ -478,13 +551,14 @@ def member_activity(
     *,
     village_ids: Sequence[str] | None = None,
     team_ids: Sequence[str] | None = None,
+    dossiers: Sequence[DossierState] | None = None,
 ) -> list[MemberActivity]:
     """Per member: visits in scope villages in the period. Members of ``team_ids`` with no
     visits are listed too (with zeros), so a leader sees who has not been out; a member
     who visited but is in none of ``team_ids`` now is marked ``left_team``. Names come
     from the ``members`` table (on a phone: the server's list, refetched when visits by
     someone unknown arrive); a name still missing reads "Chưa rõ tên", never a raw id."""
-    agg = _aggregate(db, _BY_MEMBER, period, today, village_ids)
+    agg = _aggregate(db, _BY_MEMBER, period, today, village_ids, dossiers)
     known = {
         r[0]: (r[1], r[2]) for r in db.execute("SELECT id, name, team_id FROM members").fetchall()
     }
@@ -504,6 +578,45 @@ def member_activity(
     ]
     rows.sort(key=lambda m: (sort_key(m.member_name), m.member_id))
     return rows
+
+
+def procedure_coverage(
+    db: Executor,
+    period: Period,
+    today: date,
+    *,
+    village_ids: Sequence[str] | None = None,
+    indicators: Sequence[Indicator] = (),
+    dossiers: Sequence[DossierState] | None = None,
+) -> list[ProcedureCoverage]:
+    """Per procedure: the dossiers submitted in the period and how they went on, in
+    catalogue order; procedures without a dossier in scope are left out. A code no
+    longer in the catalogue keeps its row, named by its code."""
+    relation, rows_json = _dossier_source(db, dossiers)
+    params = {**_params(period, today, village_ids), "dossier_rows": rows_json}
+    names = tuple(_DOSSIER_COUNTS)
+    sql = _dossier_sql(relation, "d.procedure_code", names, _scope(village_ids))
+    found = {
+        code: Figures(**{n: int(v or 0) for n, v in zip(names, values, strict=True)})
+        for code, *values in db.execute(sql, params).fetchall()
+    }
+    catalogue = load_procedures()
+    order = {code: i for i, code in enumerate(catalogue)}
+    out = []
+    for code in sorted(found, key=lambda c: (order.get(c, len(order)), c)):
+        proc = catalogue.get(code)
+        figures = found[code]
+        out.append(
+            ProcedureCoverage(
+                procedure_code=code,
+                name_vi=proc.name_vi if proc else code,
+                name_en=proc.name_en if proc else code,
+                processing_days=proc.processing_days if proc else None,
+                figures=figures,
+                indicators=indicator_progress(figures, indicators),
+            )
+        )
+    return out
 
 
 def weekly_trend(

@@ -20,6 +20,7 @@ __all__ = [
     "DATA_LABEL",
     "DATA_LABEL_EN",
     "DATA_LABEL_VI",
+    "FOLLOW_THROUGH_FIELDS",
     "GAP_REASONS",
     "METRICS",
     "Figures",
@@ -28,6 +29,7 @@ __all__ = [
     "IndicatorProgress",
     "MemberActivity",
     "Period",
+    "ProcedureCoverage",
     "TeamCoverage",
     "VillageCoverage",
     "WeekPoint",
@@ -97,6 +99,20 @@ class Figures:
     # (overdue; overdue ones are also due).
     follow_ups_due: int = 0
     follow_ups_overdue: int = 0
+    # Dossiers followed to their outcome: of the dossiers submitted in the period (the
+    # same ones ``dossiers_online`` counts), where each stands as last recorded
+    # (fieldapp.domain.dossier). ``dossiers_overdue``: still with the agency on ``today``
+    # past the procedure's processing time; ``dossiers_waiting`` includes those that
+    # need more papers. Fees: ``dossier_fees_paid_online`` (``…_verified`` of them by a
+    # receipt) and ``fees_awaiting`` (a payment asked, not yet made).
+    results_received: int = 0
+    dossiers_refused: int = 0
+    dossiers_needs_papers: int = 0
+    dossiers_waiting: int = 0
+    dossiers_overdue: int = 0
+    fees_awaiting: int = 0
+    dossier_fees_paid_online: int = 0
+    dossier_fees_verified: int = 0
 
     def __add__(self, other: Figures) -> Figures:
         """Sum two groups; valid for villages (a household belongs to one village)."""
@@ -117,6 +133,13 @@ class Figures:
             "full_online_share": (self.dossiers_full_online, self.dossiers_online),
             "fee_paid_share": (self.fees_paid_online, self.dossiers_online),
             "fee_paid_verified_share": (self.fees_paid_verified, self.dossiers_online),
+            "result_share": (self.results_received, self.dossiers_online),
+            "refused_share": (self.dossiers_refused, self.dossiers_online),
+            "overdue_share": (self.dossiers_overdue, self.dossiers_online),
+            "dossier_fee_paid_share": (
+                self.dossier_fees_paid_online,
+                self.dossier_fees_paid_online + self.fees_awaiting,
+            ),
         }
         return parts.get(metric)
 
@@ -130,6 +153,19 @@ class Figures:
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "fees_paid_online": self.fees_paid_online}
 
+
+# The figures of dossiers followed to their outcome (state as last recorded, not activity
+# in the period): from the derived dossiers, not from the activity roll-up.
+FOLLOW_THROUGH_FIELDS: tuple[str, ...] = (
+    "results_received",
+    "dossiers_refused",
+    "dossiers_needs_papers",
+    "dossiers_waiting",
+    "dossiers_overdue",
+    "fees_awaiting",
+    "dossier_fees_paid_online",
+    "dossier_fees_verified",
+)
 
 # metric name → (Vietnamese, English) explanation of numerator / denominator.
 METRICS: dict[str, tuple[str, str]] = {
@@ -149,6 +185,22 @@ METRICS: dict[str, tuple[str, str]] = {
     "fee_paid_verified_share": (
         "Lượt thanh toán phí đã xác minh / hồ sơ nộp trực tuyến",
         "Verified online fee payments / online dossiers",
+    ),
+    "result_share": (
+        "Hồ sơ đã có kết quả / hồ sơ nộp trực tuyến",
+        "Dossiers with their result / online dossiers",
+    ),
+    "refused_share": (
+        "Hồ sơ bị từ chối / hồ sơ nộp trực tuyến",
+        "Refused dossiers / online dossiers",
+    ),
+    "overdue_share": (
+        "Hồ sơ quá hạn giải quyết / hồ sơ nộp trực tuyến",
+        "Dossiers past their processing time / online dossiers",
+    ),
+    "dossier_fee_paid_share": (
+        "Hồ sơ đã nộp phí trực tuyến / hồ sơ phải nộp phí",
+        "Dossiers whose fee was paid online / dossiers with a fee to pay",
     ),
 }
 
@@ -221,6 +273,29 @@ class TeamCoverage:
             "team_name": self.team_name,
             "ward_code": self.ward_code,
             "village_ids": list(self.village_ids),
+            "figures": self.figures.to_dict(),
+            "indicators": [i.to_dict() for i in self.indicators],
+        }
+
+
+@dataclass(frozen=True)
+class ProcedureCoverage:
+    """The dossiers of one procedure: only the dossier figures of ``figures`` are set
+    (``dossiers_online``, ``dossiers_full_online`` and the follow-through counts)."""
+
+    procedure_code: str
+    name_vi: str
+    name_en: str
+    processing_days: int | None
+    figures: Figures
+    indicators: tuple[IndicatorProgress, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "procedure_code": self.procedure_code,
+            "name_vi": self.name_vi,
+            "name_en": self.name_en,
+            "processing_days": self.processing_days,
             "figures": self.figures.to_dict(),
             "indicators": [i.to_dict() for i in self.indicators],
         }

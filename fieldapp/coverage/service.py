@@ -7,7 +7,7 @@ blocking, so UI code calls it through ``asyncio.to_thread``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,10 +19,12 @@ from fieldapp.coverage.results import (
     IndicatorProgress,
     MemberActivity,
     Period,
+    ProcedureCoverage,
     TeamCoverage,
     VillageCoverage,
     WeekPoint,
 )
+from fieldapp.domain.dossier import DossierState
 from fieldapp.reference import Campaign, load_campaign
 
 __all__ = ["PERIOD_CHOICES", "CoverageService", "Overview"]
@@ -45,10 +47,16 @@ class Overview:
     teams: tuple[TeamCoverage, ...]
     total: Figures
     indicators: tuple[IndicatorProgress, ...]
+    # Dossiers per procedure (followed to their outcome), in catalogue order.
+    procedures: tuple[ProcedureCoverage, ...] = ()
 
 
 class CoverageService:
-    """Coverage over ``db`` limited to ``village_ids`` (None = every village in the DB)."""
+    """Coverage over ``db`` limited to ``village_ids`` (None = every village in the DB).
+
+    ``dossiers``: on a phone, where its derived dossiers come from (``DeviceStore.dossiers``);
+    the server keeps them in a table of its own and needs none.
+    """
 
     def __init__(
         self,
@@ -56,10 +64,15 @@ class CoverageService:
         *,
         village_ids: Sequence[str] | None = None,
         campaign: Campaign | None = None,
+        dossiers: Callable[[], Sequence[DossierState]] | None = None,
     ) -> None:
         self.db = db
         self.village_ids = tuple(village_ids) if village_ids is not None else None
         self.campaign = campaign or load_campaign()
+        self._dossiers = dossiers
+
+    def _derived(self) -> Sequence[DossierState] | None:
+        return self._dossiers() if self._dossiers is not None else None
 
     def campaign_period(self, today: date) -> Period:
         """The campaign's own dates, or the last 30 days when today is outside them."""
@@ -118,6 +131,20 @@ class CoverageService:
             today,
             village_ids=self._scope(village_ids),
             indicators=self.campaign.indicators,
+            dossiers=self._derived(),
+        )
+
+    def procedures(
+        self, period: Period, today: date, village_ids: Sequence[str] | None = None
+    ) -> list[ProcedureCoverage]:
+        """Dossiers per procedure, with the campaign's indicators measured on each."""
+        return queries.procedure_coverage(
+            self.db,
+            period,
+            today,
+            village_ids=self._scope(village_ids),
+            indicators=self.campaign.indicators,
+            dossiers=self._derived(),
         )
 
     def teams(
@@ -142,6 +169,7 @@ class CoverageService:
             teams=tuple(teams),
             total=figures,
             indicators=queries.indicator_progress(figures, self.campaign.indicators),
+            procedures=tuple(self.procedures(period, today, village_ids)),
         )
 
     def members(
@@ -159,7 +187,9 @@ class CoverageService:
             team_ids = [
                 tid for tid, (_, _, vids) in teams.items() if wanted is None or wanted & set(vids)
             ]
-        return queries.member_activity(self.db, period, today, village_ids=scope, team_ids=team_ids)
+        return queries.member_activity(
+            self.db, period, today, village_ids=scope, team_ids=team_ids, dossiers=self._derived()
+        )
 
     def weekly(self, period: Period, village_ids: Sequence[str] | None = None) -> list[WeekPoint]:
         return queries.weekly_trend(self.db, period, village_ids=self._scope(village_ids))

@@ -24,7 +24,7 @@ household at a time, and the phone must reach the same answer over all of its vi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -41,10 +41,12 @@ from fieldapp.domain.model import (
 )
 
 __all__ = [
+    "DOSSIER_COLUMNS",
     "LATE_STATUSES",
     "RESULT_PENDING",
     "DossierState",
     "derive_dossiers",
+    "dossier_record",
     "is_overdue",
     "late_from",
     "legacy_dossier_id",
@@ -275,3 +277,39 @@ def is_overdue(state: DossierState, procedure: Procedure | None, today: date) ->
         return False
     late = late_from(state, procedure)
     return late is not None and today >= late
+
+
+# The flat record of a derived dossier, in column order: the server's ``dossiers`` table
+# and the phone's coverage (fieldapp.coverage.queries) both use this shape.
+DOSSIER_COLUMNS: tuple[str, ...] = (
+    "household_id",
+    "dossier_id",
+    "procedure_code",
+    "level",
+    "dossier_no",
+    "submitted_at",
+    "submitted_visit_id",
+    "member_id",
+    "status",
+    "fee_status",
+    "payment_status",
+    "receipt_no",
+    "updated_at",
+    "last_visit_id",
+    "channel",
+    "late_from",
+)
+
+
+def dossier_record(
+    state: DossierState, procedures: Mapping[str, Procedure]
+) -> dict[str, str | None]:
+    """``state`` as text, keyed by :data:`DOSSIER_COLUMNS`, with its :func:`late_from` day
+    looked up in the procedure catalogue ``procedures`` (code → Procedure)."""
+    late = late_from(state, procedures.get(state.procedure_code))
+    record: dict[str, str | None] = {}
+    for name in DOSSIER_COLUMNS[:-1]:
+        value = getattr(state, name)
+        record[name] = None if value is None else str(value)
+    record["late_from"] = late.isoformat() if late else None
+    return record

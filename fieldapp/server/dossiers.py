@@ -7,7 +7,8 @@ the same visits, so the phone and the server agree. Coverage reads this table
 (:mod:`fieldapp.coverage.queries`) instead of re-deriving at province scale.
 
 ``late_from`` — the first day the dossier is late while still with the agency — is
-computed here from the procedure catalogue so coverage can count late dossiers in SQL.
+computed from the procedure catalogue when the row is written, so coverage can count
+late dossiers in SQL.
 A new catalogue (other processing times) takes effect for a household at its next
 visit, or for all at once with :func:`refresh_all`.
 """
@@ -17,7 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from fieldapp.domain.dossier import DossierState, derive_dossiers, late_from
+from fieldapp.domain.dossier import (
+    DOSSIER_COLUMNS,
+    DossierState,
+    derive_dossiers,
+    dossier_record,
+)
 from fieldapp.domain.model import Procedure, Visit
 from fieldapp.reference import load_procedures
 from fieldapp.server.pull import visit_data
@@ -51,24 +57,6 @@ DOSSIERS = """
         CREATE INDEX dossiers_submitted ON dossiers (submitted_at, household_id);
 """
 
-DOSSIER_COLUMNS: tuple[str, ...] = (
-    "household_id",
-    "dossier_id",
-    "procedure_code",
-    "level",
-    "dossier_no",
-    "submitted_at",
-    "submitted_visit_id",
-    "member_id",
-    "status",
-    "fee_status",
-    "payment_status",
-    "receipt_no",
-    "updated_at",
-    "last_visit_id",
-    "channel",
-    "late_from",
-)
 _INSERT = (
     f"INSERT INTO dossiers ({', '.join(DOSSIER_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(DOSSIER_COLUMNS))})"
@@ -78,29 +66,7 @@ _CHUNK = 500
 
 def dossier_row(state: DossierState, procedures: dict[str, Procedure]) -> tuple[Any, ...]:
     """The stored row of one derived dossier, in :data:`DOSSIER_COLUMNS` order."""
-    late = late_from(state, procedures.get(state.procedure_code))
-
-    def text(value: object) -> str | None:
-        return None if value is None else str(value)
-
-    return (
-        state.household_id,
-        state.dossier_id,
-        state.procedure_code,
-        text(state.level),
-        state.dossier_no,
-        state.submitted_at,
-        state.submitted_visit_id,
-        state.member_id,
-        str(state.status),
-        str(state.fee_status),
-        text(state.payment_status),
-        state.receipt_no,
-        state.updated_at,
-        state.last_visit_id,
-        str(state.channel),
-        late.isoformat() if late else None,
-    )
+    return tuple(dossier_record(state, procedures).values())
 
 
 def _visits_of(conn: Conn, household_ids: list[str]) -> list[Visit]:

@@ -1,4 +1,5 @@
-"""Coverage endpoints for officers and leaders: ``/api/v1/coverage/{villages,teams,members,gaps}``.
+"""Coverage endpoints for officers and leaders:
+``/api/v1/coverage/{villages,teams,members,procedures,gaps}``.
 
 Scope (decided here, documented in docs/coverage.md):
 
@@ -199,6 +200,22 @@ def coverage_members(
     day = today or date.today()
     with storage.coverage(_scope(storage, principal, ward)) as svc:
         return _envelope(period, day, members=[m.to_dict() for m in svc.members(period, day)])
+
+
+@router.get("/procedures", summary="Dossiers per procedure, followed to their outcome")
+@_on_report_threads
+def coverage_procedures(
+    principal: CurrentPrincipal,
+    storage: StorageDep,
+    start: From,
+    end: To,
+    today: Today = None,
+    ward: Ward = None,
+) -> dict[str, Any]:
+    period = _period(start, end)
+    day = today or date.today()
+    with storage.coverage(_scope(storage, principal, ward)) as svc:
+        return _envelope(period, day, procedures=[p.to_dict() for p in svc.procedures(period, day)])
 
 
 def _decode_cursor(cursor: str | None) -> tuple[str, str] | None:

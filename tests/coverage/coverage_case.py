@@ -31,7 +31,7 @@ class Case:
     ids: dict[str, str]
 
     def service(self, village_ids=None) -> CoverageService:
-        return CoverageService(self.store.db, village_ids=village_ids)
+        return CoverageService(self.store.db, village_ids=village_ids, dossiers=self.store.dossiers)
 
 
 def open_case(path, *, rollup: bool) -> Case:

@@ -45,7 +45,7 @@ def test_village_table_csv_cell_by_cell(case, tmp_path):
         "Hộ đã thăm",
         "Tỷ lệ hộ đã thăm",
     ]
-    assert len(header) == 21 + 4 * 3
+    assert len(header) == 29 + 5 * 3  # 8 dossier columns, 5 indicators
     bac, dong, nam = rows[5], rows[6], rows[7]
     assert bac[:21] == [
         "Thôn Bắc", "18754", "Tổ CNSCĐ Bắc Đông", "5", "3", "60,0%", "1", "5", "1", "5",
@@ -96,7 +96,7 @@ def test_member_table_both_formats(case, tmp_path):
     assert [r[0] for r in csv_rows[5:]] == ["Bùi Văn Minh", "Nguyễn Thị Lan", "Ông Văn Nam"]
     assert csv_rows[5][:5] == ["Bùi Văn Minh", "Tổ CNSCĐ Bắc Đông", "4", "0", "4"]
     assert x_rows[6][:5] == ["Nguyễn Thị Lan", "Tổ CNSCĐ Bắc Đông", 2, 1, 3]
-    assert x_rows[7][2:] == [0] * 16
+    assert x_rows[7][2:] == [0] * 24
 
 
 def test_visit_log_dates_and_no_personal_data_for_declined(case, tmp_path):

@@ -43,6 +43,10 @@ def test_village_figures_hand_computed(case):
         digital_signatures=0,  # v3's was corrected away, v11 is July
         follow_ups_due=0,  # h1's follow-up was closed by v2
         follow_ups_overdue=0,
+        # Both dossiers still "submitted" on 20/06: the birth (1 working day) from Mon 03/06
+        # is late from 05/06, the residence (7 days) from Wed 05/06 is late from 17/06.
+        dossiers_waiting=2,
+        dossiers_overdue=2,
     )
     assert v2.figures == Figures(
         households_total=2,
@@ -78,7 +82,7 @@ def test_indicators_value_target_ratio_and_no_data(case):
     assert v2["fee_paid_share"].value is None
 
     v3 = rows[case.ids["V3"]].indicators
-    assert [i.value for i in v3] == [None, None, None, None]  # a village with no households
+    assert [i.value for i in v3] == [None] * 5  # a village with no households
 
 
 def test_unknown_metric_and_zero_target_are_no_data():
@@ -101,7 +105,7 @@ def test_team_rows_sum_their_villages(case):
     assert a.figures.follow_ups_due == 2
     assert set(a.village_ids) == {case.ids["V1"], case.ids["V2"]}
     assert b.figures == Figures()
-    assert [i.value for i in b.indicators] == [None, None, None, None]
+    assert [i.value for i in b.indicators] == [None] * 5
 
 
 def test_member_activity_hand_computed(case):
@@ -118,6 +122,8 @@ def test_member_activity_hand_computed(case):
         dossier_households=2,
         fees_paid_self_reported=1,
         vneid_level2=1,
+        dossiers_waiting=2,  # m1 helped submit both of V1's dossiers (see above)
+        dossiers_overdue=2,
     )
     assert rows[ids["m2"]].figures == Figures(
         visits=4,

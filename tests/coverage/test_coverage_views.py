@@ -71,7 +71,8 @@ def test_screen_renders_table_charts_members_and_gaps(case, tmp_path):
     rows = cell_texts(table)
     assert [r[0] for r in rows] == ["Thôn Bắc", "Thôn Đông", "Thôn Nam"]
     assert rows[0][:5] == ["Thôn Bắc", "5", "3 (60,0%)", "5", "0"]
-    assert rows[0][5:] == ["60,0%", "66,7%", "100,0%", "100,0%"]
+    # The 5th indicator: results back for none of V1's 2 dossiers (both only submitted).
+    assert rows[0][5:] == ["60,0%", "66,7%", "100,0%", "100,0%", "0,0%"]
     assert rows[1][7] == "không có số liệu"  # Thôn Đông: no dossiers → no full-online share
     assert rows[2][2] == "0 (không có số liệu)"
 
@@ -80,7 +81,7 @@ def test_screen_renders_table_charts_members_and_gaps(case, tmp_path):
     assert any("7 hộ" in t and "5/7" in t for t in all_text)
 
     charts = screen.charts.controls
-    assert len(charts) == 4
+    assert len(charts) == 5  # one per campaign indicator
     # Each indicator: the total against its target, then one bar per village.
     key = screen.data.overview.indicators[2].key
     bars = bar_ids(charts[2])
