@@ -395,6 +395,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "slip_failed": ("Không tạo được phiếu: {msg}", "Could not make the slip: {msg}"),
     "slip_after_save": ("Xem phiếu cho hộ", "Show the household's slip"),
+    "cov_ft_title": ("Hồ sơ đến kết quả", "Dossiers followed to their result"),
+    "cov_ft_note": (
+        "Theo ghi chép của tổ (tổ viên hỏi lại hộ), không phải số liệu của Cổng Dịch vụ công.",
+        "From the team's own records (members asking the households), not the portal's figures.",
+    ),
+    "cov_ft_total": ("Cả tổ", "Whole team"),
+    "cov_ft_by_procedure": ("Theo thủ tục", "By procedure"),
+    "cov_ft_line": (
+        "{name}: {n} hồ sơ · có kết quả {results}/{n} ({result_pct}) · bị từ chối {refused}"
+        " · quá hạn {late} · phí nộp trực tuyến {paid}/{fees} ({paid_pct})",
+        "{name}: {n} dossiers · result received {results}/{n} ({result_pct}) · refused"
+        " {refused} · past their time {late} · fees paid online {paid}/{fees} ({paid_pct})",
+    ),
     # ---- end of issue 15 (helper D) ----
 }
 

@@ -9,6 +9,7 @@ Screenshots go to artifacts/screens/ (git-ignored).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from e2e_support import (
     enrol,
     free_port,
     open_app,
+    scroll_into_view,
     scroll_until,
     seed_server,
     shot,
@@ -68,6 +70,7 @@ def world(tmp_path: Path):
 
 def sync(page) -> None:
     page.get_by_role("tab", name="Đồng bộ").click()
+    wait_text(page, "Đồng bộ ngay")
     click(page, "sync-now")
     wait_text(page, "Đồng bộ xong", timeout=60)
 
@@ -105,13 +108,15 @@ def result_rate(page, village: str) -> str:
     click(page, "more-coverage")
     wait_text(page, "Số liệu hoạt động của tổ")  # labelled as the team's own records
 
+    line = re.compile(rf"{village}: [^\n]*hồ sơ[^\n]*")
+
     def has_village(texts: list[str]) -> bool:
-        return any(village in t for t in texts)
+        return any(line.search(t) for t in texts)
 
     texts = scroll_until(page, "coverage-followthrough", has_village)
-    shot(page, "45-leader-followthrough")
-    row = next(t for t in texts if t.startswith(f"{village}:"))
-    return row
+    scroll_into_view(page, "coverage-followthrough")
+    shot(page, f"45-leader-followthrough-{len(list(SCREENS.glob('45-*')))}")
+    return next(m.group(0) for t in texts if (m := line.search(t)))
 
 
 def test_submit_then_result_received_moves_the_villages_result_rate(world):
@@ -167,8 +172,8 @@ def test_submit_then_result_received_moves_the_villages_result_rate(world):
         finally:
             browser.close()
 
-    assert "0/1" in before and "0 %" in before
-    assert "1/1" in after and "100 %" in after
+    assert "có kết quả 0/1 (0,0%)" in before, before
+    assert "có kết quả 1/1 (100,0%)" in after, after
     # On the server: the submission and the update are two visits, each stored once.
     with sqlite3.connect(world["db"]) as conn:
         kinds = conn.execute(
