@@ -73,7 +73,8 @@ def commune_table(
     team_names: dict[str, str],
     indicators: Sequence[Indicator],
 ) -> Table:
-    """STT, village, team, households, reached, still to reach, then each indicator as a
+    """STT, village, team, households, reached, still to reach, the dossiers submitted and
+    how they went on (result, refused, past their time), then each indicator as a
     percentage (its target in the heading), and a totals row."""
     visited_target = next((i.target for i in indicators if i.metric == "visited_share"), 1.0)
     headers = [
@@ -83,6 +84,10 @@ def commune_table(
         "Tổng số hộ",
         "Số hộ đã thăm",
         "Số hộ còn phải thăm",
+        "Số hồ sơ nộp trực tuyến",
+        "Số hồ sơ đã có kết quả",
+        "Số hồ sơ bị từ chối",
+        "Số hồ sơ quá hạn giải quyết",
         *(f"{i.name_vi} (%) – chỉ tiêu {round(i.target * 100)}%" for i in indicators),
     ]
 
@@ -96,6 +101,10 @@ def commune_table(
             figures.households_total,
             figures.households_visited,
             _gap(figures.households_total, figures.households_visited, visited_target),
+            figures.dossiers_online,
+            figures.results_received,
+            figures.dossiers_refused,
+            figures.dossiers_overdue,
             *(Pct(p.value) for p in progress),
         ]
 

@@ -303,7 +303,15 @@ def test_the_commune_report_xlsx_is_laid_out_for_sending_upward(cw):
     assert total[1] == "Tổng cộng"
     assert total[3] == sum(r[3] for r in rows[:-1]) == 240
     assert total[4] == sum(r[4] for r in rows[:-1])
-    assert ws.cell(row=10 + villages, column=7).number_format == "0.0%"
+    # Columns 7–10: dossiers submitted and how they went (counts), then the indicators (%).
+    assert header[6:10] == [
+        "Số hồ sơ nộp trực tuyến",
+        "Số hồ sơ đã có kết quả",
+        "Số hồ sơ bị từ chối",
+        "Số hồ sơ quá hạn giải quyết",
+    ]
+    assert total[6] == sum(r[6] for r in rows[:-1])
+    assert ws.cell(row=10 + villages, column=11).number_format == "0.0%"
     signature = [c.value for row in ws.iter_rows(min_row=10 + villages) for c in row if c.value]
     assert "NGƯỜI LẬP BIỂU" in signature and "LÃNH ĐẠO" in signature
 

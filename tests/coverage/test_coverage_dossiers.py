@@ -22,11 +22,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
 from fieldapp_harness import World, household, visit
 
 from fieldapp.coverage import CoverageService, Period
+from fieldapp.coverage.export import export_report
 
 Q = {"from": "2026-11-01", "to": "2026-11-30", "today": "2026-11-25"}
 PERIOD = Period(date(2026, 11, 1), date(2026, 11, 30))
@@ -209,3 +211,22 @@ def test_the_result_rate_moves_when_a_result_is_recorded(world: World):
     )
     assert world.sync(a1).ok
     assert rate() == 0.5
+
+
+def test_procedure_export_from_the_leaders_phone(world: World, tmp_path):
+    leader = build(world)
+    svc = CoverageService(leader.db, dossiers=leader.dossiers)
+    out = tmp_path / "thu-tuc.xlsx"
+    assert export_report(svc, "procedures", "xlsx", out, PERIOD, TODAY) == 5
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Hồ sơ theo thủ tục"
+    assert "không phải số liệu chính thức" in rows[1][0]
+    header = rows[4]
+    body = {r[0]: dict(zip(header, r, strict=True)) for r in rows[5:]}
+    assert list(body) == list(PROCEDURES)
+    residence = body["1.004222"]
+    assert residence["Thủ tục"] == "Đăng ký thường trú"
+    assert residence["Thời hạn giải quyết (ngày làm việc)"] == 7
+    assert residence["Hồ sơ quá hạn giải quyết"] == 1 and residence["Hồ sơ chờ nộp phí"] == 1
+    assert body["1.001193"]["Tỷ lệ có kết quả"] == 1.0
+    assert body["1.000894"]["Tỷ lệ toàn trình"] == 0.0

@@ -138,6 +138,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fees_paid_online": ("Thanh toán phí trực tuyến", "Fees paid online"),
     "follow_ups_due": ("Hẹn quay lại đến hạn", "Follow-ups due"),
     "follow_ups_overdue": ("Quá hẹn", "Overdue"),
+    "results_received": ("Hồ sơ đã có kết quả", "Results received"),
+    "dossiers_refused": ("Hồ sơ bị từ chối", "Refused"),
+    "dossiers_needs_papers": ("Cần bổ sung giấy tờ", "Need more papers"),
+    "dossiers_waiting": ("Đang chờ kết quả", "Waiting for a result"),
+    "dossiers_overdue": ("Quá hạn giải quyết", "Past their processing time"),
+    "fees_awaiting": ("Chờ nộp phí", "Fee awaited"),
+    "dossier_fees_paid_online": ("Đã nộp phí trực tuyến", "Fee paid online"),
+    "dossier_fees_verified": ("Nộp phí đã xác minh", "Fee paid, verified"),
+    "full_online_share": ("Tỷ lệ toàn trình", "Full-online share"),
+    "result_share": ("Tỷ lệ có kết quả", "Result share"),
+    "procedure": ("Thủ tục", "Procedure"),
+    "procedure_code": ("Mã thủ tục", "Procedure code"),
+    "processing_days": ("Thời hạn (ngày làm việc)", "Processing time (working days)"),
+    "nav_procedures": ("Hồ sơ theo thủ tục", "Dossiers by procedure"),
+    "procedures_title": ("Hồ sơ theo thủ tục", "Dossiers by procedure"),
+    "procedures_table": (
+        "Hồ sơ nộp trong kỳ và kết quả",
+        "Dossiers submitted in the period and how they went",
+    ),
+    "procedures_note": (
+        "Hồ sơ tổ đã hỗ trợ nộp trong kỳ, với tình trạng mới nhất tổ ghi nhận (theo hộ cho "
+        "biết). Quá hạn: vẫn đang chờ cơ quan giải quyết quá thời hạn của thủ tục.",
+        "Dossiers the team helped submit in the period, as the team last recorded them (as "
+        "the household said). Past their time: still with the agency beyond the procedure's "
+        "processing time.",
+    ),
+    "dossiers_followed": ("Theo dõi hồ sơ", "Dossiers followed"),
     "weekly": ("Theo tuần", "Week by week"),
     "week_of": ("Tuần từ", "Week of"),
     "weekly_per_ward": (

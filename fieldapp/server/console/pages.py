@@ -24,6 +24,7 @@ from fieldapp.coverage import DATA_LABEL_VI, Figures, Period
 from fieldapp.coverage.commune_report import CommuneReport, commune_table
 from fieldapp.coverage.export import fmt_day
 from fieldapp.coverage.queries import indicator_progress
+from fieldapp.coverage.results import FOLLOW_THROUGH_FIELDS
 from fieldapp.coverage.service import PERIOD_CHOICES, CoverageService
 from fieldapp.domain.model import Role
 from fieldapp.portal.enrol_link import build_enrol_link
@@ -231,6 +232,9 @@ def _figure_row(f: Figures, target: float) -> dict[str, Any]:
         "fees_paid_online": f.fees_paid_online,
         "follow_ups_due": f.follow_ups_due,
         "follow_ups_overdue": f.follow_ups_overdue,
+        **{name: getattr(f, name) for name in FOLLOW_THROUGH_FIELDS},
+        "full_online_share": f.share("full_online_share"),
+        "result_share": f.share("result_share"),
     }
 
 
@@ -244,6 +248,21 @@ FIGURE_COLUMNS = [
     Column("dossiers_online", "dossiers_online", "int"),
     Column("fees_paid_online", "fees_paid_online", "int"),
     Column("follow_ups_due", "follow_ups_due", "int"),
+    # Dossiers followed to their outcome (the team's own records, like every figure here).
+    Column("results_received", "results_received", "int"),
+    Column("dossiers_refused", "dossiers_refused", "int"),
+    Column("dossiers_overdue", "dossiers_overdue", "int"),
+    Column("dossier_fees_paid_online", "dossier_fees_paid_online", "int"),
+]
+PROCEDURE_COLUMNS = [
+    Column("name", "procedure"),
+    Column("code", "procedure_code"),
+    Column("processing_days", "processing_days", "int"),
+    Column("dossiers_online", "dossiers_online", "int"),
+    Column("dossiers_full_online", "dossiers_full_online", "int"),
+    Column("full_online_share", "full_online_share", "pct"),
+    *(Column(name, name, "int") for name in FOLLOW_THROUGH_FIELDS),
+    Column("result_share", "result_share", "pct"),
 ]
 
 
@@ -352,6 +371,35 @@ def overview(ctx: Ctx) -> Page:
         weekly=weekly,
         table=table,
         subtitle=subtitle(area, pick),
+    )
+
+
+# -- dossiers by procedure --------------------------------------------------------------
+
+
+def procedures(ctx: Ctx) -> Page:
+    """Dossiers per procedure in the area: submitted, full-online, and how they went on."""
+    area = resolve_area(ctx)
+    today = date.today()
+    with ctx.storage.coverage(area.village_ids) as svc:
+        pick = resolve_period(ctx, svc, today)
+        found = svc.procedures(pick.period, today)
+    rows = [
+        {
+            "name": p.name_en if ctx.lang == "en" else p.name_vi,
+            "code": p.procedure_code,
+            "processing_days": p.processing_days,
+            "dossiers_online": p.figures.dossiers_online,
+            "dossiers_full_online": p.figures.dossiers_full_online,
+            **{name: getattr(p.figures, name) for name in FOLLOW_THROUGH_FIELDS},
+            "full_online_share": p.figures.share("full_online_share"),
+            "result_share": p.figures.share("result_share"),
+        }
+        for p in found
+    ]
+    table = _table(ctx, "procedures", "procedures_table", PROCEDURE_COLUMNS, rows)
+    return "procedures.html", base(
+        ctx, "procedures", area, table=table, pick=pick, subtitle=subtitle(area, pick)
     )
 
 

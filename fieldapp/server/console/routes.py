@@ -336,6 +336,11 @@ async def member(request: Request, member_id: str) -> Response:
     return await _page(request, pages.member, member_id)
 
 
+@router.get("/procedures")
+async def procedures(request: Request) -> Response:
+    return await _page(request, pages.procedures)
+
+
 @router.get("/follow-ups")
 async def followups(request: Request) -> Response:
     return await _page(request, pages.followups)
@@ -369,6 +374,7 @@ _TABLE_PAGES: dict[str, Callable[..., pages.Page]] = {
     "teams": pages.teams,
     "members": pages.members,
     "follow-ups": pages.followups,
+    "procedures": pages.procedures,
 }
 
 
