@@ -45,9 +45,27 @@ from fieldapp.ui.widgets import (
 if TYPE_CHECKING:
     from fieldapp.ui.shell import FieldApp
 
-__all__ = ["DossierUpdateScreen", "FollowUpScreen", "SlipScreen", "dossier_card"]
+__all__ = [
+    "DossierUpdateScreen",
+    "FollowUpScreen",
+    "SlipScreen",
+    "channel_picker",
+    "dossier_card",
+]
 
 SLIP_WIDTH = 340  # logical px: a small phone's width; the codes stay ~150 px each
+
+
+def channel_picker(lang: str, selected: str, on_change: Any) -> ft.SegmentedButton:
+    """Where a visit or follow-up happened: at home, by phone, at the support desk."""
+    return ft.SegmentedButton(
+        segments=[
+            ft.Segment(value=str(c), label=ft.Text(t(f"channel_{c}", lang)))
+            for c in CHANNEL_CHOICES
+        ],
+        selected=[selected],
+        on_change=on_change,
+    )
 
 
 def waited_text(item: DossierItem, lang: str) -> str:
@@ -262,13 +280,8 @@ class DossierUpdateScreen:
         self.receipt_no = ft.TextField(label=tr("receipt_no"))
         self.dossier_no = ft.TextField(label=tr("upd_dossier_no"))
         self.declined_note = ft.Text(tr("upd_declined_note"), size=13, italic=True)
-        self.channel = ft.SegmentedButton(
-            segments=[
-                ft.Segment(value=str(c), label=ft.Text(tr(f"channel_{c}"))) for c in CHANNEL_CHOICES
-            ],
-            selected=[str(CHANNEL_CHOICES[0])],  # the model's default until it is loaded
-            on_change=self.on_channel,
-        )
+        # The model's default (at home) until it is loaded: a picker may not start empty.
+        self.channel = channel_picker(app.ctx.lang, str(CHANNEL_CHOICES[0]), self.on_channel)
         self.body = ft.Column(
             [
                 self.banner,

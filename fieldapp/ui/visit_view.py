@@ -13,7 +13,6 @@ from fieldapp.app_services.formatting import fmt_int
 from fieldapp.app_services.procedures import procedure_option, procedure_options
 from fieldapp.app_services.visit_form import (
     ACTIVITY_TOGGLES,
-    CHANNEL_CHOICES,
     CONSENT_CHOICES,
     FEE_CHOICES,
     OUTCOME_CHOICES,
@@ -21,7 +20,7 @@ from fieldapp.app_services.visit_form import (
     VisitFormModel,
 )
 from fieldapp.domain.model import ActivityKind, Visit
-from fieldapp.ui.dossiers_view import SlipScreen
+from fieldapp.ui.dossiers_view import SlipScreen, channel_picker
 from fieldapp.ui.widgets import (
     ErrorLabel,
     big_button,
@@ -66,13 +65,7 @@ class VisitScreen:
                 "channel",
             )
         }
-        self.channel = ft.SegmentedButton(
-            segments=[
-                ft.Segment(value=str(c), label=ft.Text(tr(f"channel_{c}"))) for c in CHANNEL_CHOICES
-            ],
-            selected=[m.channel],
-            on_change=self.on_channel,
-        )
+        self.channel = channel_picker(app.ctx.lang, m.channel, self.on_channel)
         self.fee_start = ft.Row(wrap=True, spacing=6)
         self.fee_box = ft.Column(
             [
