@@ -2,8 +2,9 @@
 
 Each subcommand lives in its own module under :mod:`fieldapp.commands` and exposes
 ``register(subparsers)``; this module only assembles them, so adding a command never
-touches another command's code. Heavy imports happen inside each command's handler so
-that ``fieldapp --help`` stays fast.
+touches another command's code. The three heavy stacks (FastAPI for ``serve``, Flet for
+``app``, the PDF writer for ``poster``) are imported inside those handlers only, so that
+``fieldapp --help`` stays fast; everything else is imported at the top of its module.
 """
 
 from __future__ import annotations

@@ -76,6 +76,11 @@ class AppContext:
     def store_path(self) -> Path:
         return self.data_dir / STORE_FILE
 
+    def open_second_store(self) -> DeviceStore:
+        """Another connection to this device's store (a screen's long reads in threads,
+        e.g. coverage, without holding the UI's store lock). Blocking."""
+        return DeviceStore.open(self.store_path)
+
     def reload_identity(self) -> Identity | None:
         """Re-read who is enrolled (after enrolment or a sync that changed the team)."""
         self.identity = load_identity(self.store, self.vault)

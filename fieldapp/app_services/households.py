@@ -239,16 +239,8 @@ def household_detail(store: DeviceStore, household_id: str) -> HouseholdDetail |
     household = store.household(household_id)
     if household is None:
         return None
-    village = store.db.execute(
-        "SELECT name FROM villages WHERE id = ?", [household.village_id]
-    ).fetchone()
-    flags = {
-        row[0]: (row[1], row[2])
-        for row in store.db.execute(
-            "SELECT id, superseded_by, sync_status FROM visits WHERE household_id = ?",
-            [household_id],
-        ).fetchall()
-    }
+    village = store.village_name(household.village_id)
+    flags = store.visit_flags(household_id)
     items = []
     for v in store.visits_for_household(household_id):
         superseded_by, status = flags.get(v.id, (None, "pending"))
@@ -257,4 +249,4 @@ def household_detail(store: DeviceStore, household_id: str) -> HouseholdDetail |
         )
     # A correction carries the original visit time: show it above the visit it replaces.
     items.sort(key=lambda i: (i.visit.visited_at, not i.superseded), reverse=True)
-    return HouseholdDetail(household, village[0] if village else "", items)
+    return HouseholdDetail(household, village or "", items)

@@ -6,18 +6,14 @@ reference tables; this module only reads it back for the screens.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from fieldapp.app_services.token_vault import META_TOKEN, TokenVault
+from fieldapp.app_services.token_vault import TokenVault
 from fieldapp.reference import ward_label
-from fieldapp.store import DeviceStore
+from fieldapp.store import DeviceStore, settings
 from fieldapp.text import sort_key
 
-__all__ = ["META_MEMBER", "META_SERVER", "Identity", "load_identity"]
-
-META_MEMBER = "member_id"
-META_SERVER = "server_url"
+__all__ = ["Identity", "load_identity"]
 
 
 @dataclass(frozen=True)
@@ -60,23 +56,17 @@ class Identity:
 def load_identity(store: DeviceStore, vault: TokenVault | None = None) -> Identity | None:
     """The enrolled identity, or None when this device is not enrolled (no member, or no
     token in ``vault``; without a vault, in the store's meta). Blocking."""
-    member_id = store.meta_get(META_MEMBER)
+    member_id = store.get(settings.MEMBER_ID)
     if not member_id:
         return None
-    token = vault.get() if vault is not None else store.meta_get(META_TOKEN)
+    token = vault.get() if vault is not None else store.get(settings.DEVICE_TOKEN)
     if not token:
         return None
-    row = store.db.execute(
-        "SELECT name, role, team_id FROM members WHERE id = ?", [member_id]
-    ).fetchone()
-    name, role, team_id = row if row else ("", "member", None)
-    team_name, village_ids = "", []
+    name, role, team_id = store.member_info(member_id) or ("", "member", None)
+    team_name = ""
+    village_ids: list[str] = []
     if team_id:
-        team = store.db.execute(
-            "SELECT name, village_ids FROM teams WHERE id = ?", [team_id]
-        ).fetchone()
-        if team:
-            team_name, village_ids = team[0], json.loads(team[1] or "[]")
+        team_name, village_ids = store.team_info(team_id) or ("", [])
     villages = store.villages()  # in Vietnamese order, numbers read as numbers
     mine = [v.name for v in villages if v.id in village_ids]
     village_names = tuple(mine or [v.name for v in villages])
@@ -89,6 +79,6 @@ def load_identity(store: DeviceStore, vault: TokenVault | None = None) -> Identi
         team_id=team_id,
         team_name=team_name,
         village_names=village_names,
-        server_url=store.meta_get(META_SERVER) or "",
+        server_url=store.get(settings.SERVER_URL) or "",
         ward_names=ward_names,
     )

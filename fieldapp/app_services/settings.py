@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldapp import __version__
-from fieldapp.store import DeviceStore
+from fieldapp.store import DeviceStore, settings
 
-__all__ = ["LANGUAGES", "LANG_KEY", "About", "SettingsService", "SignOutCheck", "wipe_store_files"]
+__all__ = ["LANGUAGES", "About", "SettingsService", "SignOutCheck", "wipe_store_files"]
 
-LANG_KEY = "app.lang"
 LANGUAGES = ("vi", "en")
 
 
@@ -43,13 +42,13 @@ class SettingsService:
         self.store = store
 
     def language(self) -> str:
-        lang = self.store.meta_get(LANG_KEY) or "vi"
+        lang = self.store.get(settings.LANG) or "vi"
         return lang if lang in LANGUAGES else "vi"
 
     def set_language(self, lang: str) -> str:
         if lang not in LANGUAGES:
             raise ValueError(f"unsupported language {lang!r}; choose one of {LANGUAGES}")
-        self.store.meta_set(LANG_KEY, lang)
+        self.store.put(settings.LANG, lang)
         return lang
 
     def about(self) -> About:

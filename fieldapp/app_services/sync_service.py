@@ -19,11 +19,13 @@ from typing import Any
 import httpx
 
 from fieldapp.app_services.enrolment import parse_enrol_input
-from fieldapp.app_services.home import LAST_SYNC_KEY
-from fieldapp.app_services.identity import META_SERVER
 from fieldapp.app_services.token_vault import StoreTokenVault, TokenVault
-from fieldapp.store import DeviceStore
+from fieldapp.portal.enrol_link import build_enrol_link
+from fieldapp.store import DeviceStore, settings
+from fieldapp.sync.client import SyncClient
+from fieldapp.sync.enrol import enrol
 from fieldapp.sync.errors import SyncAuthError, SyncError
+from fieldapp.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 from fieldapp.text import sort_key
 
 __all__ = [
@@ -142,8 +144,6 @@ class SyncService:
 
     def enrol(self, server_text: str, code_text: str, lang: str = "vi") -> EnrolOutcome:
         """Enrol this device with a code (or pasted link); errors per field."""
-        from fieldapp.sync.enrol import enrol
-
         parsed = parse_enrol_input(server_text, code_text, lang)
         if not parsed.ok:
             return EnrolOutcome(False, dict(parsed.errors))
@@ -153,9 +153,7 @@ class SyncService:
                 result = enrol(
                     http, parsed.server_url, parsed.code, store, save_token=self.vault.put
                 )
-            role_row = store.db.execute(
-                "SELECT role FROM members WHERE id = ?", [store.meta_get("member_id")]
-            ).fetchone()
+            member = store.member_info(store.get(settings.MEMBER_ID) or "")
         except SyncError as exc:
             message = exc.message_en if lang == "en" else exc.message_vi
             key = "server" if exc.status is None else "code"
@@ -165,7 +163,7 @@ class SyncService:
         return EnrolOutcome(
             ok=True,
             member_name=result.member_name,
-            role=role_row[0] if role_row else "member",
+            role=member[1] if member else "member",
             team_name=result.team_name or "",
             village_names=tuple(sorted(result.villages, key=sort_key)),
         )
@@ -174,11 +172,9 @@ class SyncService:
 
     def sync(self, on_progress: Progress | None = None) -> SyncSummary:
         """Push then pull once. Never raises for network trouble: the summary says why."""
-        from fieldapp.sync.client import SyncClient
-
         store = self._open()
         try:
-            server = store.meta_get(META_SERVER)
+            server = store.get(settings.SERVER_URL)
             if not server:
                 return SyncSummary(
                     False,
@@ -186,7 +182,7 @@ class SyncService:
                     message_vi="Thiết bị chưa đăng ký.",
                     message_en="This device is not enrolled.",
                 )
-            team_before = store.meta_get("team_id")
+            team_before = store.get(settings.TEAM_ID)
             with self.http_factory(server) as http:
                 report = SyncClient(
                     store,
@@ -204,7 +200,7 @@ class SyncService:
                     message_en=exc.message_en,
                     auth_failed=isinstance(exc, SyncAuthError),
                 )
-            store.meta_set(LAST_SYNC_KEY, _utc_now())
+            store.put(settings.LAST_SYNC_OK_AT, _utc_now())
             return SyncSummary(
                 ok=True,
                 reachable=True,
@@ -213,7 +209,7 @@ class SyncService:
                 rejected=report.rejected,
                 conflicts=report.conflicts,
                 identity_changed=bool(report.left_scope or report.resynced)
-                or store.meta_get("team_id") != team_before,
+                or store.get(settings.TEAM_ID) != team_before,
             )
         finally:
             store.close()
@@ -224,22 +220,16 @@ class SyncService:
         """(id, name) of the enrolled member's team, for the invite picker."""
         store = self._open()
         try:
-            team_id = store.meta_get("team_id")
-            rows = store.db.execute(
-                "SELECT id, name FROM members WHERE team_id = ?", [team_id]
-            ).fetchall()
-            return sorted(((r[0], r[1]) for r in rows), key=lambda r: (sort_key(r[1]), r[0]))
+            rows = store.team_members(store.get(settings.TEAM_ID))
+            return sorted(rows, key=lambda r: (sort_key(r[1]), r[0]))
         finally:
             store.close()
 
     def issue_invite(self, member_id: str, lang: str = "vi") -> InviteOutcome:
         """Ask the server for a one-time enrolment code for ``member_id``; return its link."""
-        from fieldapp.portal.enrol_link import build_enrol_link
-        from fieldapp.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
-
         store = self._open()
         try:
-            server = store.meta_get(META_SERVER) or ""
+            server = store.get(settings.SERVER_URL) or ""
         finally:
             store.close()
         token = self.vault.get() or ""
@@ -268,13 +258,8 @@ class SyncService:
         """Unresolved rejections and conflicts, newest first, reason in ``lang``."""
         store = self._open()
         try:
-            rows = store.db.execute(
-                "SELECT id, kind, entity, entity_id, detail, created_at FROM sync_issues"
-                " WHERE resolved = 0 ORDER BY id DESC LIMIT ?",
-                [limit],
-            ).fetchall()
             out = []
-            for id_, kind, entity, entity_id, detail, created in rows:
+            for id_, kind, entity, entity_id, detail, created in store.sync.open_issues(limit):
                 out.append(
                     IssueItem(
                         id=id_,
@@ -315,10 +300,7 @@ def _label(store: DeviceStore, entity: str, entity_id: str) -> str:
     """A name the member recognises: the household's head or address."""
     household_id = entity_id
     if entity == "visit":
-        row = store.db.execute(
-            "SELECT household_id FROM visits WHERE id = ?", [entity_id]
-        ).fetchone()
-        household_id = row[0] if row else ""
+        household_id = store.visit_household(entity_id) or ""
     h = store.household(household_id) if household_id else None
     return (h.head_name or h.address_detail) if h else entity_id[:8]
 

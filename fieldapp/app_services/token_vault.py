@@ -22,10 +22,9 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from fieldapp.store import DeviceStore
+from fieldapp.store import DeviceStore, settings
 
 __all__ = [
-    "META_TOKEN",
     "AsyncKeyStore",
     "SecureTokenVault",
     "StoreTokenVault",
@@ -33,7 +32,6 @@ __all__ = [
     "move_token_to_vault",
 ]
 
-META_TOKEN = "device_token"
 SECURE_KEY = "fieldapp.device_token"
 # A secure-storage round trip takes milliseconds; a minute means the client is gone.
 _TIMEOUT_S = 60.0
@@ -66,13 +64,13 @@ class StoreTokenVault:
             store.close()
 
     def get(self) -> str | None:
-        return self._call(lambda s: s.meta_get(META_TOKEN) or None)
+        return self._call(lambda s: s.get(settings.DEVICE_TOKEN) or None)
 
     def put(self, token: str) -> None:
-        self._call(lambda s: s.meta_set(META_TOKEN, token))
+        self._call(lambda s: s.put(settings.DEVICE_TOKEN, token))
 
     def clear(self) -> None:
-        self._call(lambda s: s.meta_set(META_TOKEN, None))
+        self._call(lambda s: s.put(settings.DEVICE_TOKEN, None))
 
 
 class AsyncKeyStore(Protocol):
@@ -127,11 +125,11 @@ def move_token_to_vault(store: DeviceStore, vault: TokenVault) -> bool:
     """
     if isinstance(vault, StoreTokenVault):
         return False  # it already lives there
-    token = store.meta_get(META_TOKEN)
+    token = store.get(settings.DEVICE_TOKEN)
     if not token:
         return False
     vault.put(token)
     if vault.get() != token:
         raise RuntimeError("secure storage did not keep the device token; it stays in meta")
-    store.meta_set(META_TOKEN, None)
+    store.put(settings.DEVICE_TOKEN, None)
     return True

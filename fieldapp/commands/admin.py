@@ -15,6 +15,12 @@ import uuid
 from typing import Any
 
 from fieldapp.commands import admin_import
+from fieldapp.demo.generator import dataset_from_json
+from fieldapp.domain.model import Member, Role, Team, Village
+from fieldapp.server.demo_load import load_demo
+from fieldapp.server.errors import ApiError, SecretError
+from fieldapp.server.open_storage import open_storage
+from fieldapp.server.settings import Settings
 
 EXIT_ERROR = 2
 
@@ -134,15 +140,10 @@ def register(subparsers: Any) -> None:
 
 
 def _storage(args: argparse.Namespace) -> Any:
-    from fieldapp.server.open_storage import open_storage
-    from fieldapp.server.settings import Settings
-
     return open_storage(Settings.from_env().override(database=args.database).database)
 
 
 def _run(args: argparse.Namespace, action: Any) -> int:
-    from fieldapp.server.errors import ApiError, SecretError
-
     storage = _storage(args)
     try:
         action(storage)
@@ -155,8 +156,6 @@ def _run(args: argparse.Namespace, action: Any) -> int:
 
 
 def _create_villages(args: argparse.Namespace) -> int:
-    from fieldapp.domain.model import Village
-
     def act(storage: Any) -> None:
         for name in args.name:
             v = storage.create_village(Village(str(uuid.uuid4()), args.ward, name, args.kind))
@@ -166,8 +165,6 @@ def _create_villages(args: argparse.Namespace) -> int:
 
 
 def _create_team(args: argparse.Namespace) -> int:
-    from fieldapp.domain.model import Team
-
     def act(storage: Any) -> None:
         team = Team(args.id or str(uuid.uuid4()), args.name, args.ward, tuple(args.village))
         t = storage.create_team(team)
@@ -177,8 +174,6 @@ def _create_team(args: argparse.Namespace) -> int:
 
 
 def _create_member(args: argparse.Namespace) -> int:
-    from fieldapp.domain.model import Member, Role
-
     def act(storage: Any) -> None:
         m = storage.create_member(
             Member(str(uuid.uuid4()), args.name, Role(args.role), args.team, args.phone)
@@ -194,8 +189,6 @@ def _print_code(issued: Any) -> None:
 
 
 def _create_officer(args: argparse.Namespace) -> int:
-    from fieldapp.domain.model import Member, Role
-
     def act(storage: Any) -> None:
         m = storage.create_member(
             Member(str(uuid.uuid4()), args.name, Role.OFFICER, None), ward_code=args.ward
@@ -244,9 +237,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _load_demo(args: argparse.Namespace) -> int:
-    from fieldapp.demo.generator import dataset_from_json
-    from fieldapp.server.demo_load import load_demo
-
     try:
         with open(args.dataset, encoding="utf-8") as fh:
             dataset = dataset_from_json(json.load(fh))

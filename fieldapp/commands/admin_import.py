@@ -11,6 +11,8 @@ import argparse
 import sys
 from typing import Any
 
+from fieldapp.commands import admin_import_run
+
 __all__ = ["register"]
 
 
@@ -93,7 +95,4 @@ def _overrides(pairs: list[str]) -> dict[str, str] | None:
 
 
 def _run(args: argparse.Namespace, kind: Any) -> int:
-    # Heavy imports here, so that ``fieldapp --help`` stays fast (see fieldapp.cli).
-    from fieldapp.commands import admin_import_run
-
     return admin_import_run.run(args, kind, _overrides(args.map), sys.stdout, sys.stderr)

@@ -73,6 +73,7 @@ def run_app(*, web: bool, host: str, port: int) -> None:
     import flet as ft
     import uvicorn
 
+    # Lazy: Flet and every screen load only when the app starts, not for other commands.
     from fieldapp.ui.main import main
 
     # Handler errors are logged by Flet; without a handler they would vanish.

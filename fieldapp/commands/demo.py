@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.commands.app import port_free
+from fieldapp.demo.generator import dataset_to_json, generate
+from fieldapp.portal.enrol_link import build_enrol_link
 
 __all__ = ["PortError", "choose_ports", "register"]
 
@@ -152,8 +154,6 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> bool:
 
 def _prepare(folder: Path, households: int) -> tuple[Path, dict]:
     """Write the dataset and load it into a new server database (once)."""
-    from fieldapp.demo.generator import dataset_to_json, generate
-
     dataset_file = folder / "demo-data.json"
     database = folder / "server.db"
     if not dataset_file.exists():
@@ -219,8 +219,6 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, procs: list[subprocess.Popen]) -> int:
-    from fieldapp.portal.enrol_link import build_enrol_link
-
     # Ports first: a taken port must fail before minutes of data generation.
     (server_port,) = choose_ports(args.server_port, DEFAULT_SERVER_PORT, 1, set())
     member_port, leader_port = choose_ports(args.port, DEFAULT_APP_PORT, 2, {server_port})

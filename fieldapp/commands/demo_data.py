@@ -12,6 +12,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from fieldapp.admin_units import write_document
+from fieldapp.demo.generator import dataset_to_json, generate, summarize
+
 EXIT_ERROR = 2
 
 
@@ -104,9 +107,6 @@ def _n(value: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Generate, write atomically, print the summary; exit code 2 on errors."""
-    from fieldapp.admin_units import write_document
-    from fieldapp.demo.generator import dataset_to_json, generate, summarize
-
     try:
         ds = generate(
             seed=args.seed,

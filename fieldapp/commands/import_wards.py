@@ -12,6 +12,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from fieldapp.admin_units import (
+    AdminUnitsError,
+    import_wards,
+    kind_counts,
+    normalize_province_code,
+)
+from fieldapp.domain.model import Ward
+from fieldapp.reference import data_dir
+
 EXIT_ERROR = 2
 
 
@@ -78,8 +87,6 @@ def register(subparsers: Any) -> None:
 
 
 def _default_out(province_code: str) -> Path:
-    from fieldapp.reference import data_dir
-
     try:
         base = data_dir()
     except FileNotFoundError:
@@ -89,14 +96,6 @@ def _default_out(province_code: str) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Import, print a summary; exit code 2 with a Vietnamese message on any error."""
-    from fieldapp.admin_units import (
-        AdminUnitsError,
-        import_wards,
-        kind_counts,
-        normalize_province_code,
-    )
-    from fieldapp.domain.model import Ward
-
     try:
         code = normalize_province_code(args.province)
         out = args.out or _default_out(code)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from fieldapp.portal.errors import PortalError
+
 __all__ = ["register"]
 
 
@@ -37,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def handle(args: argparse.Namespace) -> int:
-    from fieldapp.portal.errors import PortalError
+    # Lazy: the PDF stack (fpdf2, fonts) loads only when a poster is made.
     from fieldapp.portal.poster import PosterSpec, write_poster
 
     spec = PosterSpec(

@@ -6,6 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from fieldapp.portal.errors import PortalError
+from fieldapp.portal.links import portal_link
+from fieldapp.portal.qr import qr_png
+
 __all__ = ["register"]
 
 
@@ -39,10 +43,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def handle(args: argparse.Namespace) -> int:
-    from fieldapp.portal.errors import PortalError
-    from fieldapp.portal.links import portal_link
-    from fieldapp.portal.qr import qr_png
-
     try:
         link = portal_link(args.code)
         png = qr_png(link.url, max(2, args.module_px)) if args.out else b""

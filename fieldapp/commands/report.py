@@ -20,6 +20,7 @@ import psycopg
 from fieldapp.coverage import CoverageService, Period
 from fieldapp.coverage.export import export_report, fmt_day
 from fieldapp.reference import Campaign, load_campaign
+from fieldapp.server.dossiers import derive_all
 from fieldapp.server.open_storage import is_postgres_url, open_storage
 from fieldapp.sql import Conn
 
@@ -177,7 +178,11 @@ def _export(
         ]
         if not village_ids:
             return None
-    service = CoverageService(db, village_ids=village_ids, campaign=campaign)
+    # A server database keeps its dossiers in a table; a phone's file has none, so they
+    # are derived from its visits (only asked for then).
+    service = CoverageService(
+        db, village_ids=village_ids, campaign=campaign, dossiers=lambda: derive_all(db)
+    )
     period = Period(args.date_from, args.date_to)
     today = args.today or date.today()
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from fieldapp.server.errors import SecretError
-from fieldapp.server.settings import idle_days, workers
+from fieldapp.server.logs import log_event, setup_logging
+from fieldapp.server.open_storage import open_storage
+from fieldapp.server.settings import Settings, idle_days, workers
 
 # uvicorn's httptools protocol with bounded request heads (fieldapp/server/http_limits.py),
 # named for uvicorn to import: the CLI starts without loading uvicorn.
@@ -88,10 +90,8 @@ _days = _whole_number(idle_days, "cần số ngày nguyên ≥ 1 (a whole number
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    # Lazy: FastAPI loads only when the server runs, not for every ``fieldapp`` command.
     from fieldapp.server.app import create_app
-    from fieldapp.server.logs import log_event, setup_logging
-    from fieldapp.server.open_storage import open_storage
-    from fieldapp.server.settings import Settings
 
     try:
         env_settings = Settings.from_env()

@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from fieldapp.coverage.queries import VisitLogRow
+from fieldapp.coverage.queries import VisitLogRow, team_villages
 from fieldapp.coverage.results import (
     DATA_LABEL_EN,
     DATA_LABEL_VI,
@@ -418,8 +418,6 @@ def write_xlsx(table: Table, path: Path) -> int:
 
 
 def _team_names(service: CoverageService) -> dict[str, str]:
-    from fieldapp.coverage.queries import team_villages
-
     return {tid: name for tid, (name, _, _) in team_villages(service.db).items()}
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from fieldapp.demo.dossiers import follow_ups
 from fieldapp.demo.names import full_name
 from fieldapp.demo.visits import Door, Gen, correct, door_visits
 from fieldapp.domain.model import (
@@ -225,7 +226,8 @@ def generate(
         for v in visits
         if v.outcome in (Outcome.DONE, Outcome.FOLLOW_UP) and g.chance(0.015)
     ]
-    ordered = sorted(visits + corrections, key=lambda v: v.visited_at)
+    later = follow_ups(seed, visits + corrections, g.procedures, today)
+    ordered = sorted(visits + corrections + later, key=lambda v: v.visited_at)
     return DemoDataset(
         seed=seed,
         today=today.isoformat(),

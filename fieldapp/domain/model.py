@@ -9,12 +9,13 @@ Dictionaries produced by ``to_dict`` are the wire and storage shape (JSON-safe).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
 __all__ = [
     "ACTIVITY_FIELDS",
+    "HOUSEHOLD_FIELDS",
     "VISIT_FIELDS",
     "Activity",
     "ActivityKind",
@@ -281,6 +282,11 @@ class Household:
         )
 
 
+# The fields of a household after its id, in wire/storage order (per-field merge, the
+# columns in fieldapp.records, the validator): read from the class, so they cannot drift.
+HOUSEHOLD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Household))[1:]
+
+
 # The fields of a visit, in wire/storage order: every table, message and validator that
 # lists them uses this one tuple.
 VISIT_FIELDS: tuple[str, ...] = (
@@ -296,6 +302,7 @@ VISIT_FIELDS: tuple[str, ...] = (
     "notes",
     "gps",
     "supersedes",
+    "channel",
 )
 
 
@@ -332,6 +339,7 @@ class Visit:
             "notes": self.notes,
             "gps": asdict(self.gps) if self.gps else None,
             "supersedes": self.supersedes,
+            "channel": str(self.channel),
         }
 
     @classmethod

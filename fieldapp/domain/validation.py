@@ -16,12 +16,12 @@ import math
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
 from fieldapp.domain.model import (
-    ACTIVITY_FIELDS,
+    HOUSEHOLD_FIELDS,
     VISIT_FIELDS,
     Activity,
     ActivityKind,
@@ -434,8 +434,9 @@ def _parse_date(value: str) -> date | None:
     return None
 
 
-_VISIT_FIELDS = frozenset(VISIT_FIELDS) | {"channel"}
-_ACTIVITY_FIELDS = frozenset(("kind", *ACTIVITY_FIELDS))
+_VISIT_FIELDS = frozenset(VISIT_FIELDS)
+# Every field of an Activity, read from the class (a new field needs no second list).
+_ACTIVITY_FIELDS = frozenset(f.name for f in fields(Activity))
 # A dossier made on the device is named by a uuid4 in hex; a dossier recorded before
 # dossiers had ids is named "<visit id>.<index of its activity>" (fieldapp.domain.dossier).
 _NEW_DOSSIER_ID = re.compile(r"[0-9a-f]{32}")
@@ -703,15 +704,7 @@ def _gps(c: _Collector, raw: Any) -> GeoPoint | None:
     )
 
 
-_HOUSEHOLD_FIELDS = {
-    "id",
-    "village_id",
-    "head_name",
-    "address_detail",
-    "phone",
-    "members_count",
-    "deleted",
-}
+_HOUSEHOLD_FIELDS = frozenset(("id", *HOUSEHOLD_FIELDS))
 
 
 # Path separators, "..", control characters: what makes a name leave a folder when it

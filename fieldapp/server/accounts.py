@@ -29,8 +29,10 @@ from typing import Any
 
 from fieldapp.domain.model import Member, Role, Team, Village
 from fieldapp.domain.validation import ValidationError, check_place_name
+from fieldapp.reference import data_dir, load_wards
 from fieldapp.server.db import ServerDatabase, Writer, now_iso
 from fieldapp.server.errors import ApiError, SecretError
+from fieldapp.server.logs import log_event
 from fieldapp.server.settings import DEFAULT_TOKEN_IDLE_DAYS
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.sql import Conn
@@ -135,8 +137,6 @@ def _read_or_create_file(path: Path) -> bytes:
         finally:
             tmp.unlink(missing_ok=True)
     if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
-        from fieldapp.server.logs import log_event
-
         log_event("secret_file_readable_by_others", file=path.name)
     if len(key) < MIN_SECRET_CHARS:
         raise _short(path.name)
@@ -333,8 +333,6 @@ class TokenTouches:
             self._pending.discard(token_hash)
         error = future.exception() if future is not None else None
         if error is not None:
-            from fieldapp.server.logs import log_event
-
             log_event("token_touch_failed", logging.WARNING, error=type(error).__name__)
 
 
@@ -521,7 +519,6 @@ def ensure_ward(conn: Conn, ward_code: str) -> None:
     """Wards come from the reference data (2025 NSO codes); unknown codes are refused."""
     if conn.execute("SELECT 1 FROM wards WHERE code = ?", [ward_code]).fetchone():
         return
-    from fieldapp.reference import data_dir, load_wards
 
     for path in sorted((data_dir() / "wards").glob("*.json")):
         for ward in load_wards(path.stem):

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from fieldapp import records
 from fieldapp.domain.dossier import (
     DOSSIER_COLUMNS,
     DossierState,
@@ -26,10 +27,16 @@ from fieldapp.domain.dossier import (
 )
 from fieldapp.domain.model import Procedure, Visit
 from fieldapp.reference import load_procedures
-from fieldapp.server.pull import visit_data
 from fieldapp.sql import Conn
 
-__all__ = ["DOSSIERS", "DOSSIER_COLUMNS", "dossier_row", "refresh_all", "refresh_dossiers"]
+__all__ = [
+    "DOSSIERS",
+    "DOSSIER_COLUMNS",
+    "derive_all",
+    "dossier_row",
+    "refresh_all",
+    "refresh_dossiers",
+]
 
 # The DDL both backends run (m011 in fieldapp/server/schema.py and its PostgreSQL twin).
 # Keyed by household as well as id: the derivation is per household (an update applies
@@ -70,18 +77,29 @@ def dossier_row(state: DossierState, procedures: dict[str, Procedure]) -> tuple[
 
 
 def _visits_of(conn: Conn, household_ids: list[str]) -> list[Visit]:
-    ids = [
-        r[0]
-        for r in conn.execute(
-            f"SELECT id FROM visits WHERE household_id IN ({', '.join('?' * len(household_ids))})",
-            household_ids,
-        ).fetchall()
-    ]
-    out: list[Visit] = []
-    for i in range(0, len(ids), _CHUNK):
-        for data in visit_data(conn, ids[i : i + _CHUNK]).values():
-            data.pop("superseded_by", None)
-            out.append(Visit.from_dict(data))
+    marks = ", ".join("?" * len(household_ids))
+    rows = conn.execute(
+        f"SELECT {records.VISIT_SELECT} FROM visits WHERE household_id IN ({marks})",
+        household_ids,
+    ).fetchall()
+    return [Visit.from_dict(records.decode_visit(row)) for row in rows]
+
+
+def _by_household(visits: Iterable[Visit]) -> dict[str, list[Visit]]:
+    out: dict[str, list[Visit]] = {}
+    for visit in visits:
+        out.setdefault(visit.household_id, []).append(visit)
+    return out
+
+
+def derive_all(conn: Conn) -> list[DossierState]:
+    """Every household's dossiers derived from the visits in ``conn``, without a table:
+    for a database that has none (``fieldapp report`` on a phone's file)."""
+    households = [r[0] for r in conn.execute("SELECT DISTINCT household_id FROM visits")]
+    out: list[DossierState] = []
+    for i in range(0, len(households), _CHUNK):
+        for visits in _by_household(_visits_of(conn, households[i : i + _CHUNK])).values():
+            out.extend(derive_dossiers(visits).values())
     return out
 
 
@@ -95,13 +113,10 @@ def refresh_dossiers(conn: Conn, household_ids: Iterable[str]) -> None:
         conn.execute(
             f"DELETE FROM dossiers WHERE household_id IN ({', '.join('?' * len(chunk))})", chunk
         )
-        by_household: dict[str, list[Visit]] = {}
-        for visit in _visits_of(conn, chunk):
-            by_household.setdefault(visit.household_id, []).append(visit)
         # One household at a time, as the phone's answer for that household is reached.
         rows = [
             dossier_row(state, procedures)
-            for visits in by_household.values()
+            for visits in _by_household(_visits_of(conn, chunk)).values()
             for state in derive_dossiers(visits).values()
         ]
         if rows:

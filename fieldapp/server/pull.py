@@ -7,9 +7,9 @@ the scope checksum so the device can detect drift and re-download (``docs/protoc
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from fieldapp import records
 from fieldapp.domain.model import VISIT_FIELDS
 from fieldapp.server.storage import Principal
 from fieldapp.sql import Conn
@@ -17,16 +17,6 @@ from fieldapp.sync.protocol import Change, Entity
 
 __all__ = ["household_data", "latest_cursor", "pull_page", "scope_checksum_sql", "visit_data"]
 
-_H_COLS = (
-    "id",
-    "village_id",
-    "head_name",
-    "address_detail",
-    "phone",
-    "members_count",
-    "deleted",
-    "version",
-)
 _V_COLS = (
     *VISIT_FIELDS,
     "superseded_by",
@@ -37,11 +27,6 @@ def latest_cursor(conn: Conn) -> int:
     return int(conn.execute("SELECT value FROM server_meta WHERE key = 'change_seq'").fetchone()[0])
 
 
-def visit_version(superseded_by: str | None) -> int:
-    """Visits are immutable; the only change is being superseded (version 2)."""
-    return 2 if superseded_by else 1
-
-
 def _marks(values: list[str] | set[str] | frozenset[str]) -> str:
     return ",".join("?" * len(values))
 
@@ -50,12 +35,13 @@ def household_data(conn: Conn, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
     rows = conn.execute(
-        f"SELECT {', '.join(_H_COLS)} FROM households WHERE id IN ({_marks(ids)})", ids
+        f"SELECT {records.HOUSEHOLD_SELECT}, version FROM households WHERE id IN ({_marks(ids)})",
+        ids,
     ).fetchall()
     out = {}
     for r in rows:
-        d = dict(zip(_H_COLS, r, strict=True))
-        d["deleted"] = bool(d["deleted"])
+        d = records.decode_household(r)
+        d["version"] = r[-1]
         out[d["id"]] = d
     return out
 
@@ -68,9 +54,7 @@ def visit_data(conn: Conn, ids: list[str]) -> dict[str, dict[str, Any]]:
     ).fetchall()
     out = {}
     for r in rows:
-        d = dict(zip(_V_COLS, r, strict=True))
-        d["activities"] = json.loads(d["activities"])
-        d["gps"] = json.loads(d["gps"]) if d["gps"] else None
+        d = records.decode_visit(r, _V_COLS)
         out[d["id"]] = d
     return out
 
@@ -137,7 +121,7 @@ def pull_page(
             p = dict(extra[parent])
             changes.append(_upsert(seq, Entity.HOUSEHOLD, p, p.pop("version")))
             sent_parents.add(parent)
-        changes.append(_upsert(seq, Entity.VISIT, v, visit_version(v["superseded_by"])))
+        changes.append(_upsert(seq, Entity.VISIT, v, records.visit_version(v["superseded_by"])))
     next_cursor = rows[-1][0] if rows else cursor
     if not has_more:
         # Nothing more in scope: jump to the feed's end so later pulls start there.
@@ -164,7 +148,7 @@ def scope_checksum_sql(conn: Conn, principal: Principal) -> str:
         villages,
     ).fetchone()[0]
     v = conn.execute(
-        f"SELECT scope_xor('visit', id, CASE WHEN superseded_by IS NULL THEN 1 ELSE 2 END)"
+        f"SELECT scope_xor('visit', id, {records.VISIT_VERSION_SQL})"
         f" FROM visits WHERE village_id IN ({marks})",
         villages,
     ).fetchone()[0]

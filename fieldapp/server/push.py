@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 
-from fieldapp.domain.model import VISIT_FIELDS, Household, Visit
+from fieldapp import records
+from fieldapp.domain.model import HOUSEHOLD_FIELDS, VISIT_FIELDS, Household, Visit
 from fieldapp.domain.validation import (
     REDACTED,
     ValidationError,
@@ -35,20 +36,10 @@ from fieldapp.server.db import Writer, now_iso
 from fieldapp.server.dossiers import refresh_dossiers
 from fieldapp.server.errors import ApiError
 from fieldapp.server.storage import Principal
-from fieldapp.store.device_store import household_row
-from fieldapp.store.household_query import SUMMARY_SQL
 from fieldapp.sync.protocol import Entity, Mutation, MutationResult, Op, ResultStatus
 
 __all__ = ["REDACTED", "apply_batch", "refresh_summaries", "stamp_change"]
 
-HOUSEHOLD_FIELDS = (
-    "village_id",
-    "head_name",
-    "address_detail",
-    "phone",
-    "members_count",
-    "deleted",
-)
 EARLIEST_PLAUSIBLE = "2024-01-01"
 
 # reason → (Vietnamese, English): what the member sees next to the record.
@@ -90,10 +81,6 @@ REASONS: dict[str, tuple[str, str]] = {
 # Same text as ``accounts.json_dumps`` (sorted keys, compact, UTF-8), without building an
 # encoder per call: digests logged before orjson must stay byte-identical.
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-# Same text as ``device_store.visit_row`` writes for activities/GPS (compared on repeats).
-_ROW_JSON = json.JSONEncoder(ensure_ascii=False)
-_GPS_JSON = json.JSONEncoder()
-
 VISIT_COLUMNS = (
     *VISIT_FIELDS,
     "village_id",
@@ -101,16 +88,12 @@ VISIT_COLUMNS = (
     "received_at",
     "clock_suspect",
 )
-# What two sends of one visit id must share to be "the same visit" (columns 1..11).
-_CONTENT = slice(1, 12)
+_CONTENT = records.VISIT_CONTENT
 _INSERT_VISIT = (
     f"INSERT INTO visits ({', '.join(VISIT_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(VISIT_COLUMNS))})"
 )
-_INSERT_ACTIVITY = (
-    "INSERT INTO visit_activities (visit_id, household_id, kind, procedure_code, level,"
-    " payment_status) VALUES (?, ?, ?, ?, ?, ?)"
-)
+_INSERT_ACTIVITY = records.INSERT_ACTIVITY
 # Ids per ``IN (...)`` lookup: well under SQLite's bound-parameter limit.
 _CHUNK = 500
 
@@ -431,7 +414,7 @@ def _apply_visit(ctx: _Batch, m: Mutation) -> None:
         if old[1]:
             raise _Quarantine("already_superseded", village=village)
     ctx.visit_rows.append(row)
-    ctx.activity_rows.extend(activity_values(visit))
+    ctx.activity_rows.extend(records.activity_values(visit))
     ctx.visits[visit.id] = row
     if visit.supersedes:
         _flush_visits(ctx)
@@ -443,42 +426,9 @@ def _apply_visit(ctx: _Batch, m: Mutation) -> None:
 def visit_values(
     visit: Visit, village: str, device_id: str | None, received_at: str, suspect: bool
 ) -> tuple[Any, ...]:
-    """The ``visits`` row in :data:`VISIT_COLUMNS` order (same text as the device stores)."""
-    acts = [a.to_dict() for a in visit.activities]
-    gps = visit.gps
-    return (
-        visit.id,
-        visit.household_id,
-        visit.member_id,
-        visit.visited_at,
-        str(visit.consent) if visit.consent else None,
-        str(visit.outcome),
-        visit.people_guided,
-        _ROW_JSON.encode(acts),
-        visit.follow_up_on,
-        visit.notes,
-        _GPS_JSON.encode(asdict(gps)) if gps else None,
-        visit.supersedes,
-        village,
-        device_id,
-        received_at,
-        int(suspect),
-    )
-
-
-def activity_values(visit: Visit) -> list[tuple[Any, ...]]:
-    """The ``visit_activities`` rows of a visit (flattened for SQL aggregation)."""
-    return [
-        (
-            visit.id,
-            visit.household_id,
-            str(a.kind),
-            a.procedure_code,
-            str(a.level) if a.level else None,
-            str(a.payment_status) if a.payment_status else None,
-        )
-        for a in visit.activities
-    ]
+    """The ``visits`` row in :data:`VISIT_COLUMNS` order (the device's codec, then the
+    server's own columns)."""
+    return (*records.encode_visit(visit), village, device_id, received_at, int(suspect))
 
 
 def _link_correction(w: Writer, visit: Visit, village: str) -> None:
@@ -492,7 +442,7 @@ def insert_visit(
 ) -> None:
     """Insert one visit and its activities now (imports; pushes buffer them instead)."""
     w.conn.execute(_INSERT_VISIT, visit_values(visit, village, device_id, received_at, suspect))
-    acts = activity_values(visit)
+    acts = records.activity_values(visit)
     if acts:
         w.conn.executemany(_INSERT_ACTIVITY, acts)
     if visit.supersedes:
@@ -520,15 +470,12 @@ def current_household(
 ) -> tuple[dict[str, Any], int, FieldVersions] | None:
     """(fields, version, field versions) of a stored household, or None (imports too)."""
     row = w.conn.execute(
-        "SELECT id, village_id, head_name, address_detail, phone, members_count, deleted, version,"
-        " field_versions FROM households WHERE id = ?",
+        f"SELECT {records.HOUSEHOLD_SELECT}, version, field_versions FROM households WHERE id = ?",
         [household_id],
     ).fetchone()
     if row is None:
         return None
-    data = dict(zip(("id", *HOUSEHOLD_FIELDS), row[:7], strict=True))
-    data["deleted"] = bool(data["deleted"])
-    return data, row[7], json.loads(row[8])
+    return records.decode_household(row), row[-2], json.loads(row[-1])
 
 
 def _apply_household(ctx: _Batch, m: Mutation) -> list[str]:
@@ -613,7 +560,7 @@ def write_household(
     old_village: str | None = None,
 ) -> None:
     now = now_iso()
-    row = household_row(
+    row = records.household_row(
         household,
         version=version,
         field_versions=json_dumps(field_versions),
@@ -732,5 +679,5 @@ def refresh_summaries(w: Writer, household_ids: set[str]) -> None:
     """Recompute the derived visit columns (same meaning as on the device) and the
     households' dossiers (fieldapp.server.dossiers), in the caller's transaction."""
     for hid in household_ids:
-        w.conn.execute(SUMMARY_SQL, {"h": hid})
+        w.conn.execute(records.SUMMARY_SQL, {"h": hid})
     refresh_dossiers(w.conn, household_ids)

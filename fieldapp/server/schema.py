@@ -13,6 +13,9 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from fieldapp import records
+from fieldapp.coverage.rollup import install_v1
+from fieldapp.records import Column, Dialect
 from fieldapp.server.dossiers import DOSSIERS, refresh_all
 from fieldapp.sort_keys import refresh_sort_keys
 
@@ -21,13 +24,48 @@ __all__ = [
     "CHANGES_BY_VILLAGE",
     "CONSOLE_SESSIONS",
     "COVERAGE_INDEXES",
+    "HOUSEHOLDS",
     "IMPORT_BATCHES",
     "IMPORT_DRAFTS",
+    "VISITS",
     "initial_meta",
     "migrations",
+    "record_tables_sql",
 ]
 
 migrations = Migrations("fieldapp.server")
+
+# The server's record tables: the shared columns of fieldapp.records, then its own.
+HOUSEHOLDS: tuple[Column, ...] = (
+    *records.HOUSEHOLD_RECORD,
+    *records.HOUSEHOLD_KEYS,
+    *records.HOUSEHOLD_SUMMARY,
+    Column("version", "INTEGER NOT NULL", pg="BIGINT NOT NULL"),
+    # JSON {field: [version at which it last changed, device]}, for per-field merge.
+    Column("field_versions", "TEXT NOT NULL DEFAULT '{}'"),
+    Column("created_by_device", "TEXT"),
+    Column("updated_by_device", "TEXT"),
+    Column("created_at", "TEXT NOT NULL"),
+    Column("updated_at", "TEXT NOT NULL"),
+)
+VISITS: tuple[Column, ...] = (
+    *records.VISIT_RECORD,
+    Column("village_id", "TEXT NOT NULL"),
+    Column("device_id", "TEXT"),
+    Column("received_at", "TEXT NOT NULL"),
+    # 1 when the device clock looked implausible (before 2024 or > 1 day ahead).
+    Column("clock_suspect", "INTEGER NOT NULL DEFAULT 0"),
+)
+
+
+def record_tables_sql(dialect: Dialect) -> str:
+    """``households``, ``visits``, ``visit_activities`` as m001 made them (both backends)."""
+    return (
+        records.create_table_sql("households", HOUSEHOLDS, dialect)
+        + records.create_table_sql("visits", VISITS, dialect)
+        + records.create_table_sql("visit_activities", records.ACTIVITY_COLUMNS, dialect)
+    )
+
 
 # Index definitions both backends create (fieldapp/server/postgres/migrations.py too).
 COVERAGE_INDEXES = """
@@ -143,64 +181,14 @@ def m001_initial(db: Database) -> None:
                                     device_id TEXT NOT NULL REFERENCES devices(id),
                                     member_id TEXT NOT NULL REFERENCES members(id),
                                     created_at TEXT NOT NULL, revoked_at TEXT);
+        """
+        + record_tables_sql("sqlite")
+        + """
 
-        CREATE TABLE households (
-            id TEXT PRIMARY KEY,
-            village_id TEXT NOT NULL,
-            head_name TEXT NOT NULL DEFAULT '',
-            address_detail TEXT NOT NULL DEFAULT '',
-            phone TEXT,
-            members_count INTEGER,
-            deleted INTEGER NOT NULL DEFAULT 0,
-            name_sort TEXT NOT NULL,
-            given_sort TEXT NOT NULL,
-            search TEXT NOT NULL,
-            visit_count INTEGER NOT NULL DEFAULT 0,
-            last_visit_at TEXT,
-            last_outcome TEXT,
-            follow_up_on TEXT,
-            version INTEGER NOT NULL,
-            -- JSON {field: version at which it last changed}, for per-field merge.
-            field_versions TEXT NOT NULL DEFAULT '{}',
-            created_by_device TEXT,
-            updated_by_device TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
         CREATE INDEX households_village ON households (village_id, deleted);
-
-        CREATE TABLE visits (
-            id TEXT PRIMARY KEY,
-            household_id TEXT NOT NULL REFERENCES households(id),
-            member_id TEXT NOT NULL,
-            visited_at TEXT NOT NULL,
-            consent TEXT,
-            outcome TEXT NOT NULL,
-            people_guided INTEGER NOT NULL DEFAULT 0,
-            activities TEXT NOT NULL DEFAULT '[]',
-            follow_up_on TEXT,
-            notes TEXT NOT NULL DEFAULT '',
-            gps TEXT,
-            supersedes TEXT,
-            superseded_by TEXT,
-            village_id TEXT NOT NULL,
-            device_id TEXT,
-            received_at TEXT NOT NULL,
-            -- 1 when the device clock looked implausible (before 2024 or > 1 day ahead).
-            clock_suspect INTEGER NOT NULL DEFAULT 0
-        );
         CREATE INDEX visits_household ON visits (household_id, visited_at);
         CREATE INDEX visits_village ON visits (village_id, visited_at);
         CREATE INDEX visits_member ON visits (member_id, visited_at);
-
-        CREATE TABLE visit_activities (
-            visit_id TEXT NOT NULL REFERENCES visits(id),
-            household_id TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            procedure_code TEXT,
-            level TEXT,
-            payment_status TEXT
-        );
         CREATE INDEX visit_activities_visit ON visit_activities (visit_id);
         CREATE INDEX visit_activities_household ON visit_activities (household_id, kind);
 
@@ -261,8 +249,6 @@ def m002_coverage_indexes(db: Database) -> None:
 def m003_coverage_rollup(db: Database) -> None:
     # Trigger-maintained coverage roll-up (coverage_days, coverage_followups), filled
     # from the existing rows. Server only: the device computes from raw tables.
-    from fieldapp.coverage.rollup import install_v1
-
     install_v1(db)
 
 
@@ -332,6 +318,13 @@ def m010_import_drafts(db: Database) -> None:
     # uploaded file itself is never kept) and the column choice, owned by one console
     # session, deleted on commit or cancel and ignored (then purged) after ``expires_at``.
     db.executescript(IMPORT_DRAFTS)
+
+
+@migrations()
+def m011_visit_channel(db: Database) -> None:
+    # Where a visit happened: home / phone / desk (issue 15). Visits already stored, and
+    # visits from phones that do not send it, are "home".
+    db.executescript(records.add_columns_sql("visits", VISITS, records.VISIT_CHANNEL))
 
 
 @migrations()

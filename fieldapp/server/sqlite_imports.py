@@ -18,7 +18,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from fieldapp.domain.model import Household, Member
+from fieldapp.domain.model import HOUSEHOLD_FIELDS, Household, Member
 from fieldapp.server import accounts, audit
 from fieldapp.server.db import ServerDatabase, Writer, now_iso
 from fieldapp.server.errors import ApiError
@@ -34,7 +34,7 @@ from fieldapp.server.import_storage import (
     PlannedWrite,
     safe_filename,
 )
-from fieldapp.server.push import HOUSEHOLD_FIELDS, current_household, write_household
+from fieldapp.server.push import current_household, write_household
 from fieldapp.server.storage import Principal
 from fieldapp.sql import Conn
 

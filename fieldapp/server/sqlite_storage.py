@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.coverage.service import CoverageService
-from fieldapp.domain.model import Household, Member, Team, Village, Visit
+from fieldapp.domain.model import HOUSEHOLD_FIELDS, Household, Member, Team, Village, Visit
 from fieldapp.server import accounts, audit
 from fieldapp.server.db import ServerDatabase, ServerDB, Writer, now_iso
 from fieldapp.server.errors import ApiError
@@ -35,7 +35,6 @@ from fieldapp.server.pull import (
     visit_data,
 )
 from fieldapp.server.push import (
-    HOUSEHOLD_FIELDS,
     apply_batch,
     insert_visit,
     refresh_summaries,

@@ -13,102 +13,42 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from fieldapp import records
+from fieldapp.coverage.service import CoverageService
 from fieldapp.domain.dossier import DossierState, derive_dossiers
-from fieldapp.domain.model import VISIT_FIELDS, Household, Member, Team, Village, Visit, Ward
+from fieldapp.domain.model import HOUSEHOLD_FIELDS, Household, Member, Team, Village, Visit, Ward
 from fieldapp.domain.validation import ValidationError, parse_household, parse_visit
 from fieldapp.files import private_file
 from fieldapp.reference import load_procedures
 from fieldapp.store import household_query
+from fieldapp.store.base import OutboxEntry, StoreBase, now
 from fieldapp.store.household_query import HouseholdPage
 from fieldapp.store.schema import migrations
-from fieldapp.text import fold, given_name_first, nfc, normalize_phone, sort_key
+from fieldapp.store.sync_state import SyncState
+from fieldapp.text import nfc, normalize_phone, sort_key
 
 __all__ = ["DeviceStore", "OutboxEntry"]
 
-_HOUSEHOLD_FIELDS = (
-    "village_id",
-    "head_name",
-    "address_detail",
-    "phone",
-    "members_count",
-    "deleted",
-)
+_SELECT_VISITS = f"SELECT {records.VISIT_SELECT} FROM visits "
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+class DeviceStore(StoreBase):
+    """The device's SQLite store. Open with :meth:`open`; one instance per file.
 
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    """One pending mutation, in device sequence order."""
-
-    seq: int
-    entity: str
-    entity_id: str
-    op: str
-    payload: dict[str, Any]
-    base_version: int | None
-    created_at: str
-
-
-def household_row(h: Household, **extra: Any) -> dict[str, Any]:
-    """The stored row for a household, with its search and sort keys."""
-    return {
-        "id": h.id,
-        "village_id": h.village_id,
-        "head_name": h.head_name,
-        "address_detail": h.address_detail,
-        "phone": h.phone,
-        "members_count": h.members_count,
-        "deleted": int(h.deleted),
-        "name_sort": sort_key(h.head_name or h.address_detail),
-        "given_sort": sort_key(given_name_first(h.head_name or h.address_detail)),
-        "search": fold(" ".join(filter(None, [h.head_name, h.address_detail, h.phone]))),
-        **extra,
-    }
-
-
-def visit_row(v: Visit, wire: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-    """The stored row for a visit (activities and GPS as JSON text).
-
-    ``wire`` is ``v.to_dict()`` when the caller already has it.
+    ``sync`` holds what the sync client writes (:class:`~fieldapp.store.sync_state.SyncState`).
     """
-    d = dict(wire) if wire is not None else v.to_dict()
-    d["activities"] = json.dumps(d["activities"], ensure_ascii=False)
-    d["gps"] = json.dumps(d["gps"]) if d["gps"] else None
-    d.update(extra)
-    return d
-
-
-def activity_rows(v: Visit) -> list[dict[str, Any]]:
-    """The flattened activity rows of a visit, for SQL aggregation."""
-    return [
-        {
-            "visit_id": v.id,
-            "household_id": v.household_id,
-            "kind": str(a.kind),
-            "procedure_code": a.procedure_code,
-            "level": str(a.level) if a.level else None,
-            "payment_status": str(a.payment_status) if a.payment_status else None,
-        }
-        for a in v.activities
-    ]
-
-
-class DeviceStore:
-    """The device's SQLite store. Open with :meth:`open`; one instance per file."""
 
     def __init__(self, db: Database):
-        self.db = db
+        super().__init__(db)
         self._procedures = load_procedures()
+        self.sync = SyncState(self)
 
     @classmethod
     def open(cls, path: str | Path) -> DeviceStore:
@@ -132,28 +72,6 @@ class DeviceStore:
         db = Database(conn)
         migrations.apply(db)
         return cls(db)
-
-    def close(self) -> None:
-        self.db.close()
-
-    # -- meta -------------------------------------------------------------------------
-
-    def meta_get(self, key: str, default: str | None = None) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return row[0] if row else default
-
-    def meta_set(self, key: str, value: str | None) -> None:
-        with self.db.atomic():
-            if value is None:
-                self.db.execute("DELETE FROM meta WHERE key = ?", [key])
-            else:
-                self.db.table("meta").upsert({"key": key, "value": value}, pk="key")
-
-    @property
-    def device_id(self) -> str:
-        value = self.meta_get("device_id")
-        assert value, "migrations create the device id"
-        return value
 
     # -- reference data (arrives from the server; never goes to the outbox) -------------
 
@@ -225,6 +143,35 @@ class DeviceStore:
         ).fetchall()
         return [Village(*r) for r in rows]
 
+    def coverage(self) -> CoverageService:
+        """Coverage over this device's data (its whole content is its team's scope)."""
+        return CoverageService(self.db, dossiers=self.dossiers)
+
+    def village_name(self, village_id: str) -> str | None:
+        row = self.db.execute("SELECT name FROM villages WHERE id = ?", [village_id]).fetchone()
+        return str(row[0]) if row else None
+
+    def member_info(self, member_id: str) -> tuple[str, str, str | None] | None:
+        """(name, role, team id) of a member this device knows."""
+        row = self.db.execute(
+            "SELECT name, role, team_id FROM members WHERE id = ?", [member_id]
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def team_info(self, team_id: str) -> tuple[str, list[str]] | None:
+        """(name, village ids) of a team this device knows."""
+        row = self.db.execute(
+            "SELECT name, village_ids FROM teams WHERE id = ?", [team_id]
+        ).fetchone()
+        return (row[0], [str(v) for v in json.loads(row[1] or "[]")]) if row else None
+
+    def team_members(self, team_id: str | None) -> list[tuple[str, str]]:
+        """(id, name) of a team's members, unordered."""
+        rows = self.db.execute(
+            "SELECT id, name FROM members WHERE team_id = ?", [team_id]
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
     # -- households -------------------------------------------------------------------
 
     def save_household(self, data: Mapping[str, Any]) -> tuple[Household, list[str]]:
@@ -245,21 +192,27 @@ class DeviceStore:
         ).fetchone():
             raise ValidationError.single("village_id", "unknown_village")
         with self.db.atomic():
-            current = self._household_dict(household.id)
+            current = self.household_state(household.id)
             new = household.to_dict()
             if current is None:
-                self.db.table("households").insert(
-                    household_row(household, dirty=1, updated_at=_now())
+                row = records.household_row(household, dirty=1, updated_at=now())
+                self.db.execute(
+                    f"INSERT INTO households ({', '.join(row)})"
+                    f" VALUES ({', '.join('?' * len(row))})",
+                    list(row.values()),
                 )
-                self._enqueue("household", household.id, "create", new, None)
+                self.enqueue("household", household.id, "create", new, None)
             else:
-                changed = {k: new[k] for k in _HOUSEHOLD_FIELDS if new[k] != current[k]}
+                changed = {k: new[k] for k in HOUSEHOLD_FIELDS if new[k] != current[k]}
                 if not changed:
                     return household, warnings
-                self.db.table("households").update(
-                    household.id, household_row(household, dirty=1, updated_at=_now())
+                row = records.household_row(household, dirty=1, updated_at=now())
+                del row["id"]
+                self.db.execute(
+                    f"UPDATE households SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+                    [*row.values(), household.id],
                 )
-                self._enqueue(
+                self.enqueue(
                     "household",
                     household.id,
                     "update",
@@ -267,26 +220,6 @@ class DeviceStore:
                     current["server_version"],
                 )
         return household, warnings
-
-    def _household_dict(self, household_id: str) -> dict[str, Any] | None:
-        row = self.db.execute(
-            "SELECT id, village_id, head_name, address_detail, phone, members_count, deleted,"
-            " server_version FROM households WHERE id = ?",
-            [household_id],
-        ).fetchone()
-        if row is None:
-            return None
-        keys = ("id", *_HOUSEHOLD_FIELDS, "server_version")
-        d = dict(zip(keys, row, strict=True))
-        d["deleted"] = bool(d["deleted"])
-        return d
-
-    def household(self, household_id: str) -> Household | None:
-        d = self._household_dict(household_id)
-        if d is None:
-            return None
-        d.pop("server_version")
-        return Household.from_dict(d)
 
     def delete_household(self, household_id: str) -> None:
         """Tombstone a household (deletes sync as tombstones, never as missing rows)."""
@@ -336,27 +269,7 @@ class DeviceStore:
                 "UPDATE visits SET superseded_by = ? WHERE id = ?", [visit.id, visit.supersedes]
             )
         self.refresh_household_summary(visit.household_id)
-        self._enqueue("visit", visit.id, "create", wire, None)
-
-    def insert_visit_rows(
-        self, visit: Visit, wire: dict[str, Any] | None = None, **extra: Any
-    ) -> None:
-        """Insert a visit and its activity rows (no outbox: callers decide).
-
-        Plain SQL rather than ``Table.insert``: this is the hot path of every save and
-        sqlite-utils would introspect the table each time.
-        """
-        row = visit_row(visit, wire, **extra)
-        self.db.execute(
-            f"INSERT INTO visits ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-            list(row.values()),
-        )
-        self.db.conn.executemany(
-            "INSERT INTO visit_activities (visit_id, household_id, kind, procedure_code, level,"
-            " payment_status) VALUES (:visit_id, :household_id, :kind, :procedure_code, :level,"
-            " :payment_status)",
-            activity_rows(visit),
-        )
+        self.enqueue("visit", visit.id, "create", wire, None)
 
     def _check_visit_refs(self, visit: Visit) -> None:
         row = self.db.execute(
@@ -372,14 +285,6 @@ class DeviceStore:
                 raise ValidationError.single("supersedes", "unknown_supersedes")
             if old[1]:
                 raise ValidationError.single("supersedes", "already_superseded")
-
-    def refresh_household_summary(self, household_id: str) -> None:
-        """Recompute a household's derived visit columns from its effective visits.
-
-        ``visit_count`` counts visits that *reached* the household: a "nobody home" visit
-        leaves it on the list of households still to visit, as coverage counts it.
-        """
-        self.db.execute(household_query.SUMMARY_SQL, {"h": household_id})
 
     def visit(self, visit_id: str) -> Visit | None:
         rows = self._visits("WHERE id = ?", [visit_id])
@@ -405,89 +310,34 @@ class DeviceStore:
         )
 
     def _visits(self, where: str, params: list[Any]) -> list[Visit]:
-        cursor = self.db.execute(
-            f"SELECT {', '.join(VISIT_FIELDS)} FROM visits " + where,
-            params,
+        rows = self.db.execute(_SELECT_VISITS + where, params).fetchall()
+        return [Visit.from_dict(records.decode_visit(row)) for row in rows]
+
+    def visit_flags(self, household_id: str) -> dict[str, tuple[str | None, str]]:
+        """visit id → (superseded_by, sync_status) for a household's visits."""
+        rows = self.db.execute(
+            "SELECT id, superseded_by, sync_status FROM visits WHERE household_id = ?",
+            [household_id],
+        ).fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def visit_household(self, visit_id: str) -> str | None:
+        row = self.db.execute("SELECT household_id FROM visits WHERE id = ?", [visit_id]).fetchone()
+        return str(row[0]) if row else None
+
+    def count_visits_between(self, member_id: str | None, start: date, end: date) -> int:
+        """Effective (not superseded) visits whose local date is in [start, end]."""
+        # visited_at is stored with the device's UTC offset, so its first ten characters
+        # are the member's own calendar day.
+        sql = (
+            "SELECT count(*) FROM visits WHERE superseded_by IS NULL"
+            " AND substr(visited_at, 1, 10) BETWEEN ? AND ?"
         )
-        out = []
-        for row in cursor.fetchall():
-            d = dict(zip(VISIT_FIELDS, row, strict=True))
-            d["activities"] = json.loads(d["activities"])
-            d["gps"] = json.loads(d["gps"]) if d["gps"] else None
-            out.append(Visit.from_dict(d))
-        return out
-
-    # -- outbox -----------------------------------------------------------------------
-
-    def _enqueue(
-        self,
-        entity: str,
-        entity_id: str,
-        op: str,
-        payload: dict[str, Any],
-        base_version: int | None,
-    ) -> int:
-        cursor = self.db.execute(
-            "INSERT INTO outbox (entity, entity_id, op, payload, base_version, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [entity, entity_id, op, json.dumps(payload, ensure_ascii=False), base_version, _now()],
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-
-    def pending_count(self) -> int:
-        """How many changes are not yet acknowledged by the server ("N chưa đồng bộ")."""
-        return self.db.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
-
-    def pending_outbox(
-        self, *, after_seq: int = 0, limit: int = 500, max_bytes: int = 512_000
-    ) -> list[OutboxEntry]:
-        """The next batch in sequence order, bounded in records and payload bytes."""
-        out: list[OutboxEntry] = []
-        size = 0
-        cursor = self.db.execute(
-            "SELECT seq, entity, entity_id, op, payload, base_version, created_at FROM outbox"
-            " WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
-            [after_seq, limit],
-        )
-        for seq, entity, entity_id, op, payload, base, created in cursor.fetchall():
-            size += len(payload)
-            if out and size > max_bytes:
-                break
-            out.append(OutboxEntry(seq, entity, entity_id, op, json.loads(payload), base, created))
-        return out
-
-    def mark_acked(self, up_to_seq: int) -> int:
-        """Mark everything up to the server's high-water mark as delivered.
-
-        Returns how many entries changed. Households with no pending entries left are no
-        longer dirty, so pulled server versions may update them again.
-        """
-        with self.db.atomic():
-            # Only the newly acknowledged range is touched, so the cost follows the batch,
-            # not the whole history of the outbox.
-            row = self.db.execute("SELECT min(seq) FROM outbox WHERE state = 'pending'").fetchone()
-            if row[0] is None or row[0] > up_to_seq:
-                return 0
-            span = [row[0], up_to_seq]
-            changed = self.db.execute(
-                "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq BETWEEN ? AND ?",
-                span,
-            ).rowcount
-            self.db.execute(
-                "UPDATE visits SET sync_status = 'synced' WHERE sync_status = 'pending' AND id IN"
-                " (SELECT entity_id FROM outbox WHERE seq BETWEEN ? AND ? AND entity = 'visit'"
-                " AND state = 'acked')",
-                span,
-            )
-            self.db.execute(
-                "UPDATE households SET dirty = 0 WHERE dirty = 1 AND id IN (SELECT entity_id"
-                " FROM outbox WHERE seq BETWEEN ? AND ? AND entity = 'household') AND NOT EXISTS"
-                " (SELECT 1 FROM outbox o WHERE o.entity = 'household'"
-                " AND o.entity_id = households.id AND o.state = 'pending')",
-                span,
-            )
-        return changed
+        params: list[str] = [start.isoformat(), end.isoformat()]
+        if member_id:
+            sql += " AND member_id = ?"
+            params.append(member_id)
+        return int(self.db.execute(sql, params).fetchone()[0])
 
     # -- household lists ----------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from sqlite_utils import Database
 from fieldapp.text import fold
 
 __all__ = [
-    "SUMMARY_SQL",
     "HouseholdPage",
     "HouseholdRow",
     "Status",
@@ -25,25 +24,6 @@ __all__ = [
 
 Status = Literal["never", "visited", "follow_up", "due", "overdue"]
 Order = Literal["name", "given"]
-
-# Recomputes one household's derived visit columns (``:h`` = its id) from its effective
-# visits. Shared by the device store and the server so both mean the same thing:
-# visit_count counts visits that reached the household (not "nobody home").
-SUMMARY_SQL = """
-            UPDATE households SET
-              visit_count = (SELECT count(*) FROM visits
-                             WHERE household_id = :h AND superseded_by IS NULL
-                             AND outcome != 'nobody_home'),
-              last_visit_at = (SELECT max(visited_at) FROM visits
-                               WHERE household_id = :h AND superseded_by IS NULL),
-              last_outcome = (SELECT outcome FROM visits
-                              WHERE household_id = :h AND superseded_by IS NULL
-                              ORDER BY visited_at DESC, id DESC LIMIT 1),
-              follow_up_on = (SELECT CASE WHEN outcome = 'follow_up' THEN follow_up_on END
-                              FROM visits WHERE household_id = :h AND superseded_by IS NULL
-                              ORDER BY visited_at DESC, id DESC LIMIT 1)
-            WHERE id = :h
-            """
 
 _COLUMNS = (
     "id",
@@ -166,6 +146,8 @@ def count_households(
 ) -> int:
     """How many households match (same filters as :func:`search_households`)."""
     clauses, params = _where(query, village_id, village_ids, status, today)
-    return db.execute(
-        f"SELECT count(*) FROM households WHERE {' AND '.join(clauses)}", params
-    ).fetchone()[0]
+    return int(
+        db.execute(
+            f"SELECT count(*) FROM households WHERE {' AND '.join(clauses)}", params
+        ).fetchone()[0]
+    )

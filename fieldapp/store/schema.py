@@ -15,17 +15,38 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from fieldapp import records
+from fieldapp.records import Column
 from fieldapp.sort_keys import refresh_sort_keys
 
-__all__ = ["migrations"]
+__all__ = ["HOUSEHOLDS", "VISITS", "migrations"]
 
 migrations = Migrations("fieldapp.device")
+
+# The device's record tables: the shared columns of fieldapp.records plus its own.
+HOUSEHOLDS: tuple[Column, ...] = (
+    *records.HOUSEHOLD_RECORD,
+    *records.HOUSEHOLD_KEYS,
+    Column("server_version", "INTEGER"),  # the server version the device's copy is of
+    Column("dirty", "INTEGER NOT NULL DEFAULT 0"),  # 1 while edits wait in the outbox
+    Column("updated_at", "TEXT NOT NULL"),
+    *records.HOUSEHOLD_SUMMARY,
+)
+VISITS: tuple[Column, ...] = (
+    *records.VISIT_RECORD,
+    Column("sync_status", "TEXT NOT NULL DEFAULT 'pending'"),
+    Column("sync_error", "TEXT"),
+)
 
 
 @migrations()
 def m001_initial(db: Database) -> None:
+    # The record tables as they were at revision 1 (fieldapp.records), device columns added.
     db.executescript(
-        """
+        records.create_table_sql("households", HOUSEHOLDS)
+        + records.create_table_sql("visits", VISITS)
+        + records.create_table_sql("visit_activities", records.ACTIVITY_COLUMNS)
+        + """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 
         CREATE TABLE wards (code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
@@ -38,60 +59,11 @@ def m001_initial(db: Database) -> None:
         CREATE TABLE members (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
                               team_id TEXT, phone TEXT);
 
-        -- Derived columns (visit_count, last_visit_at, last_outcome, follow_up_on) are kept
-        -- in the same transaction as each visit so list filters page from SQL alone.
-        CREATE TABLE households (
-            id TEXT PRIMARY KEY,
-            village_id TEXT NOT NULL,
-            head_name TEXT NOT NULL DEFAULT '',
-            address_detail TEXT NOT NULL DEFAULT '',
-            phone TEXT,
-            members_count INTEGER,
-            deleted INTEGER NOT NULL DEFAULT 0,
-            name_sort TEXT NOT NULL,
-            given_sort TEXT NOT NULL,
-            search TEXT NOT NULL,
-            server_version INTEGER,
-            dirty INTEGER NOT NULL DEFAULT 0,
-            updated_at TEXT NOT NULL,
-            visit_count INTEGER NOT NULL DEFAULT 0,
-            last_visit_at TEXT,
-            last_outcome TEXT,
-            follow_up_on TEXT
-        );
         CREATE INDEX households_village_name ON households (village_id, deleted, name_sort, id);
         CREATE INDEX households_village_given ON households (village_id, deleted, given_sort, id);
         CREATE INDEX households_name ON households (deleted, name_sort, id);
         CREATE INDEX households_follow_up ON households (follow_up_on);
-
-        CREATE TABLE visits (
-            id TEXT PRIMARY KEY,
-            household_id TEXT NOT NULL REFERENCES households(id),
-            member_id TEXT NOT NULL,
-            visited_at TEXT NOT NULL,
-            consent TEXT,
-            outcome TEXT NOT NULL,
-            people_guided INTEGER NOT NULL DEFAULT 0,
-            activities TEXT NOT NULL DEFAULT '[]',
-            follow_up_on TEXT,
-            notes TEXT NOT NULL DEFAULT '',
-            gps TEXT,
-            supersedes TEXT,
-            superseded_by TEXT,
-            sync_status TEXT NOT NULL DEFAULT 'pending',
-            sync_error TEXT
-        );
         CREATE INDEX visits_household ON visits (household_id, visited_at);
-
-        -- One row per activity so coverage can aggregate in SQL (same shape on the server).
-        CREATE TABLE visit_activities (
-            visit_id TEXT NOT NULL REFERENCES visits(id),
-            household_id TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            procedure_code TEXT,
-            level TEXT,
-            payment_status TEXT
-        );
         CREATE INDEX visit_activities_visit ON visit_activities (visit_id);
         -- Dropping a household that leaves the device's scope deletes by household_id.
         CREATE INDEX visit_activities_household ON visit_activities (household_id, kind);
@@ -137,3 +109,10 @@ def m002_numeric_sort_keys(db: Database) -> None:
     # sort_key now reads numbers in names as numbers ("Tổ dân phố 2" < "Tổ dân phố 10"):
     # rewrite the keys of the rows already stored (village picker, household list).
     refresh_sort_keys(db)
+
+
+@migrations()
+def m003_visit_channel(db: Database) -> None:
+    # Where a visit happened: at the door, by phone, at the support desk (issue 15). Visits
+    # already stored were all at the door.
+    db.executescript(records.add_columns_sql("visits", VISITS, records.VISIT_CHANNEL))

@@ -27,8 +27,9 @@ from typing import Any
 
 import httpx
 
-from fieldapp.store import sync_state
-from fieldapp.store.device_store import DeviceStore, OutboxEntry
+from fieldapp.domain.model import Member, Role, Team, Village
+from fieldapp.store import DeviceStore, OutboxEntry, settings
+from fieldapp.store.sync_state import SentEntry
 from fieldapp.sync.errors import (
     AUTH_MESSAGES,
     DeviceResetError,
@@ -71,7 +72,19 @@ _DEVICE_REUSED = DeviceResetError(
     "Enrol it again; unsent changes are kept.",
     status=409,
 )
-FULL_RESYNC_KEY = "sync_full_resync"
+
+
+def load_reference(store: DeviceStore, data: dict[str, Any]) -> None:
+    """Store villages, teams and members sent by the server (enrol or /reference)."""
+    teams = data.get("teams") or ([data["team"]] if data.get("team") else [])
+    store.load_reference(
+        villages=[Village(v["id"], v["ward_code"], v["name"], v["kind"]) for v in data["villages"]],
+        teams=[Team(t["id"], t["name"], t["ward_code"], tuple(t["village_ids"])) for t in teams],
+        members=[
+            Member(m["id"], m["name"], Role(m["role"]), m["team_id"], m.get("phone"))
+            for m in data["members"]
+        ],
+    )
 
 
 @dataclass
@@ -160,19 +173,20 @@ class SyncClient:
 
     def _reconcile(self, state: DeviceState) -> None:
         """Notice a restored server: new epoch, or a mark behind what it acknowledged."""
-        epoch = self.store.meta_get("server_epoch")
-        last_acked = int(self.store.meta_get("last_acked_seq") or 0)
+        sync = self.store.sync
+        epoch = self.store.get(settings.SERVER_EPOCH)
+        last_acked = self.store.get(settings.HIGH_WATER_MARK) or 0
         if epoch is not None and epoch != state.epoch:
-            sync_state.requeue_after(self.store, state.high_water_mark)
-            sync_state.set_cursor(self.store, 0)
+            sync.requeue_after(state.high_water_mark)
+            sync.set_cursor(0)
             # The restored server may lack records at or below its mark too: compare the
             # whole scope and send again what only this phone still has.
-            self.store.meta_set(FULL_RESYNC_KEY, "1")
+            self.store.put(settings.FULL_RESYNC, True)
         elif state.high_water_mark < last_acked:
-            sync_state.requeue_after(self.store, state.high_water_mark)
-        if sync_state.get_cursor(self.store) > state.latest_cursor:
-            sync_state.set_cursor(self.store, 0)
-        self.store.meta_set("server_epoch", state.epoch)
+            sync.requeue_after(state.high_water_mark)
+        if sync.get_cursor() > state.latest_cursor:
+            sync.set_cursor(0)
+        self.store.put(settings.SERVER_EPOCH, state.epoch)
 
     # -- push -------------------------------------------------------------------------
 
@@ -185,8 +199,7 @@ class SyncClient:
         # batch is read (and acknowledged) without walking the acknowledged history.
         floor = 0
         while True:
-            entries, body = sync_state.pending_push(
-                self.store,
+            entries, body = self.store.sync.pending_push(
                 self.store.device_id,
                 after_seq=floor,
                 limit=self.batch_records,
@@ -206,11 +219,11 @@ class SyncClient:
                 total = max(total, done + self.store.pending_count())
                 floor = 0  # entries were put back to pending
                 continue
-            acked = sync_state.apply_push_results(
-                self.store, entries, response.high_water_mark, response.results
+            acked = self.store.sync.apply_push_results(
+                entries, response.high_water_mark, response.results
             )
-            if response.high_water_mark > acked and sync_state.unsent_below(
-                self.store, response.high_water_mark
+            if response.high_water_mark > acked and self.store.sync.unsent_below(
+                response.high_water_mark
             ):
                 # The server holds numbers this device still has pending but did not send
                 # in this batch: they were used before for other content (a phone
@@ -230,7 +243,7 @@ class SyncClient:
             self._progress(min(done, total), max(total, done))
 
     def _push(
-        self, entries: Sequence[OutboxEntry | sync_state.SentEntry], raw: bytes | None = None
+        self, entries: Sequence[OutboxEntry | SentEntry], raw: bytes | None = None
     ) -> PushResponse | None:
         """Send one batch: ``raw`` is its JSON body when already built (see pending_push)."""
         body: dict[str, Any] | None = None
@@ -256,10 +269,10 @@ class SyncClient:
             error = _error(response)
             if error.get("code") == "sequence_gap" and error.get("expected_seq"):
                 expected = int(error["expected_seq"])
-                lowest = sync_state.min_outbox_seq(self.store)
+                lowest = self.store.sync.min_outbox_seq()
                 if lowest is None or expected < lowest:
                     raise _server_error(response, DeviceResetError)
-                sync_state.requeue_after(self.store, expected - 1)
+                self.store.sync.requeue_after(expected - 1)
                 return None
             raise _server_error(response, DeviceResetError)
         return PushResponse.model_validate(response.json())
@@ -267,34 +280,30 @@ class SyncClient:
     # -- pull -------------------------------------------------------------------------
 
     def pull_all(self, report: SyncReport, state: DeviceState) -> None:
-        added, removed = sync_state.apply_scope(self.store, state.village_ids)
+        sync = self.store.sync
+        added, removed = sync.apply_scope(state.village_ids)
         report.left_scope += len(removed)
         if added:
             self._refresh_reference()
-            sync_state.set_cursor(self.store, 0)  # new villages: their history too
-        refetch = self.store.meta_get(sync_state.REFETCH_KEY)
-        if refetch is not None:
-            # Households skipped earlier because of unsent edits (now sent): pull their
-            # changes again from where the first was skipped.
-            with self.store.db.atomic():
-                cursor = min(sync_state.get_cursor(self.store), int(refetch))
-                sync_state.set_cursor(self.store, cursor)
-                self.store.meta_set(sync_state.REFETCH_KEY, None)
+            sync.set_cursor(0)  # new villages: their history too
+        # Households skipped earlier because of unsent edits (now sent): pull their
+        # changes again from where the first was skipped.
+        sync.take_refetch()
         checksum = self._pull_pages(report, track_seen=False)
-        if not added and sync_state.unknown_visit_authors(self.store):
+        if not added and sync.unknown_visit_authors():
             # Visits by someone this phone cannot name (joined, moved or left since the
             # list was fetched): fetch the list again so coverage shows names, not ids.
             self._refresh_reference()
-        forced = self.store.meta_get(FULL_RESYNC_KEY) is not None
-        if self.store.meta_get(sync_state.REFETCH_KEY) is not None and not forced:
+        forced = self.store.get(settings.FULL_RESYNC) is not None
+        if self.store.get(settings.REFETCH_CURSOR) is not None and not forced:
             return  # rows with unsent edits skipped a newer version: a mismatch is expected
-        if forced or (checksum is not None and checksum != sync_state.local_checksum(self.store)):
+        if forced or (checksum is not None and checksum != sync.local_checksum()):
             # Drift (a manual edit, a restored server): re-download the whole scope.
             report.resynced = True
-            sync_state.begin_full_resync(self.store)
+            sync.begin_full_resync()
             self._pull_pages(report, track_seen=True)
-            resend = sync_state.finish_full_resync(self.store)
-            self.store.meta_set(FULL_RESYNC_KEY, None)
+            resend = sync.finish_full_resync()
+            self.store.put(settings.FULL_RESYNC, None)
             if resend:
                 # Records only this phone still has went back to the outbox: send them
                 # now and pull the versions the server gives them.
@@ -302,20 +311,20 @@ class SyncClient:
                 self._pull_pages(report, track_seen=False)
 
     def _pull_pages(self, report: SyncReport, *, track_seen: bool) -> str | None:
-        cursor = sync_state.get_cursor(self.store)
+        cursor = self.store.sync.get_cursor()
         while True:
             response = self._call(
                 "GET", "/api/v1/pull", params={"cursor": cursor, "limit": self.pull_limit}
             )
             page = PullResponse.model_validate(response.json())
-            if page.epoch != self.store.meta_get("server_epoch"):
+            if page.epoch != self.store.get(settings.SERVER_EPOCH):
                 raise SyncError(
                     "epoch_changed",
                     "Máy chủ vừa được khôi phục; hãy đồng bộ lại.",
                     "The server was just restored; sync again.",
                 )
-            report.pulled += sync_state.apply_pull_page(
-                self.store, page.changes, page.cursor, track_seen=track_seen
+            report.pulled += self.store.sync.apply_pull_page(
+                page.changes, page.cursor, track_seen=track_seen
             )
             report.left_scope += sum(1 for c in page.changes if c.kind == "left_scope")
             cursor = page.cursor
@@ -323,8 +332,6 @@ class SyncClient:
                 return page.checksum
 
     def _refresh_reference(self) -> None:
-        from fieldapp.sync.enrol import load_reference
-
         load_reference(self.store, self._call("GET", "/api/v1/reference").json())
 
     # -- HTTP -------------------------------------------------------------------------
@@ -334,13 +341,13 @@ class SyncClient:
             self.on_progress(done, total)
 
     def _url(self, path: str) -> str:
-        base = self.store.meta_get("server_url")
+        base = self.store.get(settings.SERVER_URL)
         if not base:
             raise _NOT_ENROLLED
         return base.rstrip("/") + path
 
     def _headers(self) -> dict[str, str]:
-        token = self.token or self.store.meta_get("device_token")
+        token = self.token or self.store.get(settings.DEVICE_TOKEN)
         if not token:
             raise _NOT_ENROLLED
         return {PROTOCOL_HEADER: PROTOCOL_VERSION, "Authorization": f"Bearer {token}"}

@@ -7,19 +7,18 @@ Usage (needs a running server)::
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 
-from fieldapp.domain.model import Member, Role, Team, Village
-from fieldapp.store import sync_state
-from fieldapp.store.device_store import DeviceStore
+from fieldapp.store import DeviceStore, settings
+from fieldapp.sync.client import SyncClient, load_reference
 from fieldapp.sync.errors import EnrolmentError, ProtocolVersionError
 from fieldapp.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, EnrolResponse
 
-__all__ = ["EnrolResult", "enrol", "load_reference", "reset_device_identity"]
+__all__ = ["EnrolResult", "enrol", "reset_device_identity"]
 
 
 @dataclass(frozen=True)
@@ -30,19 +29,6 @@ class EnrolResult:
     pulled: int = 0
 
 
-def load_reference(store: DeviceStore, data: dict[str, Any]) -> None:
-    """Store villages, teams and members sent by the server (enrol or /reference)."""
-    teams = data.get("teams") or ([data["team"]] if data.get("team") else [])
-    store.load_reference(
-        villages=[Village(v["id"], v["ward_code"], v["name"], v["kind"]) for v in data["villages"]],
-        teams=[Team(t["id"], t["name"], t["ward_code"], tuple(t["village_ids"])) for t in teams],
-        members=[
-            Member(m["id"], m["name"], Role(m["role"]), m["team_id"], m.get("phone"))
-            for m in data["members"]
-        ],
-    )
-
-
 def reset_device_identity(store: DeviceStore) -> str:
     """Give this database a new device id and forget the token (after ``device_reset``).
 
@@ -50,17 +36,17 @@ def reset_device_identity(store: DeviceStore) -> str:
     seen with other content. Pending outbox entries stay and are sent after the device
     enrols again (the server starts the new device's counter at :func:`next_seq`).
     """
-    import uuid
-
     new_id = str(uuid.uuid4())
-    with store.db.atomic():
-        store.meta_set("device_id", new_id)
-        for key in ("device_token", "sync_cursor", "server_epoch", "last_acked_seq"):
-            store.meta_set(key, None)
+    with store.transaction():
+        store.put(settings.DEVICE_ID, new_id)
+        for setting in (settings.DEVICE_TOKEN, settings.SERVER_EPOCH):
+            store.put(setting, None)
+        for number in (settings.CURSOR, settings.HIGH_WATER_MARK):
+            store.put(number, None)
     return new_id
 
 
-def _reconcile_restored(store: DeviceStore, epoch: str, hwm: int) -> None:
+def _reconcile_restored(store: DeviceStore, epoch: str, high_water_mark: int) -> None:
     """Re-enrolling after the server was restored (new epoch, or a mark behind what this
     phone saw acknowledged): nothing acknowledged by the lost server may stay lost.
 
@@ -68,14 +54,12 @@ def _reconcile_restored(store: DeviceStore, epoch: str, hwm: int) -> None:
     compares the whole scope (see ``finish_full_resync``), so records the server lost
     at or below its mark — e.g. a device the backup never knew — are queued again.
     """
-    from fieldapp.sync.client import FULL_RESYNC_KEY
-
-    old_epoch = store.meta_get("server_epoch")
-    last_acked = int(store.meta_get("last_acked_seq") or 0)
-    if (old_epoch is not None and old_epoch != epoch) or hwm < last_acked:
-        sync_state.requeue_after(store, hwm)
-        sync_state.set_cursor(store, 0)
-        store.meta_set(FULL_RESYNC_KEY, "1")
+    old_epoch = store.get(settings.SERVER_EPOCH)
+    last_acked = store.get(settings.HIGH_WATER_MARK) or 0
+    if (old_epoch is not None and old_epoch != epoch) or high_water_mark < last_acked:
+        store.sync.requeue_after(high_water_mark)
+        store.sync.set_cursor(0)
+        store.put(settings.FULL_RESYNC, True)
 
 
 def enrol(
@@ -102,7 +86,7 @@ def enrol(
             json={
                 "code": code,
                 "device_id": store.device_id,
-                "next_seq": sync_state.first_unsent_seq(store),
+                "next_seq": store.sync.first_unsent_seq(),
             },
             headers={PROTOCOL_HEADER: PROTOCOL_VERSION},
         )
@@ -130,23 +114,18 @@ def enrol(
     if save_token is not None:
         # First: a crash after this leaves a token but no member, i.e. "not enrolled".
         save_token(result.token)
-    with store.db.atomic():
+    with store.transaction():
         _reconcile_restored(store, result.epoch, result.high_water_mark)
         load_reference(store, result.model_dump())
         if save_token is None:
-            store.meta_set("device_token", result.token)
-        for key, value in (
-            ("server_url", base),
-            ("member_id", result.member.id),
-            ("team_id", result.team.id if result.team else None),
-            ("server_epoch", result.epoch),
-            ("last_acked_seq", str(result.high_water_mark)),
-        ):
-            store.meta_set(key, value)
+            store.put(settings.DEVICE_TOKEN, result.token)
+        store.put(settings.SERVER_URL, base)
+        store.put(settings.MEMBER_ID, result.member.id)
+        store.put(settings.TEAM_ID, result.team.id if result.team else None)
+        store.put(settings.SERVER_EPOCH, result.epoch)
+        store.put(settings.HIGH_WATER_MARK, result.high_water_mark)
     pulled = 0
     if initial_pull:
-        from fieldapp.sync.client import SyncClient
-
         report = SyncClient(store, http, token=result.token).sync()
         pulled = report.pulled
     return EnrolResult(

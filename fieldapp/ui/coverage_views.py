@@ -621,11 +621,7 @@ def build_coverage_screen(
     A device store holds only its team's villages, so its whole content is the scope.
     Exported files stay Vietnamese whatever ``lang`` is: they go to commune officials.
     """
-    service = (
-        source
-        if isinstance(source, CoverageService)
-        else CoverageService(source.db, dossiers=source.dossiers)
-    )
+    service = source if isinstance(source, CoverageService) else source.coverage()
     return CoverageScreen(
         service, today=today, period=period, export_dir=export_dir, lang=lang, title=title
     )

@@ -117,12 +117,7 @@ class HomeScreen:
         )
 
     async def on_log_visit(self, _e: Any) -> None:
-        from fieldapp.ui.households_view import HouseholdsScreen
-
-        self.app.tab = 1
-        self.app.page.navigation_bar.selected_index = 1
-        self.app.stack = [HouseholdsScreen(self.app, pick_for_visit=True)]
-        await self.app.render()
+        await self.app.pick_household_for_visit()
 
     async def on_open_followups(self, _e: Any) -> None:
         await self.app.push(FollowUpScreen(self.app))

@@ -170,9 +170,7 @@ class HouseholdsScreen:
     async def on_open(self, e: Any) -> None:
         household_id = e.control.data
         if self.pick:
-            from fieldapp.ui.visit_view import VisitScreen
-
-            await self.app.push(VisitScreen(self.app, household_id))
+            await self.app.open_visit(household_id)
         else:
             await self.app.push(HouseholdDetailScreen(self.app, household_id))
 
@@ -386,15 +384,11 @@ class HouseholdDetailScreen:
         self.history.controls = rows
 
     async def on_visit(self, _e: Any) -> None:
-        from fieldapp.ui.visit_view import VisitScreen
-
-        await self.app.push(VisitScreen(self.app, self.household_id))
+        await self.app.open_visit(self.household_id)
 
     async def on_correct(self, e: Any) -> None:
         visit = e.control.data
-        from fieldapp.ui.visit_view import VisitScreen
-
-        await self.app.push(VisitScreen(self.app, self.household_id, correcting=visit))
+        await self.app.open_visit(self.household_id, correcting=visit)
 
     async def on_update_dossier(self, e: Any) -> None:
         item: DossierItem = e.control.data

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from fieldapp.ui.portal_views import enrol_qr_view
 from fieldapp.ui.widgets import ErrorLabel, refreshes, sid
 
 if TYPE_CHECKING:
@@ -67,8 +68,6 @@ class InviteScreen:
 
     @refreshes
     async def on_issue(self, e: Any) -> None:
-        from fieldapp.ui.portal_views import enrol_qr_view
-
         member_id, name = e.control.data
         tr = self.app.tr
         self.error.show(None)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from fieldapp.app_services.settings import SettingsService
+from fieldapp.ui.coverage_link import coverage_screen
+from fieldapp.ui.portal_views import build_portal_screen
 from fieldapp.ui.widgets import ErrorLabel, console_card, refreshes, section, sid
 
 if TYPE_CHECKING:
@@ -113,8 +115,6 @@ class SettingsScreen:
         await self.app.show_enrol()
 
     async def on_qr(self, _e: Any) -> None:
-        from fieldapp.ui.portal_views import build_portal_screen
-
         ident = self.app.ctx.identity
         portal = build_portal_screen(
             village=", ".join(ident.village_names) if ident else "",
@@ -124,13 +124,9 @@ class SettingsScreen:
         await self.app.push(_Wrapped(self.app.tr("nav_qr"), portal.control))
 
     async def on_invite(self, _e: Any) -> None:
-        from fieldapp.ui.invite_view import InviteScreen
-
-        await self.app.push(InviteScreen(self.app))
+        await self.app.open_invite()
 
     async def on_coverage(self, _e: Any) -> None:
-        from fieldapp.ui.coverage_link import coverage_screen
-
         control = await coverage_screen(self.app)
         await self.app.push(_Wrapped(self.app.tr("nav_coverage"), control))
 

@@ -17,8 +17,16 @@ import flet as ft
 from fieldapp.app_services.context import AppContext
 from fieldapp.app_services.enrolment import LinkAction, link_action
 from fieldapp.app_services.sync_service import AUTO_SYNC_SECONDS, SyncService, auto_sync_delay
-from fieldapp.store import DeviceStore
+from fieldapp.domain.model import Visit
+from fieldapp.ui.enrol_view import EnrolScreen
+from fieldapp.ui.home_view import HomeScreen
+from fieldapp.ui.households_view import HouseholdDetailScreen, HouseholdsScreen
 from fieldapp.ui.i18n import t
+from fieldapp.ui.invite_view import InviteScreen
+from fieldapp.ui.location_provider import GeolocatorProvider
+from fieldapp.ui.settings_view import SettingsScreen
+from fieldapp.ui.sync_view import SyncScreen
+from fieldapp.ui.visit_view import VisitScreen
 
 __all__ = ["AUTO_SYNC_SECONDS", "FieldApp", "Screen"]
 
@@ -57,7 +65,7 @@ class FieldApp:
         )
         self._sync_lock = asyncio.Lock()
         self._loop_task: Any = None
-        self._side_store: DeviceStore | None = None
+        self._side_store: Any = None
         self._location: Any = None
         # Flet services (secure storage, share…) live as long as the app holds them.
         self.services: list[Any] = []
@@ -77,16 +85,14 @@ class FieldApp:
     def location_provider(self) -> Any:
         """The position provider, created once inside a handler and kept here."""
         if self._location is None:
-            from fieldapp.ui.location_provider import GeolocatorProvider
-
             self._location = GeolocatorProvider()
         return self._location
 
-    async def side_store(self) -> DeviceStore:
+    async def side_store(self) -> Any:
         """A second connection to this device's store, for screens that run their own
         long reads in threads (coverage) without holding the UI's store lock."""
         if self._side_store is None:
-            self._side_store = await asyncio.to_thread(DeviceStore.open, self.ctx.store_path)
+            self._side_store = await asyncio.to_thread(self.ctx.open_second_store)
         return self._side_store
 
     def _close_side_store(self) -> None:
@@ -129,8 +135,6 @@ class FieldApp:
     async def show_enrol(self, link: LinkAction | None = None) -> None:
         """The Enrol screen; ``link`` (an enrolment link that opened the app) fills it in
         and asks for one confirmation."""
-        from fieldapp.ui.enrol_view import EnrolScreen
-
         self._close_side_store()  # signed out: the store was wiped
 
         self.page.navigation_bar = None
@@ -163,11 +167,6 @@ class FieldApp:
         await self.show_tab(int(e.control.selected_index))
 
     def _tab_screen(self, index: int) -> Screen:
-        from fieldapp.ui.home_view import HomeScreen
-        from fieldapp.ui.households_view import HouseholdsScreen
-        from fieldapp.ui.settings_view import SettingsScreen
-        from fieldapp.ui.sync_view import SyncScreen
-
         if index == 1:
             return HouseholdsScreen(self)
         if index == 2:
@@ -191,6 +190,27 @@ class FieldApp:
         if len(self.stack) > 1:
             self.stack.pop()
         await self.render()
+
+    # Screens open each other through these (the shell knows every screen; a screen
+    # knows only the shell), so views never import one another.
+
+    async def open_visit(self, household_id: str, correcting: Visit | None = None) -> None:
+        """The visit form for a household (``correcting``: the visit it corrects)."""
+        await self.push(VisitScreen(self, household_id, correcting=correcting))
+
+    async def show_household(self, household_id: str) -> None:
+        """Swap the top screen for a household's detail (after a visit was saved)."""
+        await self.replace(HouseholdDetailScreen(self, household_id))
+
+    async def pick_household_for_visit(self) -> None:
+        """The Households tab in "pick one to visit" mode."""
+        self.tab = 1
+        self.page.navigation_bar.selected_index = 1
+        self.stack = [HouseholdsScreen(self, pick_for_visit=True)]
+        await self.render()
+
+    async def open_invite(self) -> None:
+        await self.push(InviteScreen(self))
 
     async def replace(self, screen: Screen) -> None:
         """Swap the top screen (e.g. form → detail after saving)."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from fieldapp.app_services.formatting import fmt_datetime
-from fieldapp.app_services.home import LAST_SYNC_KEY
+from fieldapp.app_services.home import last_sync_at
 from fieldapp.ui.widgets import big_button, refreshes, section, sid
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class SyncScreen:
         tr = self.app.tr
         store = self.app.ctx.store
         pending = await self.app.call(store.pending_count)
-        last = await self.app.call(store.meta_get, LAST_SYNC_KEY)
+        last = await self.app.call(last_sync_at, store)
         self.state.value = tr("pending_n", n=pending) if pending else tr("all_synced")
         self.last.value = tr("last_sync", when=fmt_datetime(last)) if last else tr("never_synced")
         issues = await self.app.call(self.app.sync.issues, self.app.ctx.lang)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from fieldapp.app_services.formatting import fmt_int
+from fieldapp.app_services.location import LocateResult, PositionUnavailable, locate
 from fieldapp.app_services.procedures import procedure_option, procedure_options
 from fieldapp.app_services.visit_form import (
     ACTIVITY_TOGGLES,
@@ -360,8 +361,6 @@ class VisitScreen:
 
     async def on_locate(self, _e: Any) -> None:
         """Ask for permission and one fix; on failure say why and leave the form as is."""
-        from fieldapp.app_services.location import LocateResult, PositionUnavailable, locate
-
         tr = self.app.tr
         self._locate_message(tr("gps_locating"), error=False)
         self.locate_btn.disabled = True
@@ -412,9 +411,7 @@ class VisitScreen:
             return
         self.app.toast(self.app.tr("visit_saved"))
         self.app.sync_soon()
-        from fieldapp.ui.households_view import HouseholdDetailScreen
-
-        await self.app.replace(HouseholdDetailScreen(self.app, self.household_id))
+        await self.app.show_household(self.household_id)
         submitted = [
             a.dossier_id
             for a in result.visit.activities

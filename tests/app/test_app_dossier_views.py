@@ -55,6 +55,9 @@ class Shell:
     async def replace(self, screen) -> None:
         self.pushed.append(screen)
 
+    async def show_household(self, household_id: str) -> None:
+        self.pushed.append(("household", household_id))
+
     async def back(self, _e=None) -> None:
         self.backs += 1
 
@@ -204,7 +207,7 @@ def test_visit_form_with_a_dossier_is_valid_and_opens_the_slip(shell):
         await screen.on_save(None)
         detail, slip = shell.pushed[-2:]
         assert isinstance(slip, SlipScreen)
-        assert type(detail).__name__ == "HouseholdDetailScreen"
+        assert detail == ("household", h.id)
         [state] = shell.ctx.store.dossiers(h.id)
         assert (slip.dossier_id, state.fee_status) == (state.dossier_id, "not_due")
 

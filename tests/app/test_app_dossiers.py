@@ -169,8 +169,10 @@ def test_one_tap_update_is_one_new_visit_with_its_outbox_entry(store, world, mem
     assert payload["activities"][0]["dossier_status"] == "result_received"
     # The old visits are untouched; the dossier has moved on and left the list.
     assert before <= {v.id for v in store.visits_for_household(hh["C"].id)}
+    assert payload["channel"] == "phone"
     [state] = store.dossiers(hh["C"].id)
     assert state.status == "result_received" and state.last_visit_id == visit.id
+    assert state.channel == "phone"  # read back from the store: where it happened is kept
     assert "Trần Văn Bình" not in [
         i.household_name for i in follow_up_list(store, today=TODAY).items
     ]
@@ -266,7 +268,7 @@ def test_visit_form_gives_each_dossier_one_id_kept_across_attempts_and_correctio
         first["1.001193"]: "awaiting_payment",
         first["2.000635"]: "awaiting_payment",
     }
-    assert visit.channel == "desk"
+    assert visit.channel == "desk" and store.visit(visit.id).channel == "desk"
     fix = VisitFormModel.correcting(visit, member_id)
     assert fix.dossier_ids == first and fix.fee_status == "awaiting_payment"
     fix.remove_procedure("2.000635")

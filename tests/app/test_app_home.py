@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta
 from app_helpers import add_household
 from app_helpers import log_visit as log
 
-from fieldapp.app_services.home import LAST_SYNC_KEY, home_summary
+from fieldapp.app_services.home import home_summary
 from fieldapp.app_services.visit_form import VisitFormModel
+from fieldapp.store import settings
 
 TODAY = date(2026, 3, 11)  # a Wednesday
 
@@ -45,5 +46,5 @@ def test_follow_up_due_and_correction_counted_once(store, member_id):
 
 
 def test_last_sync_shown_from_meta(store, member_id):
-    store.meta_set(LAST_SYNC_KEY, "2026-03-11T01:02:03+00:00")
+    store.put(settings.LAST_SYNC_OK_AT, "2026-03-11T01:02:03+00:00")
     assert home_summary(store, member_id=member_id).last_sync_at.startswith("2026-03-11")

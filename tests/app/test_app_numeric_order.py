@@ -4,9 +4,10 @@ in Vietnamese order, numbers read as numbers ("Tổ dân phố 2" < 10 < 11)."""
 from __future__ import annotations
 
 from fieldapp.app_services.context import AppContext
-from fieldapp.app_services.identity import META_MEMBER, load_identity
+from fieldapp.app_services.identity import load_identity
 from fieldapp.app_services.sync_service import SyncService
 from fieldapp.domain.model import Member, Role, Team, Village
+from fieldapp.store import settings
 
 NAMES = ["Tổ dân phố 10", "Tổ dân phố 2", "Tổ dân phố 11"]
 ORDERED = ["Tổ dân phố 2", "Tổ dân phố 10", "Tổ dân phố 11"]
@@ -25,7 +26,7 @@ def test_identity_villages_and_invite_list_in_numeric_order(tmp_path):
             Member("m-2", "Tổ viên 2", Role.MEMBER, "t1"),
         ],
     )
-    store.meta_set(META_MEMBER, "m-lead")
+    store.put(settings.MEMBER_ID, "m-lead")
     store.meta_set("team_id", "t1")
     store.meta_set("device_token", "t" * 40)
     ident = load_identity(store)

@@ -23,12 +23,11 @@ from fieldapp_harness import World
 
 from fieldapp.app_services.context import AppContext
 from fieldapp.app_services.token_vault import (
-    META_TOKEN,
     SecureTokenVault,
     StoreTokenVault,
     move_token_to_vault,
 )
-from fieldapp.store import DeviceStore
+from fieldapp.store import DeviceStore, settings
 
 SERVER = "http://127.0.0.1:8765"
 
@@ -83,7 +82,7 @@ def _code(world, who="a1"):
 def _meta_token(path: Path) -> str | None:
     store = DeviceStore.open(path)
     try:
-        return store.meta_get(META_TOKEN)
+        return store.get(settings.DEVICE_TOKEN)
     finally:
         store.close()
 

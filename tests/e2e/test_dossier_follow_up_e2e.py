@@ -2,7 +2,8 @@
 (``fieldapp app --web``): a member submits a dossier at one visit and gets the household's
 slip on screen (its QR codes decoded from the screenshot with zxing-cpp); at a later
 follow-up — a phone call, from the follow-up list — updates it to "result received"; the
-leader's coverage screen shows the village's result rate go from 0 % to 100 %.
+leader's coverage screen shows the village's result rate go from 0 % to 100 %. On the server
+the two visits are stored once each, with where they happened (home, phone).
 
 Screenshots go to artifacts/screens/ (git-ignored).
 """
@@ -181,4 +182,11 @@ def test_submit_then_result_received_moves_the_villages_result_rate(world):
             " WHERE h.head_name = ? ORDER BY a.kind",
             ["Nguyễn Thị Ánh"],
         ).fetchall()
+        channels = conn.execute(
+            "SELECT a.kind, v.channel FROM visits v JOIN visit_activities a ON a.visit_id = v.id"
+            " JOIN households h ON h.id = v.household_id WHERE h.head_name = ? ORDER BY a.kind",
+            ["Nguyễn Thị Ánh"],
+        ).fetchall()
     assert kinds == [("dossier_submitted",), ("dossier_update",)]
+    # Where each happened reached the server too: the visit at home, the update by phone.
+    assert channels == [("dossier_submitted", "home"), ("dossier_update", "phone")]

@@ -313,3 +313,17 @@ def bulk_visits(store: DeviceStore, n: int, households: int = 50, village: str =
     with store.db.atomic():
         hs = [household(store, village, f"Hộ số {i}") for i in range(households)]
         return [visit(store, hs[i % households]) for i in range(n)]
+
+
+def sync_until(
+    world: World, store: DeviceStore, ready: Callable[[], bool], *, tries: int = 100
+) -> None:
+    """Sync ``store`` until ``ready()``: on PostgreSQL a pull may hold back rows behind any
+    transaction still open on the cluster (the feed's visibility fence, docs/protocol.md),
+    which the next pull brings; this waits for that instead of assuming one pull will do."""
+    for _ in range(tries):
+        assert world.sync(store).ok
+        if ready():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the pull never brought what was expected")

@@ -9,8 +9,6 @@ from typing import Any
 
 from fieldapp_harness import World, household, visit
 
-from fieldapp.store import sync_state
-
 
 def _visit(vid: str, hid: str, member: str, **extra: Any) -> dict[str, Any]:
     return {
@@ -164,7 +162,7 @@ def test_spliced_push_body_is_the_outbox_as_json(world: World):
         visit(a, h, notes="Đã hướng dẫn")
     a.save_household({"id": h, "village_id": "v1", "head_name": "Hộ Ánh", "phone": "0912345678"})
     entries = a.pending_outbox()
-    sent, body = sync_state.pending_push(a, a.device_id, limit=500, max_bytes=512_000)
+    sent, body = a.sync.pending_push(a.device_id, limit=500, max_bytes=512_000)
     assert [e.seq for e in sent] == [e.seq for e in entries]
     assert json.loads(body) == {
         "device_id": a.device_id,
@@ -182,11 +180,9 @@ def test_spliced_push_body_is_the_outbox_as_json(world: World):
         ],
     }
     # Bounded like pending_outbox, and starting after a known floor.
-    small, _ = sync_state.pending_push(a, a.device_id, limit=500, max_bytes=200)
+    small, _ = a.sync.pending_push(a.device_id, limit=500, max_bytes=200)
     assert len(small) == len(a.pending_outbox(max_bytes=200))
-    later, _ = sync_state.pending_push(
-        a, a.device_id, after_seq=entries[1].seq, limit=2, max_bytes=10**6
-    )
+    later, _ = a.sync.pending_push(a.device_id, after_seq=entries[1].seq, limit=2, max_bytes=10**6)
     assert [e.seq for e in later] == [e.seq for e in entries[2:4]]
     report = world.sync(a, batch_records=2)
     assert report.ok and report.pushed == 5 and a.pending_count() == 0

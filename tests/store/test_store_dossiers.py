@@ -3,7 +3,7 @@
 import uuid
 
 from fieldapp.domain.dossier import derive_dossiers
-from fieldapp.domain.model import DossierStatus, FeeStatus
+from fieldapp.domain.model import Channel, DossierStatus, FeeStatus
 from fieldapp.store import DeviceStore
 
 
@@ -96,6 +96,7 @@ def test_dossiers_follow_saved_visits_and_survive_reopening(tmp_path, villages):
         FeeStatus.AWAITING_PAYMENT,
         first.id,
     )
+    assert only_a.channel is Channel.PHONE  # the corrected follow-up was a phone call
     assert [d.dossier_id for d in store.dossiers(b.id)] == [d2]
     assert store.dossiers(uid()) == []
     # The same as deriving from the stored visits directly.

@@ -8,7 +8,7 @@ import sqlite3
 
 from fieldapp_harness import BASE, World, household, visit
 
-from fieldapp.store import sync_state
+from fieldapp.store import settings
 from fieldapp.store.device_store import DeviceStore
 from fieldapp.sync.enrol import enrol, reset_device_identity
 
@@ -94,14 +94,14 @@ def test_apply_push_results_acknowledges_only_the_batch(world: World):
     visit(a, h)
     entries = a.pending_outbox()
     assert [e.seq for e in entries] == [1, 2]
-    acked = sync_state.apply_push_results(a, entries[:1], 2, [])
+    acked = a.sync.apply_push_results(entries[:1], 2, [])
     assert acked == 1
     assert a.db.execute("SELECT seq, state FROM outbox ORDER BY seq").fetchall() == [
         (1, "acked"),
         (2, "pending"),
     ]
-    assert sync_state.unsent_below(a, 2) == 1
-    assert not hasattr(sync_state, "_ack_upto")  # one implementation: DeviceStore.mark_acked
+    assert a.sync.unsent_below(2) == 1
+    assert not hasattr(a.sync, "_ack_upto")  # one implementation: DeviceStore.mark_acked
 
 
 def test_correction_that_lost_the_race_stops_counting(world: World):
@@ -153,5 +153,5 @@ def test_edit_during_pull_does_not_leave_the_device_stale(world: World):
     assert a.db.execute(
         "SELECT head_name, members_count, server_version, dirty FROM households"
     ).fetchone() == ("Tên mới", 5, 2, 0)
-    assert a.meta_get(sync_state.REFETCH_KEY) is None
+    assert a.get(settings.REFETCH_CURSOR) is None
     assert world.sync(a).resynced is False

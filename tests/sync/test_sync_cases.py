@@ -23,7 +23,6 @@ from fieldapp_harness import (
 )
 
 from fieldapp.domain.validation import ValidationError
-from fieldapp.store import sync_state
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.enrol import enrol, reset_device_identity
 from fieldapp.sync.errors import DeviceResetError, ProtocolVersionError, SyncAuthError
@@ -183,7 +182,7 @@ def test_case06_invalid_mutation_mid_batch_is_quarantined_queue_moves(world: Wor
                 "outcome": "done",
             }
         )
-        a._enqueue("visit", bad_id, "create", payload, None)
+        a.enqueue("visit", bad_id, "create", payload, None)
     visit(a, h)
     report = world.sync(a)
     assert report.ok and report.pushed == 3 and report.rejected == 1
@@ -381,7 +380,7 @@ def test_case14_pull_interrupted_between_pages_while_writes_land(world: World):
     server_acts = world.count("visit_activities")
     assert b.db.execute("SELECT count(*) FROM visit_activities").fetchone()[0] == server_acts
     assert (
-        sync_state.local_checksum(b)
+        b.sync.local_checksum()
         == world.client.get(
             "/api/v1/pull", params={"cursor": 10**6}, headers=world.token_headers(b)
         ).json()["checksum"]

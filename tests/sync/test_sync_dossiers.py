@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import uuid
 
-from fieldapp_harness import World, household, visit
+from fieldapp_harness import World, household, sync_until, visit
 
 from fieldapp.domain.dossier import derive_dossiers
-from fieldapp.domain.model import DossierStatus, FeeStatus, PaymentStatus
+from fieldapp.domain.model import Channel, DossierStatus, FeeStatus, PaymentStatus
 from fieldapp.reference import load_procedures
 from fieldapp.server.dossiers import DOSSIER_COLUMNS, dossier_row
 
@@ -63,8 +63,8 @@ def test_follow_ups_on_two_phones_converge_with_faults(world: World):
     # The submission's push answer is lost: the retry is a harmless duplicate.
     report = world.sync(a1, world.transport(faults=[None, "drop_response"]))
     assert report.ok and (report.pushed, report.duplicates) == (0, 2)
-    assert world.sync(a2).ok  # a2 now holds the household, the visit, hence the dossier
-    assert [d.dossier_id for d in a2.dossiers()] == [DOSSIER]
+    # a2 now holds the household, the visit, hence the dossier.
+    sync_until(world, a2, lambda: [d.dossier_id for d in a2.dossiers()] == [DOSSIER])
 
     # Offline on both phones. a2 (its clock an hour behind) hears by phone that the
     # dossier is being processed and a fee is asked; a1, at the desk, that the result came
@@ -91,7 +91,8 @@ def test_follow_ups_on_two_phones_converge_with_faults(world: World):
     assert world.sync(a1, world.transport(faults=[None, "duplicate"])).ok
     report = world.sync(a2, world.transport(faults=[None, "drop_response"]))
     assert report.ok and report.duplicates == 1
-    assert world.sync(a1).ok
+    sync_until(world, a1, lambda: len(a1.visits_for_household(hid)) == 3)
+    sync_until(world, a2, lambda: len(a2.visits_for_household(hid)) == 3)
 
     assert world.count("visits") == 3
     on_server = server_dossiers(world)
@@ -105,6 +106,7 @@ def test_follow_ups_on_two_phones_converge_with_faults(world: World):
         PaymentStatus.VERIFIED,
     )
     assert state.receipt_no == "BL-2611-00007"
+    assert state.channel is Channel.DESK  # the last word came at the support desk
     assert state.submitted_visit_id == sub
     assert state.dossier_no == "H42.18754-261102-0001"
 
@@ -113,10 +115,12 @@ def test_an_update_arriving_with_an_older_clock_is_applied_after_its_submission(
     a1, a2 = world.device("a1"), world.device("a2")
     hid = household(a1)
     submit(a1, hid, DOSSIER, at="2026-11-02T09:00:00+07:00")
-    assert world.sync(a1).ok and world.sync(a2).ok
+    assert world.sync(a1).ok
+    sync_until(world, a2, lambda: a2.household(hid) is not None)
     # a2's clock is days behind: its update reads as older than the submission.
     follow_up(a2, hid, "2026-10-30T09:00:00+07:00", dossier_status="refused")
-    assert world.sync(a2).ok and world.sync(a1).ok
+    assert world.sync(a2).ok
+    sync_until(world, a1, lambda: len(a1.visits_for_household(hid)) == 2)
     (row,) = server_dossiers(world)
     assert phone_dossiers(a1) == phone_dossiers(a2) == [row]
     assert row[DOSSIER_COLUMNS.index("status")] == "refused"
@@ -126,7 +130,8 @@ def test_a_corrected_follow_up_replaces_the_first_on_every_side(world: World):
     a1, a2 = world.device("a1"), world.device("a2")
     hid = household(a1)
     submit(a1, hid, DOSSIER)
-    assert world.sync(a1).ok and world.sync(a2).ok
+    assert world.sync(a1).ok
+    sync_until(world, a2, lambda: a2.household(hid) is not None)
     wrong = follow_up(a2, hid, "2026-11-05T09:00:00+07:00", dossier_status="refused")
     assert world.sync(a2).ok
     visit(
@@ -138,7 +143,8 @@ def test_a_corrected_follow_up_replaces_the_first_on_every_side(world: World):
             {"kind": "dossier_update", "dossier_id": DOSSIER, "dossier_status": "needs_papers"}
         ],
     )
-    assert world.sync(a2).ok and world.sync(a1).ok
+    assert world.sync(a2).ok
+    sync_until(world, a1, lambda: len(a1.visits_for_household(hid)) == 3)
     (row,) = server_dossiers(world)
     assert row[DOSSIER_COLUMNS.index("status")] == "needs_papers"
     assert phone_dossiers(a1) == phone_dossiers(a2) == [row]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from fieldapp import records
 from fieldapp.server.dossiers import DOSSIERS, refresh_all
 from fieldapp.server.postgres.connection import PgConn, escape_nul
 from fieldapp.server.postgres.rollup import install_v1_sql
@@ -23,7 +24,9 @@ from fieldapp.server.schema import (
     COVERAGE_INDEXES,
     IMPORT_BATCHES,
     IMPORT_DRAFTS,
+    VISITS,
     initial_meta,
+    record_tables_sql,
 )
 from fieldapp.sort_keys import refresh_sort_keys
 
@@ -146,59 +149,13 @@ def m001_initial(conn: PgConn) -> None:
                                     device_id TEXT NOT NULL REFERENCES devices(id),
                                     member_id TEXT NOT NULL REFERENCES members(id),
                                     created_at TEXT NOT NULL, revoked_at TEXT);
-        CREATE TABLE households (
-            id TEXT PRIMARY KEY,
-            village_id TEXT NOT NULL,
-            head_name TEXT NOT NULL DEFAULT '',
-            address_detail TEXT NOT NULL DEFAULT '',
-            phone TEXT,
-            members_count INTEGER,
-            deleted INTEGER NOT NULL DEFAULT 0,
-            name_sort TEXT NOT NULL COLLATE "C",
-            given_sort TEXT NOT NULL COLLATE "C",
-            search TEXT NOT NULL,
-            visit_count INTEGER NOT NULL DEFAULT 0,
-            last_visit_at TEXT,
-            last_outcome TEXT,
-            follow_up_on TEXT,
-            version BIGINT NOT NULL,
-            field_versions TEXT NOT NULL DEFAULT '{}',
-            created_by_device TEXT,
-            updated_by_device TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
+        """
+        + record_tables_sql("postgres")
+        + """
         CREATE INDEX households_village ON households (village_id, deleted);
-        CREATE TABLE visits (
-            id TEXT PRIMARY KEY,
-            household_id TEXT NOT NULL REFERENCES households(id),
-            member_id TEXT NOT NULL,
-            visited_at TEXT NOT NULL,
-            consent TEXT,
-            outcome TEXT NOT NULL,
-            people_guided INTEGER NOT NULL DEFAULT 0,
-            activities TEXT NOT NULL DEFAULT '[]',
-            follow_up_on TEXT,
-            notes TEXT NOT NULL DEFAULT '',
-            gps TEXT,
-            supersedes TEXT,
-            superseded_by TEXT,
-            village_id TEXT NOT NULL,
-            device_id TEXT,
-            received_at TEXT NOT NULL,
-            clock_suspect INTEGER NOT NULL DEFAULT 0
-        );
         CREATE INDEX visits_household ON visits (household_id, visited_at);
         CREATE INDEX visits_village ON visits (village_id, visited_at);
         CREATE INDEX visits_member ON visits (member_id, visited_at);
-        CREATE TABLE visit_activities (
-            visit_id TEXT NOT NULL REFERENCES visits(id),
-            household_id TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            procedure_code TEXT,
-            level TEXT,
-            payment_status TEXT
-        );
         CREATE INDEX visit_activities_visit ON visit_activities (visit_id);
         CREATE INDEX visit_activities_household ON visit_activities (household_id, kind);
         -- The pull feed. change_seq is not a sequence here: see fieldapp/server/postgres/feed.py
@@ -285,6 +242,11 @@ def m009_numeric_sort_keys(conn: PgConn) -> None:
 @_migration
 def m010_import_drafts(conn: PgConn) -> None:
     _script(conn, IMPORT_DRAFTS)
+
+
+@_migration
+def m011_visit_channel(conn: PgConn) -> None:
+    _script(conn, records.add_columns_sql("visits", VISITS, records.VISIT_CHANNEL, "postgres"))
 
 
 @_migration
