@@ -586,6 +586,88 @@ APP: dict[str, tuple[str, str]] = {
         "Đã tạo áp phích, lưu tại: {path}. Bấm «Chia sẻ…» để gửi đi in.",
         "Poster created, saved at: {path}. Tap «Share…» to send it for printing.",
     ),
+    # issue 15: dossiers on the phone (follow-up list, update, slip)
+    "act_dossier_update": ("Cập nhật hồ sơ", "Dossier update"),
+    "fu_title": ("Theo dõi hồ sơ", "Dossier follow-up"),
+    "fu_home_card": (
+        "Hồ sơ đang chờ kết quả hoặc thanh toán: {n} ({late} quá hạn)",
+        "Dossiers waiting for a result or a payment: {n} ({late} late)",
+    ),
+    "fu_open": ("Mở danh sách theo dõi", "Open the follow-up list"),
+    "fu_none": (
+        "Không có hồ sơ nào đang chờ kết quả hay thanh toán.",
+        "No dossier is waiting for a result or a payment.",
+    ),
+    "fu_filter_all": ("Tất cả", "All"),
+    "fu_filter_overdue": ("Quá hạn", "Late"),
+    "fu_filter_payment": ("Chờ thanh toán", "Awaiting payment"),
+    "fu_mine": ("Chỉ hồ sơ tôi giúp nộp", "Only dossiers I helped submit"),
+    "fu_count": ("{n} hồ sơ · {late} quá hạn", "{n} dossiers · {late} late"),
+    "fu_submitted_on": ("Nộp ngày {date}", "Submitted {date}"),
+    "fu_waited": ("Đã chờ {days} ngày", "Waiting {days} days"),
+    "fu_waited_of": (
+        "Đã chờ {days} ngày — {work}/{limit} ngày làm việc",
+        "Waiting {days} days — {work}/{limit} working days",
+    ),
+    "fu_overdue": ("QUÁ HẠN", "LATE"),
+    "fu_update": ("Cập nhật", "Update"),
+    "fu_slip": ("Phiếu cho hộ", "Household slip"),
+    "fu_by_channel": ("Lần cuối: {when}, {channel}", "Last: {when}, {channel}"),
+    "dstatus_submitted": ("Đã nộp", "Submitted"),
+    "dstatus_processing": ("Đang xử lý", "Being processed"),
+    "dstatus_needs_papers": ("Cần bổ sung giấy tờ", "Needs more papers"),
+    "dstatus_result_received": ("Đã có kết quả", "Result received"),
+    "dstatus_refused": ("Bị từ chối", "Refused"),
+    "fee_not_due": ("Không phải nộp phí", "No fee due"),
+    "fee_awaiting_payment": ("Chờ thanh toán phí", "Fee awaiting payment"),
+    "fee_paid_online": ("Đã nộp phí trực tuyến", "Fee paid online"),
+    "channel_q": ("Hỗ trợ ở đâu?", "Where was the help given?"),
+    "channel_home": ("Tại nhà", "At home"),
+    "channel_phone": ("Điện thoại", "By phone"),
+    "channel_desk": ("Điểm hỗ trợ", "Support desk"),
+    "visit_fee_start": ("Lệ phí của hồ sơ", "The dossier's fee"),
+    "upd_title": ("Cập nhật hồ sơ", "Update a dossier"),
+    "upd_now": ("Hiện tại: {status} · {fee}", "Now: {status} · {fee}"),
+    "upd_status": ("Tình trạng mới", "New status"),
+    "upd_fee": ("Lệ phí", "Fee"),
+    "upd_paid_how": ("Biết đã nộp phí nhờ", "Payment known by"),
+    "upd_dossier_no": ("Số hồ sơ (nếu mới biết)", "Dossier no. (if newly known)"),
+    "upd_save": ("Lưu cập nhật", "Save the update"),
+    "upd_saved": ("Đã lưu cập nhật trên máy.", "Update saved on this device."),
+    "upd_not_found": ("Không tìm thấy hồ sơ này trên máy.", "This dossier is not on this device."),
+    "upd_declined_note": (
+        "Hộ không đồng ý ghi thông tin cá nhân: không ghi số hồ sơ, số biên lai.",
+        "The household declined personal details: no dossier or receipt numbers are kept.",
+    ),
+    "hd_dossiers": ("Hồ sơ của hộ", "The household's dossiers"),
+    "slip_title": ("Phiếu cho hộ gia đình", "Slip for the household"),
+    "slip_hint": (
+        "Đưa phiếu cho hộ (hoặc để hộ chụp màn hình): quét mã, đăng nhập VNeID để tra "
+        "cứu hồ sơ và thanh toán phí.",
+        "Give the slip to the household (or let them photograph the screen): the "
+        "codes open the dossier look-up and payment pages; sign in with VNeID.",
+    ),
+    "slip_save": ("Lưu phiếu để in (PDF)", "Save the slip to print (PDF)"),
+    "slip_saved": (
+        "Đã lưu phiếu tại: {path}. Bấm «Chia sẻ…» để gửi in hoặc gửi qua Zalo.",
+        "Slip saved at: {path}. Tap «Share…» to print it or send it by Zalo.",
+    ),
+    "slip_failed": ("Không tạo được phiếu: {msg}", "Could not make the slip: {msg}"),
+    "slip_after_save": ("Xem phiếu cho hộ", "Show the household's slip"),
+    "cov_ft_title": ("Hồ sơ đến kết quả", "Dossiers followed to their result"),
+    "cov_ft_note": (
+        "Theo ghi chép của tổ (tổ viên hỏi lại hộ), không phải số liệu của Cổng Dịch vụ công.",
+        "From the team's own records (members asking the households), not the portal's figures.",
+    ),
+    "cov_ft_total": ("Cả tổ", "Whole team"),
+    "cov_ft_by_procedure": ("Theo thủ tục", "By procedure"),
+    "cov_ft_line": (
+        "{name}: {n} hồ sơ · có kết quả {results}/{n} ({result_pct}) · bị từ chối "
+        "{refused} · quá hạn {late} · phí nộp trực tuyến {paid}/{fees} ({paid_pct})",
+        "{name}: {n} dossiers · result received {results}/{n} ({result_pct}) · "
+        "refused {refused} · past their time {late} · fees paid online {paid}/{fees} "
+        "({paid_pct})",
+    ),
 }
 
 # -- console.*: the officers' console (fieldapp.server.console, t("key")) -----------------
@@ -1029,8 +1111,11 @@ CONSOLE: dict[str, tuple[str, str]] = {
         "Dossiers submitted in the period and how they went",
     ),
     "procedures_note": (
-        "Hồ sơ tổ đã hỗ trợ nộp trong kỳ, với tình trạng mới nhất tổ ghi nhận (theo hộ cho biết). Quá hạn: vẫn đang chờ cơ quan giải quyết quá thời hạn của thủ tục.",
-        "Dossiers the team helped submit in the period, as the team last recorded them (as the household said). Past their time: still with the agency beyond the procedure's processing time.",
+        "Hồ sơ tổ đã hỗ trợ nộp trong kỳ, với tình trạng mới nhất tổ ghi nhận (theo hộ cho "
+        "biết). Quá hạn: vẫn đang chờ cơ quan giải quyết quá thời hạn của thủ tục.",
+        "Dossiers the team helped submit in the period, as the team last recorded them (as "
+        "the household said). Past their time: still with the agency beyond the procedure's "
+        "processing time.",
     ),
     "dossiers_followed": ("Theo dõi hồ sơ", "Dossiers followed"),
 }

@@ -26,6 +26,9 @@ ASCII_VI = {"app.portal_search_hint", "console.date_hint"}
 # Codes that share their words on purpose: the same label in two places of a screen,
 # or on the phone and in the console, each free to be reworded on its own.
 SAME_WORDS = [
+    {"console.nav_procedures", "console.procedures_title"},
+    {"app.filter_all", "app.fu_filter_all"},
+    {"app.fee_paid_online", "console.dossier_fees_paid_online"},
     {"app.back", "console.import_back"},
     {"app.role_member", "console.role_member"},
     {"app.role_leader", "console.role_leader"},

@@ -19,14 +19,24 @@ from datetime import date, timedelta
 from typing import Any
 
 from fieldapp.app_services.formatting import local_now_iso, parse_user_date
-from fieldapp.domain.model import ActivityKind, Consent, Outcome, PaymentStatus, Visit
+from fieldapp.domain.model import (
+    ActivityKind,
+    Channel,
+    Consent,
+    FeeStatus,
+    Outcome,
+    PaymentStatus,
+    Visit,
+)
 from fieldapp.domain.validation import ValidationError
 from fieldapp.reference import load_procedures
 from fieldapp.store import DeviceStore
 
 __all__ = [
     "ACTIVITY_TOGGLES",
+    "CHANNEL_CHOICES",
     "CONSENT_CHOICES",
+    "FEE_CHOICES",
     "FORM_KEYS",
     "OUTCOME_CHOICES",
     "PAYMENT_CHOICES",
@@ -55,6 +65,7 @@ FORM_KEYS = (
     "activities",
     "procedures",
     "dossier_no",
+    "fee_status",
     "payment_status",
     "receipt_no",
     "other_text",
@@ -63,6 +74,7 @@ FORM_KEYS = (
     "follow_up_on",
     "notes",
     "gps",
+    "channel",
 )
 
 _GPS = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*[;, ]\s*(-?\d+(?:[.,]\d+)?)\s*$")
@@ -103,6 +115,13 @@ class VisitFormModel:
     activities: set[str] = field(default_factory=set)
     procedure_codes: list[str] = field(default_factory=list)
     dossier_no: str = ""
+    # The first fee status of the dossiers submitted (not due / awaiting payment / paid).
+    fee_status: str | None = None
+    # Where the visit happened: at home, by phone, at the team's support desk.
+    channel: str = str(Channel.HOME)
+    # procedure code → the dossier id made on this device (uuid4 hex): kept across save
+    # attempts and corrections, so later updates keep naming the same dossier.
+    dossier_ids: dict[str, str] = field(default_factory=dict)
     payment_status: str | None = None
     receipt_no: str = ""
     other_text: str = ""
@@ -139,6 +158,7 @@ class VisitFormModel:
             gps_accuracy_m=old.gps.accuracy_m if old.gps else None,
             supersedes=old.id,
             visited_at=old.visited_at,
+            channel=str(old.channel),
         )
         form._gps_filled = form.gps_text  # the correction keeps the fix's accuracy
         for a in old.activities:
@@ -146,6 +166,9 @@ class VisitFormModel:
             if a.kind == ActivityKind.DOSSIER_SUBMITTED and a.procedure_code:
                 form.procedure_codes.append(a.procedure_code)
                 form.dossier_no = form.dossier_no or (a.dossier_no or "")
+                form.fee_status = form.fee_status or (str(a.fee_status) if a.fee_status else None)
+                if a.dossier_id:
+                    form.dossier_ids[a.procedure_code] = a.dossier_id
             elif a.kind == ActivityKind.FEE_PAID:
                 form.payment_status = str(a.payment_status) if a.payment_status else None
                 form.receipt_no = a.receipt_no or ""
@@ -207,7 +230,10 @@ class VisitFormModel:
                         "kind": str(kind),
                         "procedure_code": code,
                         "level": str(proc.level) if proc else None,
+                        "dossier_id": self.dossier_id(code),
                     }
+                    if self.fee_status:
+                        act["fee_status"] = self.fee_status
                     if personal and i == 0 and self.dossier_no.strip():
                         act["dossier_no"] = self.dossier_no
                     out.append(act)
@@ -260,7 +286,12 @@ class VisitFormModel:
             "notes": self.notes if self.personal_allowed else "",
             "gps": gps,
             "supersedes": self.supersedes,
+            "channel": self.channel,
         }
+
+    def dossier_id(self, code: str) -> str:
+        """The id of the dossier for ``code`` (made once, on this device)."""
+        return self.dossier_ids.setdefault(code, uuid.uuid4().hex)
 
     def errors_for(self, exc: ValidationError, lang: str = "vi") -> dict[str, str]:
         """Route each problem's dotted field path to the form control that shows it."""
@@ -281,8 +312,8 @@ class VisitFormModel:
             )
             if group == "payment":
                 return "receipt_no" if leaf in ("receipt_no", "dossier_no") else "payment_status"
-            if group == "procedures" and leaf == "dossier_no":
-                return "dossier_no"
+            if group == "procedures" and leaf in ("dossier_no", "fee_status"):
+                return leaf
             return group
         if head in ("gps",):
             return "gps"
@@ -321,3 +352,9 @@ OUTCOME_CHOICES: tuple[Outcome, ...] = (
     Outcome.DECLINED,
 )
 CONSENT_CHOICES: tuple[Consent, ...] = (Consent.GIVEN, Consent.DECLINED)
+FEE_CHOICES: tuple[FeeStatus, ...] = (
+    FeeStatus.NOT_DUE,
+    FeeStatus.AWAITING_PAYMENT,
+    FeeStatus.PAID_ONLINE,
+)
+CHANNEL_CHOICES: tuple[Channel, ...] = (Channel.HOME, Channel.PHONE, Channel.DESK)

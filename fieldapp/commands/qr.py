@@ -25,8 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "code",
         metavar="CODE",
-        help="Mã thủ tục (vd. 1.001193) hoặc home, payment, vneid. "
-        "(Procedure code, or home / payment / vneid.)",
+        help="Mã thủ tục (vd. 1.001193) hoặc home, payment, lookup, vneid. "
+        "(Procedure code, or home / payment / lookup / vneid.)",
     )
     parser.add_argument(
         "--out",

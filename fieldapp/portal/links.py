@@ -31,6 +31,7 @@ __all__ = [
     "PortalConfig",
     "PortalLink",
     "check_url",
+    "dossier_lookup_link",
     "load_portal_config",
     "portal_link",
     "procedure_link",
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 PLACEHOLDER = "{code}"
+DOSSIER_PLACEHOLDER = "{dossier_no}"
 _CODE_RE = re.compile(r"^\d\.\d{6}$")
 
 # Vietnamese first, English second; shown on posters and the QR screen.
@@ -50,6 +52,7 @@ LEVEL_LABELS: dict[ProcedureLevel, tuple[str, str]] = {
 SPECIAL_KEYS: dict[str, tuple[str, str, str]] = {
     "home": ("home", "Cổng Dịch vụ công quốc gia", "National public-service portal"),
     "payment": ("payment", "Thanh toán trực tuyến", "Online payment"),
+    "lookup": ("dossier_lookup", "Tra cứu hồ sơ", "Dossier look-up"),
     "vneid": ("vneid", "Ứng dụng định danh VNeID", "VNeID identity app"),
 }
 
@@ -63,6 +66,8 @@ class PortalConfig:
     payment: str
     vneid: str
     allowed_hosts: tuple[str, ...]
+    # The portal's own dossier look-up page; may contain {dossier_no} (see dossier_lookup_link).
+    dossier_lookup: str
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> PortalConfig:
@@ -76,7 +81,7 @@ class PortalConfig:
                 "No allowed hosts configured (allowed_hosts).",
             )
         values: dict[str, str] = {}
-        for name in ("procedure_template", "home", "payment", "vneid"):
+        for name in ("procedure_template", "home", "payment", "vneid", "dossier_lookup"):
             raw = doc.get(name)
             if not isinstance(raw, str) or not raw.strip():
                 raise PortalError(
@@ -158,8 +163,8 @@ class PortalLink:
 
 
 def _unknown_code(code: str, specials: bool = False) -> PortalError:
-    extra_vi = "; hoặc dùng home, payment, vneid" if specials else ""
-    extra_en = "; or use home, payment, vneid" if specials else ""
+    extra_vi = "; hoặc dùng home, payment, lookup, vneid" if specials else ""
+    extra_en = "; or use home, payment, lookup, vneid" if specials else ""
     return PortalError(
         "unknown_procedure",
         "code",
@@ -183,11 +188,13 @@ def procedure_link(code: str, config: PortalConfig | None = None) -> PortalLink:
 
 
 def portal_link(key: str, config: PortalConfig | None = None) -> PortalLink:
-    """A link by key: a procedure code, or ``home`` / ``payment`` / ``vneid``."""
+    """A link by key: a procedure code, or ``home`` / ``payment`` / ``lookup`` / ``vneid``."""
     clean = nfc(key).lower()
     if clean in SPECIAL_KEYS:
         cfg = config or load_portal_config()
         field, title_vi, title_en = SPECIAL_KEYS[clean]
+        if clean == "lookup":
+            return dossier_lookup_link(None, cfg)
         url = check_url(getattr(cfg, field), cfg.allowed_hosts, field=field)
         return PortalLink(clean, url, title_vi, title_en)
     try:
@@ -196,6 +203,28 @@ def portal_link(key: str, config: PortalConfig | None = None) -> PortalLink:
         if exc.code == "unknown_procedure":
             raise _unknown_code(nfc(key), specials=True) from None
         raise
+
+
+def dossier_lookup_link(dossier_no: str | None, config: PortalConfig | None = None) -> PortalLink:
+    """The portal's dossier look-up page, for a household's slip.
+
+    No parameter is known today that opens one dossier, so the template has none and the
+    citizen types the number printed on the slip. A template that does contain
+    ``{dossier_no}`` gets it filled in (URL-quoted; empty when there is no number), and
+    the result is checked again like a procedure link.
+
+    >>> from dataclasses import replace
+    >>> cfg = replace(load_portal_config(),
+    ...               dossier_lookup="https://dichvucong.gov.vn/tra-cuu-ho-so?so={dossier_no}")
+    >>> dossier_lookup_link("H42.18/2026 01", cfg).url
+    'https://dichvucong.gov.vn/tra-cuu-ho-so?so=H42.18%2F2026%2001'
+    """
+    cfg = config or load_portal_config()
+    _, title_vi, title_en = SPECIAL_KEYS["lookup"]
+    number = quote(nfc(dossier_no or ""), safe="")
+    url = cfg.dossier_lookup.replace(DOSSIER_PLACEHOLDER, number)
+    check_url(url, cfg.allowed_hosts, field="dossier_lookup")
+    return PortalLink("lookup", url, title_vi, title_en)
 
 
 def search_links(query: str, config: PortalConfig | None = None) -> list[PortalLink]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
@@ -34,8 +35,14 @@ from fieldapp.text import fold, nfc
 __all__ = [
     "INSTRUCTION_STEPS_VI",
     "MAX_PROCEDURES",
+    "PT_MM",
+    "BoxOp",
+    "Drawing",
+    "Op",
     "PosterLayout",
     "PosterSpec",
+    "QrOp",
+    "TextOp",
     "fonts_dir",
     "layout_links",
     "layout_poster",
@@ -43,6 +50,9 @@ __all__ = [
     "poster_links",
     "poster_pdf",
     "poster_png",
+    "text_width_mm",
+    "wrap",
+    "write_all",
     "write_poster",
 ]
 
@@ -177,6 +187,23 @@ class QrOp:
 Op = TextOp | BoxOp | QrOp
 
 
+class Drawing(Protocol):
+    """What the renderers draw: operations in mm on a page of ``page_w`` × ``page_h`` mm
+    (the A4 poster, the household's small slip)."""
+
+    @property
+    def ops(self) -> list[Op]: ...
+
+    @property
+    def page_w(self) -> float: ...
+
+    @property
+    def page_h(self) -> float: ...
+
+    @property
+    def title(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class PosterSpec:
     """What a team asks for: procedure codes, village, team name and contact."""
@@ -197,6 +224,9 @@ class PosterLayout:
     rows: int = 0
     qr_mm: float = 0.0
     beside: bool = False  # QR beside the text (True) or above it
+    page_w: float = PAGE_W
+    page_h: float = PAGE_H
+    title: str = TITLE_VI
 
 
 def poster_links(codes: Sequence[str], config: PortalConfig | None = None) -> list[PortalLink]:
@@ -406,12 +436,13 @@ def _dark_runs(matrix: Sequence[Sequence[bool]]) -> list[tuple[int, int, int]]:
     return runs
 
 
-def poster_pdf(layout: PosterLayout) -> bytes:
-    """Render the layout as a one-page A4 PDF with DejaVu Sans embedded (subset)."""
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+def poster_pdf(layout: Drawing) -> bytes:
+    """Render the layout as a one-page PDF (A4 for a poster) with DejaVu Sans embedded
+    (subset)."""
+    pdf = FPDF(orientation="P", unit="mm", format=(layout.page_w, layout.page_h))
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
-    pdf.set_title(TITLE_VI)
+    pdf.set_title(layout.title)
     pdf.set_creator("fieldapp")
     pdf.add_font("DejaVu", "", str(_font_path(False)))
     pdf.add_font("DejaVu", "B", str(_font_path(True)))
@@ -445,10 +476,10 @@ def _inside(text: TextOp, box: BoxOp) -> bool:
     return box.y <= text.y <= box.y + box.h
 
 
-def poster_png(layout: PosterLayout, dpi: int = 200) -> Image.Image:
+def poster_png(layout: Drawing, dpi: int = 200) -> Image.Image:
     """Render the same layout with Pillow (no PDF rasteriser needed) at ``dpi``."""
     scale = dpi / 25.4  # px per mm
-    image = Image.new("L", (round(PAGE_W * scale), round(PAGE_H * scale)), 255)
+    image = Image.new("L", (round(layout.page_w * scale), round(layout.page_h * scale)), 255)
     draw = ImageDraw.Draw(image)
     filled_boxes = [op for op in layout.ops if isinstance(op, BoxOp) and op.fill]
     for op in layout.ops:
@@ -480,7 +511,7 @@ def poster_png(layout: PosterLayout, dpi: int = 200) -> Image.Image:
     return image
 
 
-def _write_all(outputs: Sequence[tuple[Path, bytes]]) -> None:
+def write_all(outputs: Sequence[tuple[Path, bytes]]) -> None:
     """Write every file to a temporary name first, then rename: all or nothing."""
     temps = [(path.with_name(path.name + ".tmp"), path, data) for path, data in outputs]
     try:
@@ -510,7 +541,7 @@ def write_poster(
         buffer = io.BytesIO()
         poster_png(layout, dpi).save(buffer, format="PNG", optimize=True)
         outputs.append((Path(png_path), buffer.getvalue()))
-    _write_all(outputs)
+    write_all(outputs)
     return layout
 
 

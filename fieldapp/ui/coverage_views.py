@@ -43,6 +43,7 @@ __all__ = [
     "CoverageScreen",
     "build_coverage_screen",
     "data_label",
+    "followthrough_view",
     "gap_list",
     "indicator_charts",
     "member_table",
@@ -244,6 +245,57 @@ def weekly_chart(weeks: Sequence[WeekPoint], lang: str = "vi") -> ft.Control:
     )
 
 
+def followthrough_line(name: str, f: Any, lang: str = "vi") -> str:
+    """One scope's dossiers followed to their outcome, in words (fits a 360-px phone when
+    wrapped; a wide table would not):
+
+    "Thôn Đông: 4 hồ sơ · có kết quả 1/4 (25,0%) · bị từ chối 1 · quá hạn 1 ·
+    phí nộp trực tuyến 1/2 (50,0%)"
+    """
+    fees_due = f.dossier_fees_paid_online + f.fees_awaiting
+    return t(
+        "cov_ft_line",
+        lang,
+        name=name,
+        n=fmt_int(f.dossiers_online),
+        results=fmt_int(f.results_received),
+        result_pct=_pct(f.share("result_share"), lang),
+        refused=fmt_int(f.dossiers_refused),
+        late=fmt_int(f.dossiers_overdue),
+        paid=fmt_int(f.dossier_fees_paid_online),
+        fees=fmt_int(fees_due),
+        paid_pct=_pct(f.share("dossier_fee_paid_share"), lang),
+    )
+
+
+def followthrough_view(overview: Any, lang: str = "vi") -> ft.Control:
+    """Dossiers followed through (results received, refused, waiting past their time, fees
+    paid online): the scope's total, each village, each procedure — every line labelled
+    as the team's own records."""
+    lines: list[ft.Control] = [
+        ft.Text(t("cov_ft_note", lang), size=12, italic=True, color=ft.Colors.ORANGE_900),
+        ft.Text(
+            followthrough_line(t("cov_ft_total", lang), overview.total, lang),
+            weight=ft.FontWeight.BOLD,
+        ),
+    ]
+    lines += [
+        ft.Text(followthrough_line(v.village_name, v.figures, lang), size=13)
+        for v in overview.villages
+    ]
+    procedures = [p for p in overview.procedures if p.figures.dossiers_online]
+    if procedures:
+        lines.append(ft.Text(t("cov_ft_by_procedure", lang), weight=ft.FontWeight.W_500))
+        lines += [
+            ft.Text(
+                followthrough_line(p.name_en if lang == "en" else p.name_vi, p.figures, lang),
+                size=13,
+            )
+            for p in procedures
+        ]
+    return ft.Semantics(identifier="coverage-followthrough", content=ft.Column(lines, spacing=4))
+
+
 def member_table(members: Sequence[MemberActivity], lang: str = "vi") -> ft.DataTable:
     keys = ("member", "visits", "hh_visited", "guided", "dossiers", "vneid")
     headers = [t(f"cov_col_{k}", lang) for k in keys]
@@ -340,6 +392,7 @@ class CoverageScreen:
         self.summary = ft.Column()
         self.table_box = ft.Semantics(identifier="coverage-village-table", content=ft.Row([]))
         self.charts = ft.Column()
+        self.followthrough = ft.Column()
         self.weekly_box = ft.Column()
         self.members_box = ft.Semantics(identifier="coverage-member-table", content=ft.Row([]))
         self.village_pick = ft.Dropdown(
@@ -376,6 +429,8 @@ class CoverageScreen:
                 ft.Row([self.table_box], scroll=ft.ScrollMode.AUTO),
                 ft.Text(self.tr("cov_progress"), size=18, weight=ft.FontWeight.BOLD),
                 self.charts,
+                ft.Text(self.tr("cov_ft_title"), size=18, weight=ft.FontWeight.BOLD),
+                self.followthrough,
                 self.weekly_box,
                 ft.Text(self.tr("cov_by_member"), size=18, weight=ft.FontWeight.BOLD),
                 ft.Row([self.members_box], scroll=ft.ScrollMode.AUTO),
@@ -451,6 +506,7 @@ class CoverageScreen:
         ]
         self.table_box.content = village_table(ov.villages, self.lang)
         self.charts.controls = indicator_charts(ov.villages, self.lang, ov.indicators)
+        self.followthrough.controls = [followthrough_view(ov, self.lang)]
         self.weekly_box.controls = [weekly_chart(data.weeks, self.lang)]
         self.members_box.content = member_table(data.members, self.lang)
         self.village_pick.options = [

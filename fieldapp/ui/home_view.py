@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from fieldapp.app_services.dossiers import follow_up_counts
 from fieldapp.app_services.formatting import fmt_datetime, fmt_int
 from fieldapp.app_services.home import home_summary
+from fieldapp.ui.dossiers_view import FollowUpScreen
 from fieldapp.ui.widgets import big_button, console_card, sid, stat_card
 
 __all__ = [
@@ -39,6 +41,7 @@ class HomeScreen:
         self.pending = ft.Text("", size=16, weight=ft.FontWeight.BOLD)
         self.last_sync = ft.Text("", size=13)
         self.online = ft.Text("", size=13)
+        self.followups = ft.Text("", size=15, weight=ft.FontWeight.W_500)
 
     def build(self) -> ft.Control:
         ident = self.app.ctx.identity
@@ -59,6 +62,22 @@ class HomeScreen:
                     identifier="home-log-visit",
                 ),
                 self.cards,
+                sid(
+                    "home-followups",
+                    ft.Container(
+                        padding=12,
+                        border_radius=12,
+                        border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+                        content=ft.Row(
+                            [
+                                ft.Icon(ft.Icons.ASSIGNMENT_TURNED_IN),
+                                ft.Container(content=self.followups, expand=True),
+                            ],
+                        ),
+                        on_click=self.on_open_followups,
+                        tooltip=self.app.tr("fu_open"),
+                    ),
+                ),
                 sid(
                     "home-sync",
                     ft.Container(
@@ -96,9 +115,16 @@ class HomeScreen:
             else tr("never_synced")
         )
         self.online.value = tr("online") if self.app.online else tr("offline")
+        waiting, late = await self.app.call(follow_up_counts, self.app.ctx.store)
+        self.followups.value = tr(
+            "fu_home_card", n=fmt_int(waiting, lang), late=fmt_int(late, lang)
+        )
 
     async def on_log_visit(self, _e: Any) -> None:
         await self.app.pick_household_for_visit()
+
+    async def on_open_followups(self, _e: Any) -> None:
+        await self.app.push(FollowUpScreen(self.app))
 
     async def on_open_sync(self, _e: Any) -> None:
         if self.app.page.navigation_bar is not None:

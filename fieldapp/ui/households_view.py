@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from fieldapp.app_services.dossiers import DossierItem, household_dossiers
 from fieldapp.app_services.households import (
     FILTERS,
     HouseholdDetail,
@@ -16,6 +17,7 @@ from fieldapp.app_services.households import (
     household_detail,
 )
 from fieldapp.domain.model import Household
+from fieldapp.ui.dossiers_view import DossierUpdateScreen, SlipScreen, dossier_card
 from fieldapp.ui.i18n import t
 from fieldapp.ui.visit_labels import visit_line
 from fieldapp.ui.widgets import big_button, refreshes, section, sid
@@ -288,6 +290,8 @@ class HouseholdDetailScreen:
         self.title = app.tr("nav_households")
         self.header = ft.Column(spacing=4)
         self.history = ft.Column(spacing=6)
+        self.dossiers = ft.Column(spacing=6)
+        self.dossiers_title = section(app.tr("hd_dossiers"))
         self.detail: HouseholdDetail | None = None
 
     def build(self) -> ft.Control:
@@ -313,6 +317,8 @@ class HouseholdDetailScreen:
                         )
                     ]
                 ),
+                self.dossiers_title,
+                sid("hd-dossiers", self.dossiers),
                 section(tr("visit_history")),
                 sid("hd-history", self.history),
             ],
@@ -341,6 +347,14 @@ class HouseholdDetailScreen:
             info.append(h.phone)
         lines.append(ft.Text(" · ".join(info)))
         self.header.controls = lines
+        dossiers = await self.app.call(
+            household_dossiers, self.app.ctx.store, self.household_id, lang=lang
+        )
+        self.dossiers_title.visible = bool(dossiers)
+        self.dossiers.controls = [
+            dossier_card(d, lang, self.on_update_dossier, self.on_slip, show_household=False)
+            for d in dossiers
+        ]
         if not self.detail.visits:
             self.history.controls = [ft.Text(tr("no_visits"), italic=True)]
             return
@@ -388,6 +402,14 @@ class HouseholdDetailScreen:
     async def on_correct(self, e: Any) -> None:
         visit = e.control.data
         await self.app.open_visit(self.household_id, correcting=visit)
+
+    async def on_update_dossier(self, e: Any) -> None:
+        item: DossierItem = e.control.data
+        await self.app.push(DossierUpdateScreen(self.app, item))
+
+    async def on_slip(self, e: Any) -> None:
+        item: DossierItem = e.control.data
+        await self.app.push(SlipScreen(self.app, self.household_id, item.dossier.dossier_id))
 
     async def on_edit(self, _e: Any) -> None:
         if self.detail:

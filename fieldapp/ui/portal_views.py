@@ -30,7 +30,12 @@ from fieldapp.ui.i18n import t
 __all__ = ["PortalScreen", "build_portal_screen", "enrol_qr_view", "qr_view"]
 
 QR_SIZE = 340  # logical pixels: fills a small phone's width with room for the quiet zone
-_SPECIAL_ICONS = {"home": ft.Icons.HOME, "payment": ft.Icons.PAYMENT, "vneid": ft.Icons.BADGE}
+_SPECIAL_ICONS = {
+    "home": ft.Icons.HOME,
+    "payment": ft.Icons.PAYMENT,
+    "lookup": ft.Icons.MANAGE_SEARCH,
+    "vneid": ft.Icons.BADGE,
+}
 
 
 def _qr_image(url: str, size: int = QR_SIZE) -> ft.Control:

@@ -25,6 +25,10 @@ def visit_line(visit: Visit, lang: str = "vi") -> str:
             name = option.name if option else a.procedure_code
             level = t("full_online" if a.level == "full" else "partial", lang)
             label = f"{label}: {name} ({level})"
+        elif a.kind == ActivityKind.DOSSIER_UPDATE:
+            said = [t(f"dstatus_{a.dossier_status}", lang)] if a.dossier_status else []
+            said += [t(f"fee_{a.fee_status}", lang)] if a.fee_status else []
+            label = f"{label}: {', '.join(said)}" if said else label
         elif a.kind == ActivityKind.FEE_PAID and a.payment_status:
             label = f"{label}: {t(f'pay_{a.payment_status}', lang)}"
         elif a.kind == ActivityKind.OTHER and a.text:

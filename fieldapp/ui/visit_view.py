@@ -16,12 +16,23 @@ from fieldapp.app_services.procedures import procedure_option, procedure_options
 from fieldapp.app_services.visit_form import (
     ACTIVITY_TOGGLES,
     CONSENT_CHOICES,
+    FEE_CHOICES,
     OUTCOME_CHOICES,
     PAYMENT_CHOICES,
     VisitFormModel,
 )
 from fieldapp.domain.model import ActivityKind, Visit
-from fieldapp.ui.widgets import ErrorLabel, big_button, refreshes, section, sid, toggle_tile
+from fieldapp.ui.dossiers_view import SlipScreen, channel_picker
+from fieldapp.ui.widgets import (
+    ErrorLabel,
+    big_button,
+    choice_chips,
+    mark_errors,
+    refreshes,
+    section,
+    sid,
+    toggle_tile,
+)
 
 __all__ = [
     "VisitScreen",
@@ -50,8 +61,26 @@ class VisitScreen:
         self.banner = ErrorLabel()
         self.errors: dict[str, ErrorLabel] = {
             k: ErrorLabel()
-            for k in ("consent", "activities", "procedures", "payment_status", "outcome")
+            for k in (
+                "consent",
+                "activities",
+                "procedures",
+                "payment_status",
+                "outcome",
+                "fee_status",
+                "channel",
+            )
         }
+        self.channel = channel_picker(app.ctx.lang, m.channel, self.on_channel)
+        self.fee_start = ft.Row(wrap=True, spacing=6)
+        self.fee_box = ft.Column(
+            [
+                section(tr("visit_fee_start")),
+                sid("visit-fee-start", self.fee_start),
+                self.errors["fee_status"],
+            ],
+            spacing=6,
+        )
         self.consent = ft.SegmentedButton(
             segments=[
                 ft.Segment(value=str(c), label=ft.Text(tr(f"consent_{c}"))) for c in CONSENT_CHOICES
@@ -140,11 +169,15 @@ class VisitScreen:
         self._build_toggles()
         self._build_outcome()
         self._build_chosen()
+        self._build_fee_start()
         self._sync_visibility()
         return ft.Column(
             [
                 self.heading,
                 self.banner,
+                section(tr("channel_q")),
+                sid("visit-channel", self.channel),
+                self.errors["channel"],
                 section(tr("consent_q")),
                 sid("visit-consent", self.consent),
                 self.errors["consent"],
@@ -158,6 +191,7 @@ class VisitScreen:
                 sid("visit-proc-chosen", self.proc_chosen),
                 self.errors["procedures"],
                 sid("visit-dossier", self.dossier_no),
+                self.fee_box,
                 self.payment_box,
                 sid("visit-other", self.other_text),
                 sid("visit-people", self.people),
@@ -226,8 +260,15 @@ class VisitScreen:
             )
         self.proc_chosen.controls = chips
 
+    def _build_fee_start(self) -> None:
+        options = [(str(f), self.app.tr(f"fee_{f}")) for f in FEE_CHOICES]
+        self.fee_start.controls = choice_chips(
+            "fee-start", options, self.model.fee_status, self.on_fee_start
+        )
+
     def _sync_visibility(self) -> None:
         m = self.model
+        self.fee_box.visible = bool(m.procedure_codes)
         personal = m.personal_allowed
         self.declined_note.visible = m.consent is not None and not personal
         self.personal.visible = personal
@@ -248,6 +289,18 @@ class VisitScreen:
     def on_toggle(self, kind: str, on: bool) -> None:
         self.model.toggle_activity(kind, on)
         self._sync_visibility()
+
+    @refreshes
+    def on_channel(self, e: Any) -> None:
+        selected = list(e.control.selected or [])
+        if selected:
+            self.model.channel = selected[0]
+
+    @refreshes
+    def on_fee_start(self, e: Any) -> None:
+        value = e.control.data
+        self.model.fee_status = None if self.model.fee_status == value else value
+        self._build_fee_start()
 
     @refreshes
     def on_payment(self, e: Any) -> None:
@@ -356,10 +409,7 @@ class VisitScreen:
     async def on_save(self, _e: Any) -> None:
         self._collect()
         result = await self.app.call(self.model.save, self.app.ctx.store, self.app.ctx.lang)
-        for key, field in self.text_fields.items():
-            field.error = result.errors.get(key)
-        for key, label in self.errors.items():
-            label.show(result.errors.get(key))
+        mark_errors(result.errors, self.text_fields, self.errors)
         if not result.ok:
             self.banner.show(result.errors.get("form") or self.app.tr("fix_errors"))
             self.app.toast(self.app.tr("fix_errors"))
@@ -367,3 +417,11 @@ class VisitScreen:
         self.app.toast(self.app.tr("visit_saved"))
         self.app.sync_soon()
         await self.app.show_household(self.household_id)
+        submitted = [
+            a.dossier_id
+            for a in result.visit.activities
+            if a.kind == ActivityKind.DOSSIER_SUBMITTED and a.dossier_id
+        ]
+        if submitted and not self.correcting:
+            # The household's slip, straight away; the back arrow returns to the household.
+            await self.app.push(SlipScreen(self.app, self.household_id, submitted[0]))

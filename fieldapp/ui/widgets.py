@@ -15,7 +15,9 @@ from fieldapp.ui.i18n import t
 __all__ = [
     "ErrorLabel",
     "big_button",
+    "choice_chips",
     "console_card",
+    "mark_errors",
     "refreshes",
     "section",
     "sid",
@@ -99,6 +101,40 @@ class ErrorLabel(ft.Text):
     def show(self, message: str | None) -> None:
         self.value = message or ""
         self.visible = bool(message)
+
+
+def mark_errors(
+    errors: dict[str, str], fields: dict[str, Any], labels: dict[str, ErrorLabel]
+) -> None:
+    """Put each error of a save under its field or section; clear the others."""
+    for key, control in fields.items():
+        control.error = errors.get(key)
+    for key, label in labels.items():
+        label.show(errors.get(key))
+
+
+def choice_chips(
+    prefix: str,
+    options: list[tuple[str, str]],
+    selected: str | None,
+    on_select: Callable[..., Any],
+    *,
+    size: float | None = None,
+) -> list[ft.Control]:
+    """One chip per ``(value, label)``, the chosen one selected; each has the stable id
+    ``{prefix}-{value}`` and carries its value in ``data`` for the handler."""
+    return [
+        sid(
+            f"{prefix}-{value}",
+            ft.Chip(
+                label=ft.Text(label, size=size),
+                selected=value == selected,
+                data=value,
+                on_select=on_select,
+            ),
+        )
+        for value, label in options
+    ]
 
 
 def toggle_tile(

@@ -133,6 +133,9 @@ def test_enrol_find_log_offline_sync_once(world):
             )
             shot(page, "05-visit-form")
             click(page, "visit-save")
+            # A dossier was submitted: the household's slip opens; back to the household.
+            wait_text(page, "Phiếu cho hộ gia đình")
+            click(page, "nav-back")
             wait_text(page, "Đăng ký khai sinh (toàn trình)")
             wait_text(page, "chưa đồng bộ")
             shot(page, "06-household-detail")

@@ -33,6 +33,8 @@ def test_portal_json_has_provenance_and_the_expected_templates() -> None:
     assert set(doc["allowed_hosts"]) == {"dichvucong.gov.vn", "vneid.gov.vn"}
     cfg = load_portal_config()
     assert cfg.payment == "https://dichvucong.gov.vn/thanh-toan-truc-tuyen"
+    assert cfg.dossier_lookup == "https://dichvucong.gov.vn/tra-cuu-ho-so"
+    assert doc["provenance"]["dossier_lookup"].startswith("likely")
 
 
 @pytest.mark.parametrize("code", list(load_procedures()))
@@ -106,6 +108,7 @@ def test_non_https_or_unknown_host_is_rejected(name: str, url: str, problem: str
 def test_allowed_hosts_are_configurable() -> None:
     doc = _config(allowed_hosts=["dvc.example.vn"], home="https://dvc.example.vn",
                   payment="https://dvc.example.vn/pay", vneid="https://dvc.example.vn/id",
+                  dossier_lookup="https://dvc.example.vn/ho-so",
                   procedure_template="https://dvc.example.vn/tt?m={code}")  # fmt: skip
     cfg = PortalConfig.from_dict(doc)
     assert procedure_link("1.004222", cfg).url == "https://dvc.example.vn/tt?m=1.004222"

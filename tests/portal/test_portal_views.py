@@ -72,7 +72,9 @@ def test_tap_opens_full_screen_qr_and_back(tmp_path: Path) -> None:
 
 def test_fixed_page_buttons_show_their_qr(tmp_path: Path) -> None:
     screen = build_portal_screen(out_dir=tmp_path)
-    for button, key in zip(screen.specials.controls, ["home", "payment", "vneid"], strict=True):
+    for button, key in zip(
+        screen.specials.controls, ["home", "payment", "lookup", "vneid"], strict=True
+    ):
         button.on_click(None)
         assert _decode_src(_images(screen.control)[0]) == portal_link(key).url
         screen.back()
