@@ -27,7 +27,6 @@ from fieldapp.domain.validation import (
     REDACTED,
     ValidationError,
     parse_household,
-    parse_visit,
     redact_id_numbers,
 )
 from fieldapp.messages import words
@@ -37,7 +36,18 @@ from fieldapp.server.db import Writer, now_iso
 from fieldapp.server.dossiers import refresh_dossiers
 from fieldapp.server.errors import ApiError
 from fieldapp.server.storage import Principal
-from fieldapp.sync.protocol import Entity, Mutation, MutationResult, Op, ResultStatus
+from fieldapp.sync.protocol import (
+    Entity,
+    HouseholdCreate,
+    HouseholdUpdate,
+    Mutation,
+    MutationResult,
+    Op,
+    Record,
+    ResultStatus,
+    VisitCreate,
+    read_record,
+)
 
 __all__ = [
     "HOUSEHOLD_FIELDS",
@@ -375,12 +385,10 @@ def clock_suspect(device_time: str | None, received_at: str) -> bool:
 
 
 def _apply_visit(ctx: _Batch, m: Mutation) -> None:
-    if m.op != Op.CREATE:
+    record = _record(ctx, m)
+    if not isinstance(record, VisitCreate):  # visits are never updated
         raise _Quarantine("invalid", {"problems": [_op_problem()]})
-    try:
-        visit = parse_visit(m.payload, procedures=ctx.procedures)
-    except ValidationError as exc:
-        raise _Quarantine("invalid", _problems(exc)) from None
+    visit = record.visit
     if visit.id != m.entity_id:
         raise _Quarantine("id_mismatch")
     village = _household_village(ctx, visit.household_id)
@@ -471,16 +479,22 @@ def current_household(
     return records.decode_household(row), row[-2], json.loads(row[-1])
 
 
+def _record(ctx: _Batch, m: Mutation) -> Record | None:
+    """The mutation's typed record (the domain rules decide), or quarantine as invalid."""
+    try:
+        return read_record(m.entity, m.op, m.entity_id, m.payload, ctx.procedures)
+    except ValidationError as exc:
+        raise _Quarantine("invalid", _problems(exc)) from None
+
+
 def _apply_household(ctx: _Batch, m: Mutation) -> list[str]:
-    if m.op == Op.CREATE:
-        incoming = dict(m.payload)
-        base = m.base_version
-    else:
-        fields = m.payload.get("fields")
-        if not isinstance(fields, dict) or m.payload.get("id", m.entity_id) != m.entity_id:
+    base = m.base_version
+    incoming: dict[str, Any] = {}
+    if m.op != Op.CREATE:
+        update = _record(ctx, m)
+        if not isinstance(update, HouseholdUpdate):
             raise _Quarantine("invalid", {"problems": [_fields_problem()]})
-        incoming = fields
-        base = m.base_version
+        incoming = update.fields
     current = current_household(ctx.w, m.entity_id)
     if current is None:
         if m.op != Op.CREATE:
@@ -490,7 +504,7 @@ def _apply_household(ctx: _Batch, m: Mutation) -> list[str]:
     if data["village_id"] not in ctx.principal.village_ids:
         raise _Quarantine("out_of_scope", village=data["village_id"])
     if m.op == Op.CREATE:
-        return _create_existing(m, data)
+        return _create_existing(ctx, m, data)
     changed = {k: v for k, v in incoming.items() if k != "id"}
     unknown = sorted(set(changed) - set(HOUSEHOLD_FIELDS))
     if unknown:
@@ -508,13 +522,16 @@ def _apply_household(ctx: _Batch, m: Mutation) -> list[str]:
     return _merge(ctx, m, data, version, field_versions, clean, set(changed), base)
 
 
-def _create_existing(m: Mutation, data: dict[str, Any]) -> list[str]:
+def _new_household(ctx: _Batch, m: Mutation) -> Household:
+    record = _record(ctx, m)
+    assert isinstance(record, HouseholdCreate)  # op is create: parsed or quarantined
+    return record.household
+
+
+def _create_existing(ctx: _Batch, m: Mutation, data: dict[str, Any]) -> list[str]:
     """A ``create`` for an id the server already has: same content is a harmless repeat;
     other content is two records claiming one id, kept for review (never merged)."""
-    try:
-        household = parse_household(m.payload)
-    except ValidationError as exc:
-        raise _Quarantine("invalid", _problems(exc)) from None
+    household = _new_household(ctx, m)
     if household.id != m.entity_id:
         raise _Quarantine("id_mismatch")
     if household.to_dict() != data:
@@ -530,10 +547,7 @@ def _check_target_village(ctx: _Batch, village_id: str) -> None:
 
 
 def _create_household(ctx: _Batch, m: Mutation) -> list[str]:
-    try:
-        household = parse_household(m.payload)
-    except ValidationError as exc:
-        raise _Quarantine("invalid", _problems(exc)) from None
+    household = _new_household(ctx, m)
     if household.id != m.entity_id:
         raise _Quarantine("id_mismatch")
     _check_target_village(ctx, household.village_id)

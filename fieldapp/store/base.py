@@ -22,6 +22,7 @@ from fieldapp import records
 from fieldapp.domain.model import Household, Visit
 from fieldapp.store import settings
 from fieldapp.store.settings import Setting
+from fieldapp.sync.protocol import PushRow, encode_payload
 
 __all__ = ["OutboxEntry", "StoreBase", "now"]
 
@@ -154,7 +155,7 @@ class StoreBase:
         cursor = self.db.execute(
             "INSERT INTO outbox (entity, entity_id, op, payload, base_version, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [entity, entity_id, op, json.dumps(payload, ensure_ascii=False), base_version, now()],
+            [entity, entity_id, op, encode_payload(payload), base_version, now()],
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -181,9 +182,9 @@ class StoreBase:
             out.append(OutboxEntry(seq, entity, entity_id, op, json.loads(payload), base, created))
         return out
 
-    def pending_rows(self, after_seq: int, limit: int) -> list[tuple[Any, ...]]:
+    def pending_rows(self, after_seq: int, limit: int) -> list[PushRow]:
         """Pending outbox rows after ``after_seq`` (payload still JSON text), in order."""
-        rows: list[tuple[Any, ...]] = self.db.execute(
+        rows: list[PushRow] = self.db.execute(
             "SELECT seq, entity, entity_id, op, payload, base_version, created_at FROM outbox"
             " WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
             [after_seq, limit],

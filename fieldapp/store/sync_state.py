@@ -16,14 +16,22 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 from typing import Any, Protocol
 
 from fieldapp import records
 from fieldapp.domain.model import Household, Visit
 from fieldapp.store import settings
 from fieldapp.store.base import StoreBase, now
-from fieldapp.sync.protocol import Change, MutationResult, ResultStatus, row_hash, scope_checksum
+from fieldapp.sync.protocol import (
+    Change,
+    MutationResult,
+    PushRow,
+    ResultStatus,
+    encode_payload,
+    encode_push,
+    row_hash,
+    scope_checksum,
+)
 
 __all__ = ["Sent", "SentEntry", "SyncState"]
 
@@ -44,10 +52,6 @@ class SentEntry:
     seq: int
     entity: str
     entity_id: str
-
-
-def _str(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
 
 
 class SyncState:
@@ -126,21 +130,15 @@ class SyncState:
         """
         rows = self._store.pending_rows(after_seq, limit)
         sent: list[SentEntry] = []
-        parts: list[str] = []
+        batch: list[PushRow] = []
         size = 0
-        for seq, entity, entity_id, op, payload, base, created in rows:
-            size += len(payload)
+        for row in rows:
+            size += len(row[4])
             if sent and size > max_bytes:
                 break
-            sent.append(SentEntry(seq, entity, entity_id))
-            parts.append(
-                f'{{"seq":{int(seq)},"entity":{_str(entity)},"entity_id":{_str(entity_id)},'
-                f'"op":{_str(op)},"payload":{payload},'
-                f'"base_version":{"null" if base is None else int(base)},'
-                f'"created_at":{_str(created)}}}'
-            )
-        body = f'{{"device_id":{_str(device_id)},"batch":[{",".join(parts)}]}}'
-        return sent, body.encode()
+            sent.append(SentEntry(row[0], row[1], row[2]))
+            batch.append(row)
+        return sent, encode_push(device_id, batch)
 
     def _issue(
         self,
@@ -455,7 +453,7 @@ class SyncState:
                 self._db.execute(
                     "INSERT INTO outbox (entity, entity_id, op, payload, base_version, created_at)"
                     " VALUES ('household', ?, 'create', ?, NULL, ?)",
-                    [hid, json.dumps(current.to_dict(), ensure_ascii=False), now()],
+                    [hid, encode_payload(current.to_dict()), now()],
                 )
                 self._db.execute(
                     "UPDATE households SET dirty = 1, server_version = NULL WHERE id = ?", [hid]

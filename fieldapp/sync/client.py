@@ -49,6 +49,8 @@ from fieldapp.sync.protocol import (
     PullResponse,
     PushResponse,
     ResultStatus,
+    encode_payload,
+    encode_push,
 )
 
 __all__ = [
@@ -228,25 +230,24 @@ class SyncClient:
         self, entries: Sequence[OutboxEntry | SentEntry], raw: bytes | None = None
     ) -> PushResponse | None:
         """Send one batch: ``raw`` is its JSON body when already built (see pending_push)."""
-        body: dict[str, Any] | None = None
         if raw is None:
-            body = {
-                "device_id": self.store.device_id,
-                "batch": [
-                    {
-                        "seq": e.seq,
-                        "entity": e.entity,
-                        "entity_id": e.entity_id,
-                        "op": e.op,
-                        "payload": e.payload,
-                        "base_version": e.base_version,
-                        "created_at": e.created_at,
-                    }
+            raw = encode_push(
+                self.store.device_id,
+                (
+                    (
+                        e.seq,
+                        e.entity,
+                        e.entity_id,
+                        e.op,
+                        encode_payload(e.payload),
+                        e.base_version,
+                        e.created_at,
+                    )
                     for e in entries
                     if isinstance(e, OutboxEntry)
-                ],
-            }
-        response = self._call("POST", "/api/v1/push", body=body, raw=raw, allow={409})
+                ),
+            )
+        response = self._call("POST", "/api/v1/push", raw=raw, allow={409})
         if response.status_code == 409:
             error = error_body(response)
             if error.get("code") == "sequence_gap" and error.get("expected_seq"):

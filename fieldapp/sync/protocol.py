@@ -12,11 +12,17 @@ True
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from json.encoder import encode_basestring
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from fieldapp.domain.model import Household, Procedure, Visit
+from fieldapp.domain.validation import parse_household, parse_visit
 
 __all__ = [
     "DEFAULT_PULL_LIMIT",
@@ -33,6 +39,8 @@ __all__ = [
     "Entity",
     "ErrorDetail",
     "ErrorResponse",
+    "HouseholdCreate",
+    "HouseholdUpdate",
     "MemberOut",
     "Mutation",
     "MutationResult",
@@ -41,10 +49,16 @@ __all__ = [
     "PullResponse",
     "PushRequest",
     "PushResponse",
+    "PushRow",
+    "Record",
     "ReferenceData",
     "ResultStatus",
     "TeamOut",
     "VillageOut",
+    "VisitCreate",
+    "encode_payload",
+    "encode_push",
+    "read_record",
     "row_hash",
     "scope_checksum",
 ]
@@ -93,6 +107,58 @@ class Mutation(_Message):
     payload: dict[str, Any]
     base_version: int | None = Field(default=None, ge=0, le=2**53)
     created_at: str = Field(max_length=40)
+
+
+@dataclass(frozen=True)
+class VisitCreate:
+    """A new visit (visits are immutable events: a correction is another visit)."""
+
+    visit: Visit
+
+
+@dataclass(frozen=True)
+class HouseholdCreate:
+    """A new household, whole."""
+
+    household: Household
+
+
+@dataclass(frozen=True)
+class HouseholdUpdate:
+    """Changed fields of a household, merged per field on the server against the stored
+    household (so they are checked there, merged: see ``server/push.py``)."""
+
+    household_id: str
+    fields: dict[str, Any]
+
+
+# What a mutation carries, by (entity, op). ``Mutation.payload`` stays the JSON object as
+# sent: the server digests and quarantines exactly what arrived, and a bad record must be
+# quarantined (the queue moves on), never refuse the whole request.
+Record = VisitCreate | HouseholdCreate | HouseholdUpdate
+
+
+def read_record(
+    entity: str,
+    op: str,
+    entity_id: str,
+    payload: Mapping[str, Any],
+    procedures: Mapping[str, Procedure],
+) -> Record | None:
+    """The typed record of a mutation, checked by the domain rules (``parse_visit``,
+    ``parse_household``: :class:`~fieldapp.domain.validation.ValidationError` when they
+    refuse it). None for a pair (entity, op) the protocol has no record for, or an update
+    that is not ``{"id": entity_id (may be left out), "fields": {…}}``.
+    """
+    if entity == Entity.VISIT and op == Op.CREATE:
+        return VisitCreate(parse_visit(payload, procedures=procedures))
+    if entity == Entity.HOUSEHOLD and op == Op.CREATE:
+        return HouseholdCreate(parse_household(payload))
+    if entity == Entity.HOUSEHOLD and op == Op.UPDATE:
+        fields = payload.get("fields")
+        if isinstance(fields, dict) and payload.get("id", entity_id) == entity_id:
+            return HouseholdUpdate(entity_id, fields)
+    return None
 
 
 class PushRequest(_Message):
@@ -223,6 +289,47 @@ class ErrorResponse(_Message):
     error: ErrorDetail
     status: int
     epoch: str | None = None
+
+
+# -- the push body ------------------------------------------------------------------------
+
+_PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_payload(payload: dict[str, Any]) -> str:
+    """A mutation's payload as the outbox stores it and the push body carries it: compact
+    JSON, UTF-8 as is (the same text :meth:`PushRequest.model_dump_json` writes).
+
+    >>> encode_payload({"notes": "Đã hướng dẫn", "people_guided": 2})
+    '{"notes":"Đã hướng dẫn","people_guided":2}'
+    """
+    return _PAYLOAD_JSON.encode(payload)
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+# (seq, entity, entity_id, op, payload JSON text, base_version, created_at): an outbox row.
+PushRow = tuple[int, str, str, str, str, int | None, str]
+
+
+def encode_push(device_id: str, rows: Iterable[PushRow]) -> bytes:
+    """The one encoder of a push body (a :class:`PushRequest` as JSON).
+
+    Payloads are spliced in as stored, so a backlog is not decoded and encoded again on
+    its way out. For payloads written by :func:`encode_payload` the bytes are exactly
+    ``PushRequest(...).model_dump_json()`` (tests/sync/test_push_encoding.py); older
+    outbox rows (spaced JSON) give the same JSON value.
+    """
+    parts = [
+        f'{{"seq":{int(seq)},"entity":{_text(entity)},"entity_id":{_text(entity_id)},'
+        f'"op":{_text(op)},"payload":{payload},'
+        f'"base_version":{"null" if base is None else int(base)},'
+        f'"created_at":{_text(created)}}}'
+        for seq, entity, entity_id, op, payload, base, created in rows
+    ]
+    return f'{{"device_id":{_text(device_id)},"batch":[{",".join(parts)}]}}'.encode()
 
 
 def row_hash(entity: str, record_id: str, version: int) -> int:
