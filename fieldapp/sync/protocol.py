@@ -64,7 +64,9 @@ __all__ = [
 ]
 
 # Bump when a message changes incompatibly; the server answers 426 to any other value.
-PROTOCOL_VERSION = "1"
+# 2: visits carry ``channel`` and ``dossier_update`` activities (issue 15), which a
+# version-1 phone cannot read back from a pull (its ActivityKind has no such member).
+PROTOCOL_VERSION = "2"
 PROTOCOL_HEADER = "X-Fieldapp-Protocol"
 EPOCH_HEADER = "X-Fieldapp-Epoch"
 

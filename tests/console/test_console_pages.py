@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from fieldapp.store.device_store import DeviceStore
 from fieldapp.sync.client import SyncClient
 from fieldapp.sync.enrol import enrol
+from fieldapp.sync.protocol import PROTOCOL_VERSION
 from fieldapp.text import fold, sort_key
 
 PAGES = (
@@ -189,7 +190,7 @@ def test_deactivating_a_member_revokes_their_phone_at_once(cw):
         r = post(c, f"/console/members/{target}/deactivate", f"/console/members/{target}", {})
         assert r.status_code == 303
         headers = {
-            "X-Fieldapp-Protocol": "1",
+            "X-Fieldapp-Protocol": PROTOCOL_VERSION,
             "Authorization": f"Bearer {store.meta_get('device_token')}",
         }
         assert api.get("/api/v1/me", headers=headers).status_code == 401

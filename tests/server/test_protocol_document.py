@@ -16,6 +16,7 @@ from pathlib import Path
 from fieldapp_harness import World, household, visit
 
 from fieldapp.server.errors import MESSAGES
+from fieldapp.sync.protocol import PROTOCOL_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
@@ -50,7 +51,9 @@ def test_every_json_answer_of_every_route_carries_the_epoch_in_its_body(world: W
     for path, ops in paths.items():
         for method in ops:
             for who in (lead, officer, None):  # an answer and the refusals
-                headers = world.token_headers(who) if who else {"X-Fieldapp-Protocol": "1"}
+                headers = (
+                    world.token_headers(who) if who else {"X-Fieldapp-Protocol": PROTOCOL_VERSION}
+                )
                 kwargs = {"json": bodies.get(path, {})} if method != "get" else {}
                 if path == "/api/v1/coverage/gaps":
                     kwargs["params"] = {"village_id": "v1"}

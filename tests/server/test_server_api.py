@@ -270,3 +270,13 @@ def test_logs_are_json_without_personal_data(world: World, capsys):
     text = json.dumps(lines, ensure_ascii=False)
     for secret in ("Ánh", "0912345678", "+84912345678", "hướng dẫn", a.meta_get("device_token")):
         assert secret not in text
+
+
+def test_a_version_1_phone_is_told_to_update_and_keeps_nothing_half_done(world: World):
+    """Version 1 cannot read dossier_update activities back from a pull (issue 15)."""
+    a = world.device("a1")
+    old = {**world.token_headers(a), "X-Fieldapp-Protocol": "1"}
+    assert_error(world.client.get("/api/v1/me", headers=old), 426, "protocol_version")
+    pushed = world.client.post("/api/v1/push", json={"device_id": "a1", "batch": []}, headers=old)
+    assert_error(pushed, 426, "protocol_version")
+    assert_error(world.client.get("/api/v1/pull", headers=old), 426, "protocol_version")
