@@ -377,7 +377,7 @@ class DossierUpdateModel:
             "visited_at": self.visited_at or local_now_iso(),
             "consent": str(self.consent) if self.consent else None,
             "outcome": str(Outcome.FOLLOW_UP if follow else Outcome.DONE),
-            "people_guided": 1,  # the person the member spoke with
+            "people_guided": 0,  # an update guides nobody new (see parse_visit)
             "activities": [self._activity()],
             "follow_up_on": follow,
             "notes": "",

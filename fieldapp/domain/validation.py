@@ -565,7 +565,9 @@ def parse_visit(
             activities.append(act)
     if activities and outcome == Outcome.NOBODY_HOME:
         c.add("activities", "no_activities_when_absent")
-    elif activities and people < 1:
+    elif people < 1 and any(a.kind != ActivityKind.DOSSIER_UPDATE for a in activities):
+        # A follow-up that only updates a dossier (often a phone call) guides nobody new;
+        # counting one person would inflate the "people guided" figure.
         c.add("people_guided", "people_for_activities")
 
     follow_raw = data.get("follow_up_on")

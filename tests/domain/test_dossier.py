@@ -380,3 +380,20 @@ def test_channel_defaults_to_home_and_is_checked():
     with pytest.raises(ValidationError) as exc:
         visit(1, "2026-11-02T09:00:00+07:00", channel="email")
     assert ("channel", "bad_choice") in {(p.field, p.code) for p in exc.value.problems}
+
+
+def test_an_update_only_follow_up_guides_nobody_new():
+    """A phone call that only updates a dossier must not count a person guided."""
+    call = visit(
+        1,
+        "2026-11-02T09:00:00+07:00",
+        update(dossier_status="result_received"),
+        people_guided=0,
+        channel="phone",
+    )
+    assert call.people_guided == 0
+    with pytest.raises(ValidationError) as exc:
+        visit(2, "2026-11-02T09:00:00+07:00", submitted(), update(), people_guided=0)
+    assert ("people_guided", "people_for_activities") in {
+        (p.field, p.code) for p in exc.value.problems
+    }
