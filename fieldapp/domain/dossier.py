@@ -50,6 +50,7 @@ __all__ = [
     "is_overdue",
     "late_from",
     "legacy_dossier_id",
+    "submission_order",
     "waiting_days",
     "waiting_working_days",
 ]
@@ -125,6 +126,12 @@ def _instant(visited_at: str) -> datetime:
 
 def _order(visit: Visit) -> tuple[datetime, str]:
     return (_instant(visit.visited_at), visit.id)
+
+
+def submission_order(state: DossierState) -> tuple[datetime, str]:
+    """The order :func:`derive_dossiers` gives its result: the submitting visit's order,
+    to merge the dossiers of several households derived one at a time."""
+    return (_instant(state.submitted_at), state.submitted_visit_id)
 
 
 def _opened(visit: Visit, index: int, act: Activity) -> DossierState:
