@@ -559,9 +559,14 @@ def parse_visit(
             if act is None:
                 continue
             key = (str(act.kind), _activity_key(act))
-            if key in seen:
+            # One dossier id opens one dossier: a second submission under it (another
+            # procedure) would be counted online but never followed.
+            opened = ("dossier_id", act.dossier_id)
+            if key in seen or (act.kind == ActivityKind.DOSSIER_SUBMITTED and opened in seen):
                 c.add(f"activities.{i}", "duplicate_activity")
             seen.add(key)
+            if act.kind == ActivityKind.DOSSIER_SUBMITTED and act.dossier_id:
+                seen.add(opened)
             activities.append(act)
     if activities and outcome == Outcome.NOBODY_HOME:
         c.add("activities", "no_activities_when_absent")
