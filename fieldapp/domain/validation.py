@@ -383,7 +383,7 @@ _ACTIVITY_FIELDS = frozenset(f.name for f in fields(Activity))
 # dossiers had ids is named "<visit id>.<index of its activity>" (fieldapp.domain.dossier).
 _NEW_DOSSIER_ID = re.compile(r"[0-9a-f]{32}")
 _DOSSIER_ID = re.compile(
-    r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.\d{1,2}"
+    r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[0-9]{1,2}"
 )
 # The fields a dossier_update may change; it must carry at least one of them.
 _UPDATE_CHANGES = ("dossier_status", "fee_status", "dossier_no", "receipt_no")
