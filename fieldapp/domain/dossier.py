@@ -50,6 +50,7 @@ __all__ = [
     "is_overdue",
     "late_from",
     "legacy_dossier_id",
+    "submission_order",
     "waiting_days",
     "waiting_working_days",
 ]
@@ -114,11 +115,23 @@ def _instant(visited_at: str) -> datetime:
     moment = datetime.fromisoformat(visited_at)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_VIETNAM)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        # A clock at the calendar's edge (year 1 or 9999, its offset crossing it in UTC):
+        # device clocks are data, so such a visit is stored; it sorts at that edge.
+        edge = datetime.min if moment.year == 1 else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 def _order(visit: Visit) -> tuple[datetime, str]:
     return (_instant(visit.visited_at), visit.id)
+
+
+def submission_order(state: DossierState) -> tuple[datetime, str]:
+    """The order :func:`derive_dossiers` gives its result: the submitting visit's order,
+    to merge the dossiers of several households derived one at a time."""
+    return (_instant(state.submitted_at), state.submitted_visit_id)
 
 
 def _opened(visit: Visit, index: int, act: Activity) -> DossierState:
@@ -235,9 +248,10 @@ def waiting_working_days(state: DossierState, today: date) -> int:
     >>> waiting_working_days(s, date(2026, 11, 10))  # Friday → Tuesday: Monday, Tuesday
     2
     """
-    start = _day(state.submitted_at) + timedelta(days=1)
-    if today < start:
+    submitted = _day(state.submitted_at)
+    if today <= submitted:
         return 0
+    start = submitted + timedelta(days=1)
     days = (today - start).days + 1
     weeks, rest = divmod(days, 7)
     # Whole weeks hold five working days each; of the rest, count those before Saturday.
@@ -259,10 +273,13 @@ def late_from(state: DossierState, procedure: Procedure | None) -> date | None:
         return None
     day = _day(state.submitted_at)
     counted = 0
-    while counted <= procedure.processing_days:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            counted += 1
+    try:
+        while counted <= procedure.processing_days:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                counted += 1
+    except OverflowError:
+        return None  # a device clock at the end of the calendar: no day comes after it
     return day
 
 

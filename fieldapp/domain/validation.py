@@ -383,7 +383,7 @@ _ACTIVITY_FIELDS = frozenset(f.name for f in fields(Activity))
 # dossiers had ids is named "<visit id>.<index of its activity>" (fieldapp.domain.dossier).
 _NEW_DOSSIER_ID = re.compile(r"[0-9a-f]{32}")
 _DOSSIER_ID = re.compile(
-    r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.\d{1,2}"
+    r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[0-9]{1,2}"
 )
 # The fields a dossier_update may change; it must carry at least one of them.
 _UPDATE_CHANGES = ("dossier_status", "fee_status", "dossier_no", "receipt_no")
@@ -559,9 +559,14 @@ def parse_visit(
             if act is None:
                 continue
             key = (str(act.kind), _activity_key(act))
-            if key in seen:
+            # One dossier id opens one dossier: a second submission under it (another
+            # procedure) would be counted online but never followed.
+            opened = ("dossier_id", act.dossier_id)
+            if key in seen or (act.kind == ActivityKind.DOSSIER_SUBMITTED and opened in seen):
                 c.add(f"activities.{i}", "duplicate_activity")
             seen.add(key)
+            if act.kind == ActivityKind.DOSSIER_SUBMITTED and act.dossier_id:
+                seen.add(opened)
             activities.append(act)
     if activities and outcome == Outcome.NOBODY_HOME:
         c.add("activities", "no_activities_when_absent")

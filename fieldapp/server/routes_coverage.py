@@ -43,6 +43,7 @@ from fieldapp.server.responses import ERRORS
 from fieldapp.server.storage import Principal, Storage
 
 __all__ = [
+    "LAST_YEAR",
     "MAX_PERIOD_DAYS",
     "REPORT_THREADS",
     "From",
@@ -100,6 +101,8 @@ def _on_report_threads(
 
 # A campaign period is months; a few years is the most any report needs.
 MAX_PERIOD_DAYS = 3 * 366
+# A period must end before this year: the calendar's last days have no day after them.
+LAST_YEAR = 9999
 
 From = Annotated[date, Query(alias="from", description="First day, yyyy-mm-dd (inclusive)")]
 To = Annotated[date, Query(alias="to", description="Last day, yyyy-mm-dd (inclusive)")]
@@ -140,6 +143,15 @@ def _period(start: date, end: date) -> Period:
             field="to",
             message_vi="Ngày kết thúc (to) phải từ ngày bắt đầu (from) trở đi.",
             message_en="'to' must be on or after 'from'.",
+        )
+    if end.year >= LAST_YEAR:
+        # Coverage counts up to the day after the period (and whole weeks past it),
+        # which the calendar does not have: no one means a period in year 9999.
+        raise ApiError(
+            "invalid_request",
+            field="to",
+            message_vi="Ngày kết thúc (to) không hợp lệ.",
+            message_en="'to' is not a usable date.",
         )
     if (end - start).days > MAX_PERIOD_DAYS:
         raise ApiError(

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from fieldapp import records
 from fieldapp.coverage.service import CoverageService
-from fieldapp.domain.dossier import DossierState, derive_dossiers
+from fieldapp.domain.dossier import DossierState, derive_dossiers, submission_order
 from fieldapp.domain.model import HOUSEHOLD_FIELDS, Household, Member, Team, Village, Visit, Ward
 from fieldapp.domain.validation import ValidationError, parse_household, parse_visit
 from fieldapp.files import private_file
@@ -303,11 +303,18 @@ class DeviceStore(StoreBase):
         Derived on every call, never stored: a team's villages hold a few thousand visits,
         and the same :func:`derive_dossiers` runs on the server over the same events.
         """
-        where = "WHERE household_id = ?" if household_id else ""
-        # derive_dossiers keeps submission order: (visited_at as an instant, visit id).
-        return list(
-            derive_dossiers(self._visits(where, [household_id] if household_id else [])).values()
-        )
+        # A visit the server quarantined (superseded_by = its own id) is not among the
+        # server's events, so it moves no dossier here either.
+        where = "WHERE (superseded_by IS NULL OR superseded_by != id)"
+        if household_id:
+            where += " AND household_id = ?"
+        by_household: dict[str, list[Visit]] = {}
+        for v in self._visits(where, [household_id] if household_id else []):
+            by_household.setdefault(v.household_id, []).append(v)
+        # One household at a time, as on the server: a dossier id named in two households
+        # is two dossiers, never one hiding the other.
+        found = [d for vs in by_household.values() for d in derive_dossiers(vs).values()]
+        return sorted(found, key=submission_order)
 
     def _visits(self, where: str, params: list[Any]) -> list[Visit]:
         rows = self.db.execute(_SELECT_VISITS + where, params).fetchall()

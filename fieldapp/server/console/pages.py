@@ -37,7 +37,12 @@ from fieldapp.server.console.tables import Column, TableView, build, local_time,
 from fieldapp.server.console_storage import ConsoleSession
 from fieldapp.server.errors import ApiError
 from fieldapp.server.push import REASONS
-from fieldapp.server.routes_coverage import MAX_PERIOD_DAYS, decode_cursor, encode_cursor
+from fieldapp.server.routes_coverage import (
+    LAST_YEAR,
+    MAX_PERIOD_DAYS,
+    decode_cursor,
+    encode_cursor,
+)
 from fieldapp.server.storage import IssuedCode, Principal
 from fieldapp.text import fold, sort_key
 
@@ -197,7 +202,13 @@ def resolve_period(ctx: Ctx, svc: CoverageService, today: date) -> PeriodPick:
     key = ctx.q("period") or svc.default_choice(today)
     if key == "custom":
         start, end = parse_day(ctx.q("from")), parse_day(ctx.q("to"))
-        if start and end and start <= end and (end - start).days <= MAX_PERIOD_DAYS:
+        if (
+            start
+            and end
+            and start <= end
+            and (end - start).days <= MAX_PERIOD_DAYS
+            and end.year < LAST_YEAR
+        ):
             return PeriodPick(Period(start, end), key, fmt_day(start), fmt_day(end), False)
         bad = True
         key = svc.default_choice(today)
