@@ -51,6 +51,7 @@ __all__ = [
     "parse_household",
     "parse_visit",
     "redact_id_numbers",
+    "withhold_personal",
 ]
 
 MAX_NOTES = 1000
@@ -159,6 +160,38 @@ def redact_id_numbers(value: Any) -> Any:
             if isinstance(child, dict | list):
                 stack.append((child, copy))
     return root
+
+
+def withhold_personal(payload: Any) -> Any:
+    """A copy of a raw visit with its personal details blanked when its consent is anything
+    but given or unasked (declined, withdrawn, unreadable) — for keeping a refused record
+    for review without keeping what the household did not agree to (notes, GPS, dossier
+    and receipt numbers). Any shape is accepted: the record is raw input that failed
+    validation.
+
+    >>> withhold_personal({"consent": "declined", "notes": "nhà ông Ba", "gps": {"lat": 1},
+    ...     "activities": [{"kind": "dossier_submitted", "dossier_no": "H42.1"}]})
+    {'consent': 'declined', 'notes': '[đã xoá]', 'gps': None, \
+'activities': [{'kind': 'dossier_submitted', 'dossier_no': '[đã xoá]'}]}
+    >>> withhold_personal({"consent": "given", "notes": "ok"})["notes"]
+    'ok'
+    """
+    if not isinstance(payload, dict) or payload.get("consent") in (str(Consent.GIVEN), None):
+        return payload
+    out = dict(payload)
+    if out.get("notes"):
+        out["notes"] = REDACTED
+    if "gps" in out:
+        out["gps"] = None
+    activities = out.get("activities")
+    if isinstance(activities, list):
+        out["activities"] = [
+            {k: (REDACTED if k in ("dossier_no", "receipt_no") and v else v) for k, v in a.items()}
+            if isinstance(a, dict)
+            else a
+            for a in activities
+        ]
+    return out
 
 
 # The problem codes validation reports → (Vietnamese, English), from the one catalogue.

@@ -28,6 +28,7 @@ from fieldapp.domain.validation import (
     ValidationError,
     parse_household,
     redact_id_numbers,
+    withhold_personal,
 )
 from fieldapp.messages import words
 from fieldapp.reference import load_procedures
@@ -345,7 +346,8 @@ def _quarantine(ctx: _Batch, m: Mutation, q: _Quarantine) -> MutationResult:
         vi = vi + " " + "; ".join(f"{p['field']}: {p['message_vi']}" for p in problems)
         en = en + " " + "; ".join(f"{p['field']}: {p['message_en']}" for p in problems)
     # Raw input, kept for review whatever the reason: nothing in it that looks like an
-    # ID-card number is stored (the ID screen may not be why it was refused).
+    # ID-card number is stored (the ID screen may not be why it was refused), nor a visit's
+    # personal details when the household did not consent (that may not be why either).
     ctx.w.conn.execute(
         "INSERT INTO quarantine (device_id, member_id, team_id, seq, entity, entity_id, op,"
         " payload, base_version, reason, detail, village_id, device_created_at, received_at)"
@@ -358,7 +360,11 @@ def _quarantine(ctx: _Batch, m: Mutation, q: _Quarantine) -> MutationResult:
             str(m.entity),
             redact_id_numbers(m.entity_id),
             str(m.op),
-            json_dumps(redact_id_numbers(m.payload)),
+            json_dumps(
+                redact_id_numbers(
+                    withhold_personal(m.payload) if m.entity == Entity.VISIT else m.payload
+                )
+            ),
             m.base_version,
             q.reason,
             json_dumps(detail),

@@ -90,3 +90,46 @@ def test_household_create_repeated_with_identical_content_is_harmless(world: Wor
     assert [(r["status"], r["code"]) for r in answer["results"]] == [("applied", None)]
     assert world.count("quarantine") == 0
     assert world.server_rows("SELECT version FROM households") == [(1,)]
+
+
+def test_a_refused_visit_without_consent_keeps_none_of_its_personal_details(world: World):
+    """Declined consent with notes, GPS and a dossier number is refused — and the copy kept
+    for review holds none of them (they are why it was refused, but need not be)."""
+    a, lead = world.device("a1"), world.device("leader_a")
+    h = household(a)
+    assert world.sync(a).ok
+    vid = str(uuid.uuid4())
+    visit = {
+        "id": vid,
+        "household_id": h,
+        "member_id": a.meta_get("member_id"),
+        "visited_at": "2026-11-20T09:00:00+07:00",
+        "consent": "declined",
+        "outcome": "done",
+        "people_guided": 1,
+        "notes": "nhà bà Tư cạnh chợ",
+        "gps": {"lat": 18.07, "lon": 106.29},
+        "activities": [
+            {
+                "kind": "dossier_submitted",
+                "procedure_code": "1.001193",
+                "level": "full",
+                "dossier_id": uuid.uuid4().hex,
+                "dossier_no": "H42.18-261120-0007",
+            }
+        ],
+    }
+    answer = push_raw(
+        world, a, [{"entity": "visit", "entity_id": vid, "op": "create", "payload": visit}]
+    )
+    assert [(r["status"], r["code"]) for r in answer["results"]] == [("quarantined", "invalid")]
+    ((payload,),) = world.server_rows("SELECT payload FROM quarantine")
+    for secret in ("bà Tư", "18.07", "106.29", "261120-0007"):
+        assert secret not in payload, payload
+    items = world.client.get("/api/v1/admin/quarantine", headers=world.token_headers(lead)).json()[
+        "items"
+    ]
+    (kept,) = [i["payload"] for i in items if i["entity_id"] == vid]
+    assert kept["notes"] == REDACTED and kept["gps"] is None
+    assert kept["activities"][0]["dossier_no"] == REDACTED
+    assert kept["activities"][0]["procedure_code"] == "1.001193"  # what review needs stays
