@@ -71,16 +71,24 @@ _INSERT = (
 _CHUNK = 500
 
 
+_DOSSIER_KINDS = "'dossier_submitted', 'dossier_update', 'fee_paid'"
+
+
 def dossier_row(state: DossierState, procedures: dict[str, Procedure]) -> tuple[Any, ...]:
     """The stored row of one derived dossier, in :data:`DOSSIER_COLUMNS` order."""
     return tuple(dossier_record(state, procedures).values())
 
 
 def _visits_of(conn: Conn, household_ids: list[str]) -> list[Visit]:
+    """The visits that can bear on these households' dossiers: those with a dossier
+    activity, and every correction (it may drop one). Any other visit changes nothing in
+    :func:`derive_dossiers`, and leaving it out keeps a push's cost off the whole history."""
     marks = ", ".join("?" * len(household_ids))
     rows = conn.execute(
-        f"SELECT {records.VISIT_SELECT} FROM visits WHERE household_id IN ({marks})",
-        household_ids,
+        f"SELECT {records.VISIT_SELECT} FROM visits WHERE household_id IN ({marks})"
+        " AND (supersedes IS NOT NULL OR id IN (SELECT visit_id FROM visit_activities"
+        f" WHERE household_id IN ({marks}) AND kind IN ({_DOSSIER_KINDS})))",
+        [*household_ids, *household_ids],
     ).fetchall()
     return [Visit.from_dict(records.decode_visit(row)) for row in rows]
 
@@ -128,8 +136,7 @@ def refresh_all(conn: Conn) -> None:
     households = [
         r[0]
         for r in conn.execute(
-            "SELECT DISTINCT household_id FROM visit_activities"
-            " WHERE kind IN ('dossier_submitted', 'dossier_update', 'fee_paid')"
+            f"SELECT DISTINCT household_id FROM visit_activities WHERE kind IN ({_DOSSIER_KINDS})"
         ).fetchall()
     ]
     conn.execute("DELETE FROM dossiers")
